@@ -1,0 +1,53 @@
+# The portal in two commands: `make run` serves it, `make test` proves it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEV := DEBUG=1
+
+.PHONY: run test test-pg test-browser lint format ci install messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: set up (venv, migrations, documents' data, demo accounts) and serve on 127.0.0.1:$(PORT)
+run: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py load_documents
+	$(DEV) $(BIN)/python manage.py create_demo_accounts --port $(PORT)
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## test: the whole suite on SQLite (browser tests: make test-browser)
+test: install
+	$(BIN)/python -m pytest
+
+## test-pg: the same suite on PostgreSQL (DATABASE_URL, default: local server, throwaway database)
+test-pg: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/coverage_ci_$$$$} $(BIN)/python -m pytest
+
+## test-browser: Playwright tests in Debian's Chromium (/usr/bin/chromium) against a live server
+test-browser: install
+	$(BIN)/python -m pytest -m browser -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	cd coverage_portal && ../$(BIN)/python ../manage.py compilemessages -l en
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,57 @@
+"""Reading numbers the way Vietnamese offices write them: 46106, 46.106 or 46 106; 86,06%."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+# Thousands grouped by one separator, used consistently: "46.106", "46 106", "1.234.567".
+_GROUPED = re.compile(r"^\d{1,3}(?P<sep>[.\s\u00a0\u202f,])\d{3}(?:(?P=sep)\d{3})*$")
+_PLAIN = re.compile(r"^\d+$")
+_RATE = re.compile(r"^(?P<number>\d{1,3}(?:[.,]\d+)?)\s*%?$")
+
+
+class NumberError(ValueError):
+    """A figure that is not a count: the message is shown beside the field."""
+
+
+def parse_count(text: str | int | None) -> int:
+    if isinstance(text, bool):
+        raise NumberError(_("Không phải là số."))
+    if isinstance(text, int):
+        if text < 0:
+            raise NumberError(_("Số người không được âm."))
+        return text
+    raw = (text or "").strip()
+    if not raw:
+        raise NumberError(_("Chưa nhập số."))
+    if raw.startswith(("-", "−")):
+        raise NumberError(_("Số người không được âm."))
+    if _PLAIN.match(raw):
+        return int(raw)
+    if _GROUPED.match(raw):
+        return int(re.sub(r"\D", "", raw))
+    if re.match(r"^\d+[.,]\d+$", raw):
+        raise NumberError(_("Số người phải là số nguyên (viết 46106, 46.106 hoặc 46 106)."))
+    raise NumberError(_("Không đọc được số “%(text)s” (viết 46106, 46.106 hoặc 46 106).") % {"text": raw[:30]})
+
+
+def parse_optional_count(text: str | None) -> int | None:
+    return None if text is None or str(text).strip() == "" else parse_count(text)
+
+
+def parse_rate(text: str | float | Decimal) -> Decimal:
+    """'42,50%' or '42.50' -> Decimal('42.50'), a percentage between 0 and 100."""
+    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
+        value = Decimal(str(text))
+    else:
+        match = _RATE.match((text or "").strip())
+        if not match:
+            raise NumberError(_("Không đọc được tỷ lệ “%(text)s” (viết 86,06%%).") % {"text": str(text)[:30]})
+        try:
+            value = Decimal(match["number"].replace(",", "."))
+        except InvalidOperation as error:
+            raise NumberError(_("Không đọc được tỷ lệ.")) from error
+    if not (Decimal(0) <= value <= Decimal(100)):
+        raise NumberError(_("Tỷ lệ phải từ 0 đến 100%."))
+    return value.quantize(Decimal("0.01"))

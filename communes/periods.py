@@ -1,0 +1,43 @@
+"""Months and years as the portal stores them: a month is the date of its first day."""
+
+import calendar
+import datetime as dt
+import re
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_start(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1)
+
+
+def parse_month(text: str) -> dt.date | None:
+    """'2021-07' -> 1 July 2021; None for anything else (a forged URL)."""
+    match = _MONTH.match(text or "")
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (1900 <= year <= 2999 and 1 <= month <= 12):
+        return None
+    return dt.date(year, month, 1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_of_year(year: int) -> list[dt.date]:
+    return [dt.date(year, m, 1) for m in range(1, 13)]
+
+
+def year_start(year: int) -> dt.date:
+    return dt.date(year, 1, 1)
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)

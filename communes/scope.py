@@ -1,0 +1,108 @@
+"""Who may see or change what: the one place that decides it.
+
+Every view and form asks a user's Scope; nothing checks roles by hand.
+A scope is a subtree of units: an officer's district (or province, or commune), a leader's or
+staff member's unit, or the whole country when their assignment names no unit.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import Assignment, Role, Unit
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None
+    root: Unit | None
+    is_admin: bool
+    is_authenticated: bool
+
+    @classmethod
+    def of(cls, user) -> "Scope":
+        cached = getattr(user, "_coverage_scope", None)
+        if cached is not None:
+            return cached
+        if not getattr(user, "is_authenticated", False):
+            scope = cls(role=None, root=None, is_admin=False, is_authenticated=False)
+        else:
+            assignment = Assignment.objects.select_related("unit__parent").filter(user=user).first()
+            scope = cls(
+                role=assignment.role if assignment else None,
+                root=assignment.unit if assignment else None,
+                is_admin=user.is_superuser,
+                is_authenticated=True,
+            )
+        try:
+            user._coverage_scope = scope
+        except AttributeError:
+            pass
+        return scope
+
+    # -- reading -----------------------------------------------------------------------------
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_admin or (self.role in (Role.LEADER, Role.STAFF) and self.root is None)
+
+    def _subtree(self) -> Q:
+        return Q(pk=self.root.pk) | Q(parent=self.root.pk) | Q(parent__parent=self.root.pk)
+
+    def filter_visible(self, units):
+        if self.sees_everything:
+            return units
+        if self.role is None or self.root is None:
+            return units.none()
+        return units.filter(self._subtree())
+
+    def can_view(self, unit: Unit) -> bool:
+        if self.sees_everything:
+            return True
+        if self.role is None or self.root is None:
+            return False
+        return self._in_subtree(unit)
+
+    def _in_subtree(self, unit: Unit) -> bool:
+        root = self.root.pk
+        if unit.pk == root or unit.parent_id == root:
+            return True
+        return unit.parent_id is not None and unit.parent.parent_id == root
+
+    # -- changing ----------------------------------------------------------------------------
+    def filter_editable(self, units):
+        if self.is_admin:
+            return units
+        if self.role != Role.OFFICER or self.root is None:
+            return units.none()
+        return units.filter(self._subtree())
+
+    def can_edit(self, unit: Unit) -> bool:
+        """Enter monthly figures for this unit (or, for a district, for its communes)."""
+        if self.is_admin:
+            return True
+        return self.role == Role.OFFICER and self.root is not None and self._in_subtree(unit)
+
+    def can_reopen(self, unit: Unit) -> bool:
+        """Reopen a closed month: leaders over the unit, and administrators."""
+        return self.is_admin or (self.role == Role.LEADER and self.can_view(unit))
+
+    def can_import(self, unit: Unit) -> bool:
+        """Bring a workbook into a document's targets: staff over the unit, and administrators."""
+        return self.is_admin or (self.role == Role.STAFF and self.can_view(unit))
+
+    def can_reopen_any(self) -> bool:
+        return self.is_admin or self.role == Role.LEADER
+
+
+def visible_unit_or_404(user, level: str, code: str, *, on=None, year=None, edit: bool = False) -> Unit:
+    """The unit a URL names, if this user may see it (or change it, with edit=True).
+
+    An invisible unit answers 404, like a missing one, so a forged URL learns nothing.
+    """
+    from django.http import Http404
+
+    unit = Unit.objects.for_url(level, code, on=on, year=year)
+    scope = Scope.of(user)
+    if unit is None or not scope.can_view(unit) or (edit and not scope.can_edit(unit)):
+        raise Http404("Không tìm thấy đơn vị hoặc bạn không có quyền xem.")
+    return unit

@@ -1,0 +1,28 @@
+from django import template
+
+from reports import formatting
+
+register = template.Library()
+
+
+@register.filter
+def count(value):
+    """46106 -> '46.106' (Vietnamese) or '46,106' (English)."""
+    return formatting.fmt_int(value)
+
+
+@register.filter
+def rate(value):
+    """Decimal('85.63') -> '85,63%'."""
+    return formatting.fmt_rate(value)
+
+
+@register.filter
+def points(value):
+    """A signed gap in percentage points: '−10,42'."""
+    return formatting.fmt_decimal(value, signed=True)
+
+
+@register.filter
+def month(value):
+    return formatting.fmt_month(value)

@@ -1,0 +1,55 @@
+from decimal import Decimal
+
+from reports import coverage
+
+
+def test_it_computes_the_annex_2021_total_from_counts():
+    assert coverage.coverage_rate(enrolled=70913, population=82818) == Decimal("85.63")
+
+
+def test_it_rounds_half_up_at_two_decimals():
+    # Khổng Lào 2021: 1.663 ÷ 3.913 = 42,4993…% prints as 42,50%
+    assert coverage.coverage_rate(enrolled=1663, population=3913) == Decimal("42.50")
+
+
+def test_rate_is_unknown_without_population():
+    assert coverage.coverage_rate(enrolled=10, population=0) is None
+    assert coverage.coverage_rate(enrolled=None, population=100) is None
+
+
+def test_gap_in_people_rounds_the_requirement_up():
+    # Phong Thổ plan 2022: 96,05% of 83.946 = 80.630,13 -> 80.631 needed, 80.627 planned
+    assert coverage.gap_people(target_rate=Decimal("96.05"), population=83946, enrolled=80627) == 4
+
+
+def test_gap_in_people_is_never_negative():
+    assert coverage.gap_people(target_rate=Decimal("95"), population=1000, enrolled=999) == 0
+
+
+def test_more_than_needs_one_person_beyond_the_exact_share():
+    # "more than 95%" of 1.000 people is 951, not 950
+    assert coverage.required_enrolled(target_rate=Decimal("95"), population=1000, strictly_above=True) == 951
+    assert coverage.required_enrolled(target_rate=Decimal("95"), population=1000) == 950
+    assert coverage.gap_people(target_rate=Decimal("95"), population=1000, enrolled=950, strictly_above=True) == 1
+
+
+def test_gap_in_points_is_negative_while_behind():
+    assert coverage.gap_points(rate=Decimal("85.63"), target_rate=Decimal("96.05")) == Decimal("-10.42")
+
+
+def test_ranking_breaks_ties_by_code_and_puts_unknown_last():
+    rows = [("03553", Decimal("99.88")), ("03391", Decimal("99.88")), ("03592", Decimal("99.90")), ("03490", None)]
+    ranked = coverage.rank_by_rate(rows, rate=lambda r: r[1], tie_break=lambda r: r[0])
+    assert [(r.rank, r.item[0]) for r in ranked] == [(1, "03592"), (2, "03391"), (3, "03553"), (4, "03490")]
+
+
+def test_projection_extends_the_months_so_far_to_december():
+    # +100 people a month from 1.000 in January reaches 2.100 in December
+    months = [(1, 1000), (2, 1100), (3, 1200)]
+    assert coverage.projection(months=months) == Decimal(2100)
+    assert coverage.projection(months=[(1, 1000)]) is None
+
+
+def test_people_per_month_spreads_the_gap_over_months_left():
+    assert coverage.per_month_needed(gap=10, months_left=3) == 4
+    assert coverage.per_month_needed(gap=10, months_left=0) == 10

@@ -1,0 +1,70 @@
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+@pytest.mark.parametrize("url", ["/", "/districts/109/"])
+def test_anonymous_users_are_sent_to_login(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_login_page_is_vietnamese(client, db):
+    response = client.get("/accounts/login/")
+    assert "Đăng nhập" in response.content.decode()
+
+
+def test_home_lists_only_the_districts_a_user_may_see(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    page = client.get("/").content.decode()
+    assert "Phong Thổ" in page
+    assert "Lục Ngạn" not in page
+
+
+def test_a_country_wide_leader_sees_both_districts(client, leader):
+    login(client, leader)
+    page = client.get("/").content.decode()
+    assert "Huyện Phong Thổ" in page and "Huyện Lục Ngạn" in page
+
+
+def test_district_page_ranks_communes_with_vietnamese_numbers(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    response = client.get(reverse("district", args=["109"]) + "?year=2021")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "82.818" in page and "70.913" in page and "85,63%" in page
+    assert page.index("Sin Suối Hồ") < page.index("Lả Nhì Thàng") < page.index("Khổng Lào")
+
+
+def test_district_page_shows_the_target_and_its_document(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    page = client.get("/districts/109/?year=2022").content.decode()
+    assert "96,05%" in page and "231/KH-UBND" in page
+
+
+def test_another_districts_page_is_not_found_for_an_officer(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    assert client.get("/districts/219/?year=2021").status_code == 404
+
+
+def test_a_forged_year_falls_back_to_a_real_one(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    assert client.get("/districts/109/?year=abc';--").status_code == 200
+
+
+def test_an_unknown_district_is_not_found(client, leader):
+    login(client, leader)
+    assert client.get("/districts/99999/").status_code == 404
+
+
+def test_the_english_switch_changes_labels_and_number_format(client, leader):
+    login(client, leader)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/districts/109/?year=2021").content.decode()
+    assert "82,818" in page and "85.63%" in page

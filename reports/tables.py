@@ -38,6 +38,16 @@ class CoverageRankingTable(tables.Table):
         attrs = {"class": "ranking"}
         row_attrs = {"class": lambda record: "met" if record.met else ("behind" if record.met is False else "")}
 
+    # How each column is written to Excel (reports.table_export): numbers stay numbers.
+    export_kinds = {"rank": "count", "population": "count", "enrolled": "count", "as_of": "month",
+                    "rate": "rate", "target_rate": "rate", "gap_points": "points", "gap_people": "count"}
+
+    def export_document(self, record):
+        return str(record.target.document) if record.target else ""
+
+    def export_label(self, record):
+        return record.label
+
     def __init__(self, rows, *, total, **kwargs):
         self.total = total
         super().__init__(rows, **kwargs)

@@ -8,6 +8,7 @@ from django_tables2 import RequestConfig
 from communes.models import Enrollment, Level, Unit
 from communes.scope import Scope, visible_unit_or_404
 
+from .table_export import table_download, wants_xlsx
 from .tables import CoverageRankingTable
 from .tables_data import year_table
 
@@ -49,6 +50,10 @@ def district(request, code: str):
     table = CoverageRankingTable(data.rows, total=data.total, order_by=request.GET.get("sort"))
     table.year = year
     RequestConfig(request, paginate=False).configure(table)
+    if wants_xlsx(request):
+        return table_download(
+            table, title=f"Xếp hạng bao phủ BHYT – {unit.full_name} – năm {year}", filename=f"xep-hang-{unit.code}-{year}.xlsx"
+        )
     return render(
         request,
         "reports/district.html",

@@ -68,3 +68,22 @@ def test_the_english_switch_changes_labels_and_number_format(client, leader):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/districts/109/?year=2021").content.decode()
     assert "82,818" in page and "85.63%" in page
+
+
+def test_the_ranking_downloads_as_excel_with_the_same_columns(client, officer_phong_tho):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, officer_phong_tho)
+    response = client.get("/districts/109/?year=2021&format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[3]]
+    assert header[:3] == ["Hạng", "Đơn vị", "Dân số"]
+    first = [c.value for c in sheet[4]]
+    assert first[1] == "Xã Sin Suối Hồ" and first[2] == 4972
+    assert sheet.cell(row=4, column=6).number_format == "0.00%"
+    total = [c.value for c in sheet[sheet.max_row]]
+    assert total[2] == 82818 and total[3] == 70913
+    assert abs(total[5] - 0.8563) < 1e-9

@@ -192,9 +192,9 @@ def yearly_series(months: list[Figure]) -> list[Figure]:
     ]
 
 
-def year_figures(lineages_: dict[int, Lineage], year: int) -> dict[int, Figure]:
+def year_figures(lineages_: dict[int, Lineage], year: int) -> dict[int | None, Figure]:
     """Each lineage's figure for a year on today's units: its members in force at the year's end,
-    each with its last month of the year, summed by the database in one query."""
+    each with its last month of the year, summed by the database in one query; key None: all of them."""
     day = year_end(year)
     members = {root: [m.pk for m in lineage.members_on(day)] for root, lineage in lineages_.items()}
     all_ids = {pk for ids in members.values() for pk in ids}
@@ -208,8 +208,10 @@ def year_figures(lineages_: dict[int, Lineage], year: int) -> dict[int, Figure]:
             aggregates[f"e{root}"] = Sum("enrolled_value", filter=mine & complete)
             aggregates[f"r{root}"] = Count("pk", filter=mine & complete)
             aggregates[f"m{root}"] = Max("enrolled_month", filter=mine & complete)
+        aggregates.update(p=Sum("population_value", filter=complete), e=Sum("enrolled_value", filter=complete),
+                          r=Count("pk", filter=complete), m=Max("enrolled_month", filter=complete))
         sums = Unit.objects.filter(pk__in=all_ids).with_year_figures(year).aggregate(**aggregates)
-    return {
+    figures = {
         root: Figure(
             period=dt.date(year, 1, 1),
             population=sums.get(f"p{root}"),
@@ -221,19 +223,12 @@ def year_figures(lineages_: dict[int, Lineage], year: int) -> dict[int, Figure]:
         )
         for root, lineage in lineages_.items()
     }
-
-
-def total_of(figures: Iterable[Figure], *, period: dt.date) -> Figure:
-    """Σ of several units' figures (already summed per unit in the database)."""
-    figures = list(figures)
-    complete = [f for f in figures if f.population is not None and f.enrolled is not None]
-    return Figure(
-        period=period,
-        population=sum(f.population for f in complete) if complete else None,
-        enrolled=sum(f.enrolled for f in complete) if complete else None,
-        reported=sum(f.reported for f in figures),
-        expected=sum(f.expected for f in figures),
+    # The total of all the lineages, in the same query (key None).
+    figures[None] = Figure(
+        period=dt.date(year, 1, 1), population=sums.get("p"), enrolled=sums.get("e"), reported=sums.get("r") or 0,
+        expected=len(all_ids), as_of=sums.get("m"),
     )
+    return figures
 
 
 def unit_year_results(unit_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], Figure]:

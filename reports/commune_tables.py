@@ -1,0 +1,54 @@
+"""The province's communes ranked (issue 8): the district ranking's columns, plus the district the
+commune stood under and what the summed history lacks."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from communes.periods import year_end
+
+from .tables import CoverageRankingTable
+
+
+class ProvinceCommunesTable(CoverageRankingTable):
+    district = tables.Column(_("Huyện (khi đó)"), accessor="extra__district", orderable=True)
+    note = tables.Column(_("Ghi chú"), accessor="extra__caveats", orderable=False, default="",
+                         footer=lambda table: "; ".join(table.total.extra.get("caveats", [])))
+
+    class Meta(CoverageRankingTable.Meta):
+        sequence = ("rank", "label", "district", "...")
+
+    def __init__(self, rows, *, total, year: int, todays_units: bool, **kwargs):
+        super().__init__(rows, total=total, **kwargs)
+        self.year = year
+        self.todays_units = todays_units
+        if todays_units:
+            self.columns.hide("district")
+        else:
+            self.columns.hide("note")
+
+    def render_label(self, record):
+        unit = record.unit
+        if self.todays_units:
+            url = reverse("commune", args=[unit.code]) + "?units=today"
+        else:
+            day = min(unit.valid_to or year_end(self.year), year_end(self.year))
+            url = reverse("commune", args=[unit.code]) + f"?on={day.isoformat()}"
+        return format_html('<a href="{}">{}</a>', url, record.label)
+
+    def _note(self, record) -> str:
+        parts = list(record.extra.get("caveats", []))
+        if record.expected and record.reported < record.expected:
+            parts.insert(0, str(_("Mới có số liệu của %(n)s/%(m)s đơn vị tiền thân")
+                                % {"n": record.reported, "m": record.expected}))
+        return "; ".join(parts)
+
+    def render_note(self, record):
+        return self._note(record)
+
+    def export_note(self, record):
+        return self._note(record)
+
+    def export_district(self, record):
+        return record.extra.get("district", "")

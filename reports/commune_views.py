@@ -1,0 +1,56 @@
+"""The commune page and the province's communes ranking (issue 8): history across the 2025 reform."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from communes.models import Level, Unit
+from communes.scope import visible_unit_or_404
+
+from .commune_data import commune_page, date_param
+from .commune_tables import ProvinceCommunesTable
+from .province_communes import communes_then, communes_today
+from .table_export import table_download, wants_xlsx
+from .views import _year_choices, _year_param, latest_year_with_data
+
+
+def _todays_units(request) -> bool:
+    return request.GET.get("units") == "today"
+
+
+@login_required
+def commune(request, code: str):
+    on = date_param(request.GET.get("on"))
+    year = None if on else (_year_param(request, 0) or None)
+    unit = visible_unit_or_404(request.user, Level.COMMUNE, code, on=on, year=year)
+    page = commune_page(unit, todays_units=_todays_units(request))
+    selector = f"on={on.isoformat()}&" if on else (f"year={year}&" if year else "")
+    return render(request, "reports/commune.html", {"page": page, "unit": unit, "selector": selector,
+                                                    "today": dt.date.today()})
+
+
+@login_required
+def province_communes(request, code: str):
+    todays_units = _todays_units(request)
+    requested_year = _year_param(request, 0) or None
+    # Today's communes belong to the province in force today; otherwise to the one of that year.
+    province = visible_unit_or_404(request.user, Level.PROVINCE, code, year=None if todays_units else requested_year)
+    year = requested_year or latest_year_with_data(
+        Unit.objects.filter(Q(parent=province) | Q(parent__parent=province)))
+    data = communes_today(province, year) if todays_units else communes_then(province, year)
+    table = ProvinceCommunesTable(data.rows, total=data.total, year=year, todays_units=todays_units,
+                                  order_by=request.GET.get("sort"))
+    RequestConfig(request, paginate=False).configure(table)
+    mode = "units=today&" if todays_units else ""
+    if wants_xlsx(request):
+        title = f"Xếp hạng các xã – {province.full_name} – năm {year}"
+        if todays_units:
+            title += " (theo đơn vị hiện nay)"
+        return table_download(table, title=title, filename=f"xa-{province.code}-{year}{'-hien-nay' if todays_units else ''}.xlsx")
+    return render(request, "reports/province_communes.html", {
+        "unit": province, "year": year, "data": data, "table": table, "years": _year_choices(year),
+        "todays_units": todays_units, "mode": mode,
+    })

@@ -1,0 +1,72 @@
+"""A province's communes ranked for a year: as they stood that year, or as today's communes with
+their predecessors' counts summed (the switch of issue 8)."""
+
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+
+from communes.models import Unit
+from communes.periods import year_end, year_start
+
+from . import coverage
+from .lineage import lineages, year_figures
+from .tables_data import CoverageRow, CoverageTable, latest_targets
+
+
+def _communes_of(province: Unit):
+    """Communes under the province directly (from 7/2025) or through a district (before)."""
+    return Unit.objects.communes().filter(Q(parent=province) | Q(parent__parent=province)).select_related("parent")
+
+
+def _rank(rows: list[CoverageRow]) -> list[CoverageRow]:
+    for ranked in coverage.rank_by_rate(rows, rate=lambda r: r.rate, tie_break=lambda r: r.unit.code):
+        ranked.item.rank = ranked.rank
+    return sorted(rows, key=lambda r: r.rank)
+
+
+def communes_then(province: Unit, year: int) -> CoverageTable:
+    """The communes in force during the year, under their districts, each with its own records."""
+    units = _communes_of(province).in_force_during(year_start(year), year_end(year)).with_year_figures(year)
+    units = units.order_by("parent__code", "code", "valid_from")
+    targets = latest_targets([province.pk, *units.values_list("pk", flat=True)], year)
+    rows = [
+        CoverageRow(unit=u, label=u.full_name, population=u.population_value, enrolled=u.enrolled_value,
+                    as_of=u.enrolled_month, target=targets.get(u.pk), extra={"district": _district(u)})
+        for u in units
+    ]
+    complete = Q(population_value__isnull=False, enrolled_value__isnull=False)
+    sums = units.order_by().aggregate(
+        population=Sum("population_value", filter=complete), enrolled=Sum("enrolled_value", filter=complete),
+        reported=Count("pk", filter=complete), expected=Count("pk"),
+    )
+    total = CoverageRow(unit=province, label="Tổng cộng", population=sums["population"], enrolled=sums["enrolled"],
+                        target=targets.get(province.pk), reported=sums["reported"], expected=sums["expected"])
+    return CoverageTable(unit=province, year=year, rows=_rank(rows), total=total)
+
+
+def communes_today(province: Unit, year: int) -> CoverageTable:
+    """Today's communes of the province, each with its predecessors' counts for the year summed."""
+    units = list(_communes_of(province).in_force(dt.date.today()).order_by("code"))
+    lineage_map = lineages(units)
+    figures = year_figures(lineage_map, year)
+    targets = latest_targets([province.pk, *[u.pk for u in units]], year)
+    rows = []
+    for unit in units:
+        figure = figures[unit.pk]
+        rows.append(CoverageRow(
+            unit=unit, label=unit.full_name, population=figure.population, enrolled=figure.enrolled,
+            as_of=figure.as_of, target=targets.get(unit.pk), reported=figure.reported, expected=figure.expected,
+            extra={"district": _district(unit), "caveats": figure.caveats,
+                   "members": lineage_map[unit.pk].members_on(year_end(year))},
+        ))
+    whole = figures[None]
+    total = CoverageRow(
+        unit=province, label="Tổng cộng", population=whole.population, enrolled=whole.enrolled,
+        target=targets.get(province.pk), reported=whole.reported, expected=whole.expected,
+        extra={"caveats": sorted({c for r in rows for c in r.extra["caveats"]})},
+    )
+    return CoverageTable(unit=province, year=year, rows=_rank(rows), total=total)
+
+
+def _district(unit: Unit) -> str:
+    return unit.parent.full_name if unit.parent and unit.parent.level == "district" else "–"

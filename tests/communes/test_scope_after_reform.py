@@ -1,0 +1,33 @@
+import datetime as dt
+
+from communes.models import Level, Role, Unit
+from communes.scope import Scope
+from tests.conftest import make_user
+
+TODAY = dt.date(2026, 1, 1)
+
+
+def test_a_province_officer_enters_for_the_communes_directly_under_the_province(db):
+    bac_ninh = Unit.objects.resolve(Level.PROVINCE, "24", TODAY)
+    scope = Scope.of(make_user("officer_bn", Role.OFFICER, bac_ninh))
+    xa_luc_ngan = Unit.objects.resolve(Level.COMMUNE, "07582", TODAY)
+    assert scope.can_view(xa_luc_ngan) and scope.can_edit(xa_luc_ngan)
+    assert not scope.can_view(Unit.objects.resolve(Level.COMMUNE, "03583", TODAY))
+    editable = scope.filter_editable(Unit.objects.communes().in_force(TODAY))
+    assert set(editable.values_list("code", flat=True)) == {
+        "07525", "07531", "07534", "07537", "07543", "07552", "07573", "07582", "07594", "07603", "07612"}
+
+
+def test_a_commune_officer_of_a_new_commune_edits_only_it(db):
+    xa_luc_ngan = Unit.objects.resolve(Level.COMMUNE, "07582", TODAY)
+    scope = Scope.of(make_user("officer_xln", Role.OFFICER, xa_luc_ngan))
+    assert scope.can_edit(xa_luc_ngan)
+    assert not scope.can_edit(Unit.objects.resolve(Level.COMMUNE, "07537", TODAY))
+
+
+def test_a_leader_of_the_old_district_still_reads_its_old_units_but_not_the_new_province(db):
+    luc_ngan = Unit.objects.for_url(Level.DISTRICT, "219", year=2021)
+    scope = Scope.of(make_user("leader_ln", Role.LEADER, luc_ngan))
+    assert scope.can_view(Unit.objects.resolve(Level.COMMUNE, "07537", dt.date(2024, 1, 1)))  # Phong Vân
+    assert scope.can_view(Unit.objects.resolve(Level.COMMUNE, "07582", dt.date(2025, 3, 1)))  # TT Phì Điền 2025
+    assert not scope.can_view(Unit.objects.resolve(Level.COMMUNE, "07582", TODAY))  # xã Lục Ngạn, under Bắc Ninh

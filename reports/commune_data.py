@@ -76,13 +76,10 @@ class CommunePage:
 
 def commune_page(unit: Unit, *, todays_units: bool) -> CommunePage:
     lineage = lineage_of(unit)
-    own_years = yearly_series(monthly_series(own_lineage(unit)))
-    months = monthly_series(lineage) if todays_units else None
-    if months is None:
-        months = monthly_series(own_lineage(unit))
-        years = own_years
-    else:
-        years = yearly_series(months)
+    own_months = monthly_series(own_lineage(unit))
+    own_years = yearly_series(own_months)
+    months = monthly_series(lineage) if todays_units else own_months
+    years = yearly_series(months) if todays_units else own_years
     latest, groups, groups_total = _latest_groups(unit)
     return CommunePage(
         unit=unit,

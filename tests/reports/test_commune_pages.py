@@ -54,6 +54,7 @@ def test_the_commune_page_shows_the_structure_then_by_default_and_sums_predecess
     assert "Xã Phì Điền" in then and "Xã Giáp Sơn" in then  # predecessors with their dates
     today = client.get("/communes/07582/?units=today").content.decode()
     assert "41.000" in today and "39.800" in today and "97,07%" in today
+    assert "<td>2024</td>" in today  # a year is not a quantity: never "2.024"
 
 
 def test_a_split_predecessor_is_named_not_guessed(client, leader):
@@ -161,6 +162,7 @@ def test_province_communes_in_2021_ranks_the_communes_under_their_districts(clie
     login(client, lai_chau_leader)
     page = client.get("/provinces/12/communes/?year=2021").content.decode()
     assert "Huyện Phong Thổ" in page and "82.818" in page and "70.913" in page and "85,63%" in page
+    assert '<option value="2021" selected>' in page and "2.021" not in page
     assert page.index("Sin Suối Hồ") < page.index("Lả Nhì Thàng") < page.index("Khổng Lào")
 
 

@@ -35,9 +35,12 @@ def commune(request, code: str):
 @login_required
 def province_communes(request, code: str):
     todays_units = _todays_units(request)
-    requested_year = _year_param(request, 0) or None
-    # Today's communes belong to the province in force today; otherwise to the one of that year.
-    province = visible_unit_or_404(request.user, Level.PROVINCE, code, year=None if todays_units else requested_year)
+    on = None if todays_units else date_param(request.GET.get("on"))
+    requested_year = _year_param(request, 0) or (on.year if on else None)
+    # Today's communes belong to the province in force today; otherwise to the one of that date or year
+    # (?on= reaches a province that ended during the year, e.g. Bắc Giang in the first half of 2025).
+    province = visible_unit_or_404(request.user, Level.PROVINCE, code, on=on,
+                                   year=None if todays_units else requested_year)
     year = requested_year or latest_year_with_data(
         Unit.objects.filter(Q(parent=province) | Q(parent__parent=province)))
     data = communes_today(province, year) if todays_units else communes_then(province, year)
@@ -52,5 +55,7 @@ def province_communes(request, code: str):
         return table_download(table, title=title, filename=f"xa-{province.code}-{year}{'-hien-nay' if todays_units else ''}.xlsx")
     return render(request, "reports/province_communes.html", {
         "unit": province, "year": year, "data": data, "table": table, "years": _year_choices(year),
-        "todays_units": todays_units, "mode": mode,
+        "todays_units": todays_units, "mode": mode, "today": dt.date.today(),
+        "namesakes": Unit.objects.filter(level=province.level, code=province.code).exclude(pk=province.pk)
+        .order_by("valid_from"),
     })

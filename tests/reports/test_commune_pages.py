@@ -205,3 +205,19 @@ def test_province_communes_takes_a_fixed_number_of_queries(client, lai_chau_lead
             Unit.objects.create(level=Level.COMMUNE, kind="Xã", code=f"9{mode and 1 or 0}{n:03d}", name=f"Thử {n}",
                                 parent=lai_chau, valid_from=dt.date(2020, 1, 1))
         assert _queries(client, url) == before
+
+
+def test_a_province_that_ended_mid_year_is_reached_by_date(client, leader):
+    login(client, leader)
+    page = client.get("/provinces/24/communes/?on=2025-03-01").content.decode()
+    assert "Đang xem đơn vị: <strong>Tỉnh Bắc Giang</strong>" in page and "Tỉnh Bắc Ninh" in page
+    assert "Thị xã Chũ" in page and "Phường Thanh Hải" in page  # the interim town of 01/01–30/6/2025
+    today = client.get("/provinces/24/communes/?year=2025").content.decode()
+    assert "Đang xem đơn vị: <strong>Tỉnh Bắc Ninh</strong>" in today and "Xã Lục Ngạn" in today
+
+
+def test_commune_pages_with_lineages_of_different_sizes_take_the_same_queries(client, leader):
+    login(client, leader)
+    client.get("/communes/03571/?units=today")
+    # Dào San (3 units merged) and Sì Lở Lầu (4 units merged), each with the annex's targets.
+    assert _queries(client, "/communes/03571/?units=today") == _queries(client, "/communes/03562/?units=today")

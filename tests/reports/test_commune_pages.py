@@ -67,12 +67,15 @@ def test_a_split_predecessor_is_named_not_guessed(client, leader):
 
 
 def test_a_new_commune_lists_its_predecessors_targets_and_their_results(client, leader):
+    make_counts(commune("03577", dt.date(2022, 1, 1)), dt.date(2022, 12, 1), population=8442, enrolled=8300)
     login(client, leader)
     page = client.get("/communes/03583/").content.decode()  # xã Khổng Lào from 7/2025
     assert "Chỉ tiêu của các đơn vị tiền thân" in page
     section = page[page.index("Chỉ tiêu của các đơn vị tiền thân"):]
     assert "Xã Bản Lang" in section and "Xã Hoang Thèn" in section and "231/KH-UBND" in section
     assert "99,60%" in section  # Bản Lang's plan for 2022 as printed
+    assert "8.442" in section and "98,32%" in section  # its 2022 result: 8.300 / 8.442
+    assert ">109<" in section  # ceil(99,60% × 8.442) − 8.300 people short
 
 
 def test_an_old_commune_shows_its_own_targets_and_successor(client, leader):

@@ -14,7 +14,17 @@ from .commune_data import commune_page, date_param
 from .commune_tables import ProvinceCommunesTable
 from .province_communes import communes_then, communes_today
 from .table_export import table_download, wants_xlsx
-from .views import _year_choices, _year_param, latest_year_with_data
+from .views import latest_year_with_data
+
+
+def _year_param(request) -> int | None:
+    """?year=YYYY, or None when absent or not a plausible year (a forged URL)."""
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 1990 <= int(text) <= 2100 else None
+
+
+def _year_choices(year: int) -> list[int]:
+    return list(range(2020, max(year, dt.date.today().year) + 1))
 
 
 def _todays_units(request) -> bool:
@@ -24,7 +34,7 @@ def _todays_units(request) -> bool:
 @login_required
 def commune(request, code: str):
     on = date_param(request.GET.get("on"))
-    year = None if on else (_year_param(request, 0) or None)
+    year = None if on else _year_param(request)
     unit = visible_unit_or_404(request.user, Level.COMMUNE, code, on=on, year=year)
     page = commune_page(unit, todays_units=_todays_units(request))
     selector = f"on={on.isoformat()}&" if on else (f"year={year}&" if year else "")
@@ -36,7 +46,7 @@ def commune(request, code: str):
 def province_communes(request, code: str):
     todays_units = _todays_units(request)
     on = None if todays_units else date_param(request.GET.get("on"))
-    requested_year = _year_param(request, 0) or (on.year if on else None)
+    requested_year = _year_param(request) or (on.year if on else None)
     # Today's communes belong to the province in force today; otherwise to the one of that date or year
     # (?on= reaches a province that ended during the year, e.g. Bắc Giang in the first half of 2025).
     province = visible_unit_or_404(request.user, Level.PROVINCE, code, on=on,

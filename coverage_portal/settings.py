@@ -162,7 +162,8 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Django's stock `vi` formats read 02/08/2021 as 8 February and print 46106 ungrouped.
 FORMAT_MODULE_PATH = ["coverage_portal.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Grouping comes from the count/rate filters; on, it would print years as 2.021.
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -78,7 +78,7 @@ def test_the_sheet_prints_on_a4_landscape_with_frozen_headers(annex):
     assert annex.page_setup.orientation == "landscape"
     assert int(annex.page_setup.paperSize) == 9  # A4
     assert annex.page_setup.fitToWidth == 1 and annex.sheet_properties.pageSetUpPr.fitToPage
-    assert annex.print_title_rows == "4:6"
+    assert annex.print_title_rows == "$4:$6"
     assert annex.column_dimensions["B"].width == 24
 
 

@@ -506,7 +506,7 @@ def preview(*, document: TargetDocument, parsed: Parsed, confirmed: dict[str, in
         if unit_id is None:
             continue
         if unit_id in seen:
-            errors.append(_("Xã %(unit)s xuất hiện hai lần (dòng %(first)s và %(second)s).") % {
+            errors.append(_("%(unit)s xuất hiện hai lần (dòng %(first)s và %(second)s).") % {
                 "unit": units[unit_id].full_name, "first": seen[unit_id], "second": row.line})
         seen[unit_id] = row.line
     figures, targets = _current(document, list(seen))

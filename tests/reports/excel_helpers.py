@@ -19,3 +19,8 @@ def find_row(sheet: Worksheet, name: str, column: int = 2) -> int:
 
 def row_values(sheet: Worksheet, row: int) -> list:
     return [c.value for c in sheet[row]]
+
+
+def login(client, user) -> None:
+    """Log in without hashing a password: these tests are about the pages, not the login."""
+    client.force_login(user)

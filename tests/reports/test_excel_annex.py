@@ -7,8 +7,7 @@ from communes.models import Level
 from reports.excel_annex import annex_actuals_workbook, annex_workbook
 from targets.models import TargetDocument
 from tests.conftest import make_counts, make_user, unit
-from tests.reports.excel_helpers import find_row, open_sheet, row_values
-from tests.reports.test_pages import login
+from tests.reports.excel_helpers import find_row, login, open_sheet, row_values
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from reports.excel_import import ImportRefused, apply, preview, read_bytes
 from reports.xlsx import workbook_bytes
 from targets.models import FigureKind, ReportedFigure, Target, TargetDocument
 from tests.conftest import make_user, unit
-from tests.reports.test_pages import login
+from tests.reports.excel_helpers import login
 
 
 @pytest.fixture

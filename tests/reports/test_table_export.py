@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from reports.table_export import table_download, table_workbook
 from reports.xlsx import safe_text, xlsx_response
-from tests.reports.excel_helpers import open_sheet, row_values
-from tests.reports.test_pages import login
+from tests.reports.excel_helpers import login, open_sheet, row_values
 
 DANGEROUS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3+4", "@SUM(A1:A2)", "=cmd|' /C calc'!A0", "＝1+1"]
 

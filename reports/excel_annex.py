@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -39,8 +40,6 @@ from .xlsx import BOLD, BORDER, HEADER_FILL, print_landscape, safe_text, workboo
 
 POPULATION, ENROLLED, RATE = "population", "enrolled", "rate"
 GROUP_FIELDS = (POPULATION, ENROLLED, RATE)
-TOTAL_LABEL = "Tổng cộng"
-ASSIGNED_LABEL = "UBND tỉnh giao"
 FIRST_GROUP_COLUMN = 3
 
 
@@ -310,12 +309,12 @@ class Actual:
 
 
 ACTUAL_HEADERS = (
-    ("rate", "Chỉ tiêu"),
-    ("count", "Dân số"),
-    ("count", "Số người tham gia BHYT"),
-    ("rate", "Tỷ lệ bao phủ"),
-    ("count", "Còn thiếu (người)"),
-    ("text", "Đánh giá"),
+    ("rate", gettext_noop("Chỉ tiêu")),
+    ("count", gettext_noop("Dân số")),
+    ("count", gettext_noop("Số người tham gia BHYT")),
+    ("rate", gettext_noop("Tỷ lệ bao phủ")),
+    ("count", gettext_noop("Còn thiếu (người)")),
+    ("text", gettext_noop("Đánh giá")),
 )
 
 

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,7 +38,11 @@ MAX_RATIO = 100  # deflate rarely beats 100:1 on real sheets; bombs reach 1000:1
 HEADER_ROWS, HEADER_COLUMNS, MAX_ROWS = 40, 80, 3000
 SESSION_KEY = "excel_imports"
 RESULT, PLAN = "result", "plan"
-FIELD_LABELS = {"population": "Dân số", "enrolled": "Số người tham gia BHYT", "rate": "Tỷ lệ bao phủ"}
+FIELD_LABELS = {
+    "population": gettext_noop("Dân số"),
+    "enrolled": gettext_noop("Số người tham gia BHYT"),
+    "rate": gettext_noop("Tỷ lệ bao phủ"),
+}
 
 
 class ImportRefused(Exception):
@@ -137,6 +142,8 @@ class _Header:
 
 
 def _is_name_header(folded: str) -> bool:
+    if folded.startswith("don vi tinh"):  # "Đơn vị tính: người" above a table is not a header
+        return False
     return folded.startswith(("ten xa", "ten don vi", "xa, thi tran", "don vi")) or folded in ("xa", "ten")
 
 
@@ -147,10 +154,16 @@ def find_layout(sheet: Worksheet) -> Layout | None:
     header = _Header(sheet)
     rows = min(sheet.max_row, HEADER_ROWS)
     columns = min(sheet.max_column, HEADER_COLUMNS)
+    first_error = None
     for row in range(1, rows + 1):
         for column in range(1, columns + 1):
             if _is_name_header(fold(_text(sheet.cell(row=row, column=column).value))):
-                return _layout_from(header, row, column, columns)
+                try:
+                    return _layout_from(header, row, column, columns)
+                except ImportRefused as error:
+                    first_error = first_error or error  # a later cell may head the real table
+    if first_error is not None:
+        raise first_error
     return None
 
 

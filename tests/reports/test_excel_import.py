@@ -415,3 +415,12 @@ def test_a_forged_unit_choice_is_refused(client, plan, staff):
                            {"token": token, "unit_5": str(outside.pk), "fingerprint": fingerprint, "apply": "1"})
     assert response.status_code == 400 and "không hợp lệ" in response.content.decode()
     assert not ReportedFigure.objects.filter(document=plan, kind=FigureKind.YEAR_RESULT, unit=outside).exists()
+
+
+def test_a_unit_line_above_the_table_does_not_hide_it(plan):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(official_workbook(printed_rows())))
+    workbook.active["B2"] = "Đơn vị: người"
+    parsed = read_bytes(workbook_bytes(workbook), document=plan)
+    assert len(parsed.rows) == 17

@@ -61,6 +61,14 @@ def max_unzipped_bytes() -> int:
     return getattr(settings, "IMPORT_MAX_UNZIPPED_BYTES", 10 * settings.IMPORT_MAX_BYTES)
 
 
+def body_too_large(content_length: str | None) -> bool:
+    """A request body that cannot hold a workbook under the limit (the form adds a few kB)."""
+    try:
+        return int(content_length or 0) > settings.IMPORT_MAX_BYTES + 64 * 1024
+    except ValueError:
+        return False
+
+
 # -- the file -----------------------------------------------------------------------------------
 
 

@@ -53,6 +53,10 @@ def document_import(request, document_id: int):
     context = {"document": document, "max_mb": excel_import.max_megabytes()}
     if request.method == "GET":
         return render(request, "reports/import.html", context)
+    if excel_import.body_too_large(request.META.get("CONTENT_LENGTH")):
+        # Refused before Django spools the upload to disk.
+        context["error"] = _("Tệp lớn hơn giới hạn %(mb)s MB.") % {"mb": context["max_mb"]}
+        return render(request, "reports/import.html", context, status=413)
     upload = request.FILES.get("workbook")
     if upload is None:
         context["error"] = _("Hãy chọn một tệp Excel (.xlsx).")

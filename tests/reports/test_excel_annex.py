@@ -166,3 +166,9 @@ def test_the_district_page_offers_the_import_to_staff(client, staff, plan):
     login(client, staff)
     page = client.get("/districts/109/?year=2021").content.decode()
     assert reverse("document_import", args=[plan.pk]) in page
+
+
+def test_a_title_that_looks_like_a_formula_is_written_as_text(plan):
+    plan.annex_title = "=HYPERLINK(\"http://x\")"
+    sheet = open_sheet(annex_workbook(plan))
+    assert sheet["A1"].value == "'=HYPERLINK(\"http://x\")" and sheet["A1"].data_type == "s"

@@ -424,3 +424,16 @@ def test_a_unit_line_above_the_table_does_not_hide_it(plan):
     workbook.active["B2"] = "Đơn vị: người"
     parsed = read_bytes(workbook_bytes(workbook), document=plan)
     assert len(parsed.rows) == 17
+
+
+@override_settings(IMPORT_MAX_BYTES=1000)
+def test_an_upload_over_the_limit_is_refused_on_the_page(client, plan, staff):
+    login(client, staff)
+    big = official_workbook(printed_rows()) + b"\0" * 70_000
+    response = client.post(reverse("document_import", args=[plan.pk]), {"workbook": _upload(big)})
+    assert response.status_code == 413 and "lớn hơn giới hạn" in response.content.decode()
+
+
+def test_a_workbook_with_apostrophe_quoted_names_matches(plan):
+    parsed = read_bytes(official_workbook(changed(printed_rows(), "Không Lào", 1, "'Khổng Lào")), document=plan)
+    assert parsed.rows[0].unit_id == unit(Level.COMMUNE, "03583").pk

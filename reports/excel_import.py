@@ -366,11 +366,18 @@ class Matcher:
 
 def parse_workbook(workbook, *, document: TargetDocument) -> Parsed:
     errors: list[str] = []
-    layout = None
+    layout, first_error = None, None
     for sheet in workbook.worksheets:
-        layout = find_layout(sheet)
+        try:
+            layout = find_layout(sheet)
+        except ImportRefused as error:
+            # Another sheet may hold the annex (the "with actuals" workbook has it second).
+            first_error = first_error or error
+            continue
         if layout is not None:
             break
+    if layout is None and first_error is not None:
+        raise first_error
     if layout is None:
         raise ImportRefused(_("Không tìm thấy bảng phụ lục: cần các cột “Tên xã, thị trấn”, “Dân số”, "
                               "“Số người tham gia BHYT”, “Tỷ lệ bao phủ”."))

@@ -437,3 +437,24 @@ def test_an_upload_over_the_limit_is_refused_on_the_page(client, plan, staff):
 def test_a_workbook_with_apostrophe_quoted_names_matches(plan):
     parsed = read_bytes(official_workbook(changed(printed_rows(), "Không Lào", 1, "'Khổng Lào")), document=plan)
     assert parsed.rows[0].unit_id == unit(Level.COMMUNE, "03583").pk
+
+
+def test_the_annex_with_actuals_imports_from_its_annex_sheet_with_no_change(plan):
+    from reports.excel_annex import annex_actuals_workbook
+
+    parsed = read_bytes(annex_actuals_workbook(plan), document=plan)
+    assert parsed.sheet == "Phụ lục"
+    assert preview(document=plan, parsed=parsed, confirmed={}).changes == []
+
+
+@pytest.mark.parametrize("who, status", [("leader", 403), ("officer_phong_tho", 403), ("commune_officer", 404),
+                                         ("no_role_user", 404), ("officer_luc_ngan", 404)])
+def test_a_forged_apply_by_a_user_who_may_not_import_changes_nothing(client, plan, staff, request, who, status):
+    login(client, staff)
+    _response, token, fingerprint = _preview_page(client, plan, official_workbook(
+        changed(printed_rows(), "Không Lào", 5, "4 000")))
+    client.force_login(request.getfixturevalue(who))  # the same browser session, another user
+    response = client.post(reverse("document_import_apply", args=[plan.pk]),
+                           {"token": token, "fingerprint": fingerprint, "apply": "1"})
+    assert response.status_code == status
+    assert Target.objects.get(document=plan, unit__code="03583", year=2022).planned_population == 3966

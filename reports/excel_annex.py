@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
@@ -268,10 +269,12 @@ def _note(sheet: Worksheet, row: int, text: str, last_column: int) -> None:
 
 
 def annex_workbook(document: TargetDocument) -> bytes:
-    workbook = Workbook()
-    annex_sheet(workbook.active, read_annex(document))
-    workbook.properties.title = annex_title(document)
-    return workbook_bytes(workbook)
+    # The annex is a Vietnamese official document (and the import reads its labels): always vi.
+    with translation.override("vi"):
+        workbook = Workbook()
+        annex_sheet(workbook.active, read_annex(document))
+        workbook.properties.title = annex_title(document)
+        return workbook_bytes(workbook)
 
 
 def annex_filename(document: TargetDocument, suffix: str = "") -> str:
@@ -408,8 +411,9 @@ def _write_actual(sheet: Worksheet, row: int, column: int, actual: Actual, *, bo
 
 
 def annex_actuals_workbook(document: TargetDocument) -> bytes:
-    workbook = Workbook()
-    annex = read_annex(document)
-    actuals_sheet(workbook.active, annex)
-    annex_sheet(workbook.create_sheet(), annex)
-    return workbook_bytes(workbook)
+    with translation.override("vi"):
+        workbook = Workbook()
+        annex = read_annex(document)
+        actuals_sheet(workbook.active, annex)
+        annex_sheet(workbook.create_sheet(), annex)
+        return workbook_bytes(workbook)

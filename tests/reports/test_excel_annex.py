@@ -100,6 +100,12 @@ def test_the_actuals_workbook_sets_each_year_against_the_plan(plan):
     # 2022: plan 84,50%, 3.400 of 3.966 enrolled at December (the last month, not a sum) = 85,73%
     assert values[8:14] == [pytest.approx(0.845), 3966, 3400, pytest.approx(0.8573), 0, "Đạt"]
     assert values[14:20] == [pytest.approx(0.849), None, None, None, None, "Chưa có số liệu"]
+    row = find_row(sheet, "Khổng Lào")
+    formats = [sheet.cell(row=row, column=c).number_format for c in range(9, 15)]
+    assert formats == ["0.00%", "#,##0", "#,##0", "0.00%", "#,##0", "General"]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A4:A5", "B4:B5", "C4:H4", "I4:N4", "AG4:AL4"} <= merged
+    assert sheet.freeze_panes == "C6" and sheet.page_setup.orientation == "landscape"
     total = row_values(sheet, find_row(sheet, "Tổng cộng"))
     assert total[2:8] == [None, 82818, 70913, pytest.approx(0.8563), None, "Không có chỉ tiêu"]
     # Σ 2022 only covers the communes that reported; the district's assigned 96,05% applies.

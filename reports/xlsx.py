@@ -5,13 +5,18 @@ A workbook stores numbers; the display (`82.818`, `85,63%`) comes from the cell'
 which Excel renders with the reader's own separators.
 """
 
+import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,15 +32,30 @@ THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 BOLD = Font(bold=True)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+MAX_CELL_TEXT = 32767  # Excel's limit for one cell
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def safe_text(value: str) -> str:
-    """Text that begins like a formula is prefixed with an apostrophe-like quote so that Excel
-    and LibreOffice show it instead of running it (CSV/formula injection)."""
-    if value and value.startswith(_FORMULA_STARTS):
+    """Text as a cell can hold it, never run as a formula.
+
+    Text that begins like a formula (=, +, -, @, or their full-width forms, which some
+    spreadsheets fold to ASCII) gets a leading apostrophe, so the stored cell is a plain string
+    (openpyxl data_type "s") that Excel and LibreOffice show instead of running (formula
+    injection). Control characters a workbook cannot store are dropped rather than failing the
+    whole export."""
+    if not value:
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT - 1]
+    if value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def clean_sheet_title(text: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return (_SHEET_TITLE_FORBIDDEN.sub("-", text).strip("'") or "Sheet")[:31]
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,10 @@ def write_cell(sheet: Worksheet, row: int, column: int, value, kind: str = "text
     """Write one value with the number format of its kind; rates are given as percentages."""
     if isinstance(value, str):
         value = safe_text(value)
+    elif isinstance(value, bool):
+        value = "Có" if value else "Không"
+    elif isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.make_naive(value)  # a workbook has no time zones: local time
     elif kind == "rate" and value is not None:
         value = float(Decimal(value) / 100)
     elif kind == "points" and value is not None:
@@ -56,6 +80,8 @@ def write_cell(sheet: Worksheet, row: int, column: int, value, kind: str = "text
     elif isinstance(value, Decimal):
         value = float(value)
     cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # whatever the text, a string: never a formula
     cell.number_format = {
         "count": COUNT_FORMAT,
         "rate": RATE_FORMAT,
@@ -119,13 +145,15 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # RFC 6266 with an ASCII fallback: Vietnamese names survive, quotes cannot break the header.
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 def single_table_workbook(*, title: str, columns, rows, footer=None, notes=(), sheet_title: str = "Bảng") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_title[:31]
+    sheet.title = clean_sheet_title(sheet_title)
     table_sheet(sheet, title=title, columns=columns, rows=rows, footer=footer, notes=notes)
     return workbook_bytes(workbook)

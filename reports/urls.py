@@ -1,7 +1,21 @@
 from django.urls import path
 
-from . import views
+from communes.models import Level
+
+from . import views, views_entry
 
 urlpatterns = [
     path("districts/<str:code>/", views.district, name="district"),
+    # Monthly entry (issue 3)
+    path("districts/<str:code>/entry/<str:month>/", views_entry.district_entry, name="entry"),
+    path("districts/<str:code>/entry/<str:month>/reopen/", views_entry.reopen, {"level": Level.DISTRICT},
+         name="entry_reopen"),
+    path("districts/<str:code>/completeness/<str:month>/", views_entry.district_completeness, name="completeness"),
+    path("provinces/<str:code>/entry/<str:month>/", views_entry.province_entry, name="province_entry"),
+    path("provinces/<str:code>/entry/<str:month>/reopen/", views_entry.reopen, {"level": Level.PROVINCE},
+         name="province_entry_reopen"),
+    path("provinces/<str:code>/completeness/<str:month>/", views_entry.province_completeness,
+         name="province_completeness"),
+    path("communes/<str:code>/history/<str:month>/", views_entry.commune_entry_history, name="commune_entry_history"),
+    # end of monthly entry
 ]

@@ -78,7 +78,7 @@ def initial_grid(*, rows: list[Row], groups: list[PayerGroup]) -> GridInput:
 
 def _initial_row(row: Row, groups: list[PayerGroup]) -> RowInput:
     def text(value) -> str:
-        return "" if value is None else str(value)
+        return formatting.fmt_int(value, empty="")  # 46.106, as officers write it; parse_count reads it back
 
     raw = {
         "population": text(row.population.population if row.population else None),

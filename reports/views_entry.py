@@ -258,7 +258,8 @@ def _completeness(request, level: str, code: str, month_text: str):
         rows.append({"unit": unit, "enrollment": enrollment, "reported_at": reported_at, "state": state})
     summary = {s: sum(1 for r in rows if r["state"] == s) for s in ("on_time", "late", "missing")}
     return render(request, "reports/entry_completeness.html", {
-        "area": area, "month": month, "rows": rows, "summary": summary, "deadline": deadline,
+        "area": area, "month": month, "rows": rows, "summary": summary,
+        "last_day": timezone.localtime(deadline - dt.timedelta(seconds=1)),
         "url_name": "completeness" if level == Level.DISTRICT else "province_completeness",
         "entry_url_name": URL_NAMES[level], "previous_month": add_months(month, -1), "next_month": add_months(month, 1),
     })

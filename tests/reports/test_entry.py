@@ -31,7 +31,7 @@ def test_the_grid_shows_every_commune_with_last_months_figures(client, officer_p
     page = client.get(URL).content.decode()
     assert page.count('data-key="enrolled"') == 17
     assert "T12/2021: 1.663" in page and "42,50%" in page  # Khổng Lào last month, and its rate
-    assert f'name="{KHONG_LAO}-population" id="{KHONG_LAO}-population" value="3913"' in page
+    assert f'name="{KHONG_LAO}-population" id="{KHONG_LAO}-population" value="3.913"' in page
     assert "js/entry.js" in page and "<script>" not in page
 
 

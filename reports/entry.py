@@ -231,20 +231,20 @@ class _Fresh:
 
     @classmethod
     def lock(cls, *, units, month: dt.date) -> "_Fresh":
-        enrollments = {e.unit_id: e for e in Enrollment.objects.select_for_update()
+        enrollments = {e.unit_id: e for e in Enrollment.objects.select_for_update(of=("self",))
                        .filter(unit__in=units, month=month).select_related("entered_by")}
         groups: dict[int, dict[str, EnrollmentByGroup]] = {}
-        for item in EnrollmentByGroup.objects.select_for_update().filter(enrollment__in=list(enrollments.values())) \
+        for item in EnrollmentByGroup.objects.select_for_update(of=("self",)).filter(enrollment__in=list(enrollments.values())) \
                 .select_related("group"):
             groups.setdefault(item.enrollment_id, {})[item.group.code] = item
-        members = {m.pk: m for m in CohortCommune.objects.select_for_update().filter(unit__in=units)}
+        members = {m.pk: m for m in CohortCommune.objects.select_for_update(of=("self",)).filter(unit__in=units)}
         return cls(
             enrollments=enrollments,
-            populations={p.unit_id: p for p in Population.objects.select_for_update()
+            populations={p.unit_id: p for p in Population.objects.select_for_update(of=("self",))
                          .filter(unit__in=units, year=month.year).select_related("entered_by")},
             groups=groups,
             members=members,
-            progress={p.member_id: p for p in CohortProgress.objects.select_for_update()
+            progress={p.member_id: p for p in CohortProgress.objects.select_for_update(of=("self",))
                       .filter(member__in=list(members.values()), month=month).select_related("entered_by")},
         )
 

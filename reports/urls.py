@@ -7,10 +7,13 @@ from . import views, views_entry
 urlpatterns = [
     path("districts/<str:code>/", views.district, name="district"),
     # Monthly entry (issue 3)
+    path("districts/<str:code>/entry/", views_entry.entry_start, {"level": Level.DISTRICT}, name="entry_start"),
     path("districts/<str:code>/entry/<str:month>/", views_entry.district_entry, name="entry"),
     path("districts/<str:code>/entry/<str:month>/reopen/", views_entry.reopen, {"level": Level.DISTRICT},
          name="entry_reopen"),
     path("districts/<str:code>/completeness/<str:month>/", views_entry.district_completeness, name="completeness"),
+    path("provinces/<str:code>/entry/", views_entry.entry_start, {"level": Level.PROVINCE},
+         name="province_entry_start"),
     path("provinces/<str:code>/entry/<str:month>/", views_entry.province_entry, name="province_entry"),
     path("provinces/<str:code>/entry/<str:month>/reopen/", views_entry.reopen, {"level": Level.PROVINCE},
          name="province_entry_reopen"),

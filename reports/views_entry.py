@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communes.models import ChangeRecord, Enrollment, Level, MonthReopening, Unit
@@ -54,6 +55,19 @@ def _ended_page(request, unit: Unit, month: dt.date, view_name: str):
     ]
     return render(request, "reports/entry_ended.html",
                   {"unit": unit, "month": month, "successors": successors}, status=410)
+
+
+@login_required
+def entry_start(request, level: str, code: str):
+    """The entry page of the latest month the unit existed in, up to this one: where the district
+    page's link lands."""
+    unit = Unit.objects.for_url(level, code)
+    if unit is None or not Scope.of(request.user).reaches_into(unit):
+        raise Http404(_("Không tìm thấy đơn vị hoặc bạn không có quyền xem."))
+    month = timezone.localdate().replace(day=1)
+    if unit.valid_to is not None and unit.valid_to < month:
+        month = unit.valid_to.replace(day=1)
+    return redirect(URL_NAMES[level], code=unit.code, month=f"{month:%Y-%m}")
 
 
 @login_required
@@ -202,9 +216,10 @@ def reopen(request, level: str, code: str, month: str):
 
 
 FIELD_LABELS = {
-    "enrolled": "Số người tham gia", "population": "Dân số", "cohort_affected": "Số người bị ảnh hưởng",
-    "cohort_affected_pupils": "Số học sinh bị ảnh hưởng", "cohort_pupils": "Học sinh đã tham gia lại",
-    "cohort_households": "Tham gia lại theo hộ",
+    "enrolled": gettext_lazy("Số người tham gia"), "population": gettext_lazy("Dân số"),
+    "cohort_affected": gettext_lazy("Số người bị ảnh hưởng"),
+    "cohort_affected_pupils": gettext_lazy("Số học sinh bị ảnh hưởng"),
+    "cohort_pupils": gettext_lazy("Học sinh đã tham gia lại"), "cohort_households": gettext_lazy("Tham gia lại theo hộ"),
 }
 
 
@@ -225,7 +240,7 @@ def commune_entry_history(request, code: str, month: str):
 def _label(name: str, groups: dict[str, str]) -> str:
     if name.startswith("group:"):
         return _("Nhóm: %(name)s") % {"name": groups.get(name[6:], name[6:])}
-    return _(FIELD_LABELS.get(name, name))
+    return str(FIELD_LABELS.get(name, name))
 
 
 @login_required

@@ -57,3 +57,16 @@ def test_province_completeness_after_the_reform(client, leader):
     login(client, leader)
     page = client.get("/provinces/12/completeness/2025-08/").content.decode()
     assert '<strong class="missing-count">6</strong>' in page
+
+
+def test_the_district_page_links_to_the_entry_of_its_last_month(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    page = client.get("/districts/109/?year=2021").content.decode()
+    assert 'href="/districts/109/entry/"' in page
+    # Phong Thổ district ended on 30/06/2025: its last month is where entry lands.
+    assert client.get("/districts/109/entry/")["Location"] == "/districts/109/entry/2025-06/"
+
+
+def test_the_entry_shortcut_is_not_found_outside_the_scope(client, officer_luc_ngan):
+    login(client, officer_luc_ngan)
+    assert client.get("/districts/109/entry/").status_code == 404

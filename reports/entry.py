@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from . import coverage, formatting
 from .entry_rows import Row
 
 COHORT_FIELDS = ("affected", "affected_pupils", "pupils", "households")
+MAX_COUNT = 200_000_000  # more people than the country has: a typing slip, and beyond the database's column
 
 
 def field_name(code: str, name: str) -> str:
@@ -133,6 +134,9 @@ def _validate(item: RowInput, groups: list[PayerGroup], month: dt.date) -> None:
             values[key] = parse_optional_count(raw[key])
         except NumberError as error:
             errors[key] = str(error)
+            continue
+        if values[key] is not None and values[key] > MAX_COUNT:
+            errors[key] = _("Số quá lớn: kiểm tra lại.")
     values["note"] = raw["note"][:500]
     values["population_source"] = raw["population_source"][:300]
     if errors:
@@ -203,6 +207,15 @@ def apply_grid(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup
     Rows are locked first and compared with what the form was opened on: a figure someone else
     changed since raises Conflict before anything is written.
     """
+    try:
+        return _apply(grid=grid, month=month, user=user, groups=groups)
+    except IntegrityError as error:
+        # Two first saves of the same commune-month at once: the later one finds the row taken.
+        raise Conflict([_("Một người khác vừa lưu số liệu tháng này cùng lúc với bạn; chưa lưu gì. "
+                          "Kiểm tra rồi lưu lại.")]) from error
+
+
+def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup]) -> int:
     items = [item for item in grid.rows if item.row.editable]
     units = [item.row.unit for item in items]
     with transaction.atomic():

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from communes.models import ChangeRecord, Enrollment, EnrollmentByGroup, Level, Population, Role
 from targets.models import CohortCommune, CohortProgress
-from tests.conftest import make_user, unit
+from tests.conftest import make_counts, make_user, unit
 
 from .entry_helpers import confirm_key, login, post_grid
 
@@ -213,3 +213,31 @@ def test_the_commune_month_history_shows_who_changed_what(client, officer_phong_
     assert response.status_code == 200
     assert "1.700" in page and "1.710" in page and "BHXH huyện sửa danh sách" in page and "officer_pt" in page
     assert page.index("1.710") < page.index("Dân số")  # newest first
+
+
+def test_an_impossibly_large_count_is_refused(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "99999999999"}).content.decode()
+    assert "Số quá lớn" in page
+    assert saved(KHONG_LAO) is None
+
+
+def test_two_first_saves_at_once_end_in_a_conflict_not_an_error(client, officer_phong_tho, monkeypatch):
+    from reports import entry
+
+    login(client, officer_phong_tho)
+    page = client.get(URL).content.decode()
+    original = entry._Fresh.lock
+
+    def lock_then_someone_else_creates(**kwargs):
+        fresh = original(**kwargs)
+        make_counts(unit(Level.COMMUNE, KHONG_LAO, 2022), JAN, population=3913, enrolled=1690)
+        return fresh
+
+    monkeypatch.setattr(entry._Fresh, "lock", staticmethod(lock_then_someone_else_creates))
+    response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700"}, page=page)
+    assert response.status_code == 409
+    assert "cùng lúc với bạn" in response.content.decode()
+    # The "other session" shares the test's connection, so its row is rolled back with ours.
+    assert saved(KHONG_LAO) is None
+    assert not ChangeRecord.objects.exists()

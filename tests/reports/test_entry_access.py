@@ -135,3 +135,42 @@ def test_only_leaders_and_administrators_reopen_a_month(client, request, setting
 def test_reopening_only_answers_posts(client, leader_phong_tho):
     login(client, leader_phong_tho)
     assert client.get(REOPEN).status_code == 405
+
+
+PROVINCE_URL = "/provinces/12/entry/2025-08/"
+
+
+@pytest.fixture
+def province_officer(db):
+    from communes.models import Level, Role, Unit
+    from tests.conftest import make_user
+
+    return make_user("officer_lc", Role.OFFICER, Unit.objects.resolve(Level.PROVINCE, "12"))
+
+
+@pytest.mark.parametrize("role, status, inputs", [
+    ("province_officer", 200, 6), ("officer_phong_tho", 200, 0), ("officer_luc_ngan", 404, 0),
+    ("commune_officer", 200, 0), ("leader", 200, 0), ("staff", 200, 0), ("admin_user", 200, 6),
+    ("no_role_user", 404, 0), (None, 302, 0),
+])
+def test_each_role_on_the_province_entry_page(client, request, db, role, status, inputs):
+    as_role(client, request, role)
+    before = snapshot()
+    response = client.get(PROVINCE_URL)
+    assert response.status_code == status
+    if status == 200:
+        assert response.content.decode().count('data-key="enrolled"') == inputs
+    posted = client.post(PROVINCE_URL, {"03583-enrolled": "5900", "03583-population": "6100", "03583-version": "0"})
+    if inputs:
+        assert posted.status_code == 302  # the two who may enter there
+    else:
+        assert posted.status_code in (302 if role is None else 403, 404)
+        assert snapshot() == before
+
+
+def test_a_province_officer_cannot_post_another_provinces_commune(client, province_officer):
+    login(client, province_officer)
+    before = snapshot()
+    response = client.post(PROVINCE_URL, {"07537-enrolled": "5000", "07537-population": "9000"})
+    assert response.status_code == 403
+    assert snapshot() == before

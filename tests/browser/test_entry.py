@@ -70,3 +70,32 @@ def test_an_officer_fills_a_month_by_typing_and_pasting(seeded, live_server, pag
     page.goto(f"{live_server.url}/districts/109/?year=2022")
     headline = page.inner_text(".headline")
     assert "5/17" in headline and "14.833" in headline and "23.111" in headline and "64,18%" in headline
+
+
+def test_a_leader_reopens_a_month_and_an_officer_confirms_a_drop(seeded, live_server, browser, settings):
+    settings.ENTRY_CLOSE_DAYS = 10  # January 2022 closed long ago
+    leader = make_user("leader_browser", Role.LEADER, unit(Level.DISTRICT, "109"))
+    officer = make_user("officer_browser2", Role.OFFICER, unit(Level.DISTRICT, "109"))
+    for user, steps in ((leader, "reopen"), (officer, "enter")):
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+        page = context.new_page()
+        log_in(page, live_server, user)
+        page.goto(f"{live_server.url}{URL}")
+        if steps == "reopen":
+            assert "đã khoá sổ" in page.inner_text(".closed-reason")
+            page.fill('input[name="reason"]', "Xã Khổng Lào nộp muộn")
+            page.click(".reopen button")
+            page.wait_for_load_state("networkidle")
+            assert "Đã mở lại tháng 01/2022" in page.inner_text(".messages")
+        else:
+            cell(page, "03583", "enrolled").fill("1500")  # 1.663 last month: a drop of 9,8%
+            page.click("button.primary")
+            page.wait_for_load_state("networkidle")
+            assert "Giảm 163 người" in page.inner_text("table.entry-grid")
+            assert not Enrollment.objects.filter(month="2022-01-01").exists()
+            screenshot(page, "entry-109-2022-01-confirm")
+            page.check('input[name="confirm"]')
+            page.click("button.primary")
+            page.wait_for_load_state("networkidle")
+            assert Enrollment.objects.get(month="2022-01-01").enrolled == 1500
+        context.close()

@@ -19,8 +19,9 @@ from communes.periods import add_months, parse_month
 from communes.scope import Scope
 
 from . import coverage, formatting
-from .entry import Conflict, apply_grid, field_name, initial_grid, read_grid
+from .entry import field_name, initial_grid, read_grid
 from .entry_rows import closing_time, entry_rows, month_status, payer_groups, resolve_area, successors_of
+from .entry_save import Conflict, apply_grid
 
 URL_NAMES = {Level.DISTRICT: "entry", Level.PROVINCE: "province_entry"}
 

@@ -89,6 +89,7 @@ def test_a_drop_over_five_percent_must_be_confirmed(client, officer_phong_tho):
     login(client, officer_phong_tho)
     page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}).content.decode()
     assert "Giảm 163 người so với tháng 12/2021 (1.663)" in page
+    assert "Chưa lưu: có cảnh báo" in page
     assert saved(KHONG_LAO) is None
     response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}, page=page, confirm=confirm_key(page))
     assert response.status_code == 302
@@ -223,18 +224,18 @@ def test_an_impossibly_large_count_is_refused(client, officer_phong_tho):
 
 
 def test_two_first_saves_at_once_end_in_a_conflict_not_an_error(client, officer_phong_tho, monkeypatch):
-    from reports import entry
+    from reports import entry_save
 
     login(client, officer_phong_tho)
     page = client.get(URL).content.decode()
-    original = entry._Fresh.lock
+    original = entry_save._Fresh.lock
 
     def lock_then_someone_else_creates(**kwargs):
         fresh = original(**kwargs)
         make_counts(unit(Level.COMMUNE, KHONG_LAO, 2022), JAN, population=3913, enrolled=1690)
         return fresh
 
-    monkeypatch.setattr(entry._Fresh, "lock", staticmethod(lock_then_someone_else_creates))
+    monkeypatch.setattr(entry_save._Fresh, "lock", staticmethod(lock_then_someone_else_creates))
     response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700"}, page=page)
     assert response.status_code == 409
     assert "cùng lúc với bạn" in response.content.decode()

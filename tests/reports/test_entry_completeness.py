@@ -70,3 +70,15 @@ def test_the_district_page_links_to_the_entry_of_its_last_month(client, officer_
 def test_the_entry_shortcut_is_not_found_outside_the_scope(client, officer_luc_ngan):
     login(client, officer_luc_ngan)
     assert client.get("/districts/109/entry/").status_code == 404
+
+
+def test_an_officers_home_page_leads_to_entry(client, officer_phong_tho, commune_officer):
+    login(client, officer_phong_tho)
+    assert 'href="/districts/109/entry/"' in client.get("/").content.decode()
+    login(client, commune_officer)
+    assert 'href="/districts/109/entry/"' in client.get("/").content.decode()
+
+
+def test_a_leaders_home_page_has_no_entry_links(client, leader):
+    login(client, leader)
+    assert "/entry/" not in client.get("/").content.decode()

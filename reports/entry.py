@@ -7,6 +7,7 @@ among the communes in force in one month):
     <code>-households, <code>-version (Enrollment.version as opened, 0 = none),
     <code>-pversion (CohortProgress.version as opened); and for the page: opened (ISO time the
     form was rendered), confirm (the key of the warnings the officer confirmed).
+A cell left out of the POST keeps its stored value; one posted empty is empty.
 Saving is in reports/entry_save.py.
 """
 
@@ -96,9 +97,11 @@ def read_grid(*, data, rows: list[Row], groups: list[PayerGroup], month: dt.date
         if not row.editable:
             grid.rows.append(_initial_row(row, groups))
             continue
-        keys = ["population", "population_source", "enrolled", "note", *(f"g-{g.code}" for g in groups)]
-        keys += list(COHORT_FIELDS) if row.member else []
-        raw = {key: str(data.get(field_name(row.unit.code, key), "")).strip() for key in keys}
+        # A cell left out of the POST keeps its stored value (a script may post only what it
+        # changes); a cell posted empty is empty.
+        stored = _initial_row(row, groups).raw
+        raw = {key: str(data[field_name(row.unit.code, key)]).strip() if field_name(row.unit.code, key) in data
+               else stored[key] for key in stored}
         item = RowInput(row=row, raw=raw, version=_int(data.get(field_name(row.unit.code, "version"))),
                         progress_version=_int(data.get(field_name(row.unit.code, "pversion"))))
         _validate(item, groups, month)

@@ -242,3 +242,19 @@ def test_two_first_saves_at_once_end_in_a_conflict_not_an_error(client, officer_
     # The "other session" shares the test's connection, so its row is rolled back with ours.
     assert saved(KHONG_LAO) is None
     assert not ChangeRecord.objects.exists()
+
+
+def test_cells_left_out_of_a_post_keep_their_stored_values(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700"})
+    response = client.post(URL, {f"{MA_LY_PHO}-enrolled": "1400", f"{MA_LY_PHO}-version": "0"})
+    assert response.status_code == 302
+    assert saved(KHONG_LAO) == 1700 and saved(MA_LY_PHO) == 1400
+
+
+def test_a_cell_posted_empty_cannot_erase_a_saved_figure(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700"})
+    page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": ""}).content.decode()
+    assert "Không được để trống số đã nhập" in page
+    assert saved(KHONG_LAO) == 1700

@@ -90,6 +90,16 @@ class Scope:
         """Bring a workbook into a document's targets: staff over the unit, and administrators."""
         return self.is_admin or (self.role == Role.STAFF and self.can_view(unit))
 
+    def reaches_into(self, unit: Unit) -> bool:
+        """Sees the unit or part of it: a commune officer reaches into the commune's district and
+        province, so the district's (or province's) entry page shows them their one commune."""
+        if self.can_view(unit):
+            return True
+        if self.role is None or self.root is None:
+            return False
+        root = self.root
+        return root.parent_id == unit.pk or (root.parent_id is not None and root.parent.parent_id == unit.pk)
+
     def can_reopen_any(self) -> bool:
         return self.is_admin or self.role == Role.LEADER
 

@@ -102,3 +102,10 @@ def per_month_needed(*, gap: int | None, months_left: int) -> int | None:
     if months_left <= 0:
         return gap
     return math.ceil(gap / months_left)
+
+
+def drop_exceeds(*, previous: int | None, current: int, threshold: float | Decimal) -> bool:
+    """True when `current` fell more than `threshold` (0.05 = 5%) below `previous`; exact, no rounding."""
+    if not previous:
+        return False
+    return Fraction(previous - current, previous) > Fraction(str(threshold))

@@ -53,3 +53,10 @@ def test_projection_extends_the_months_so_far_to_december():
 def test_people_per_month_spreads_the_gap_over_months_left():
     assert coverage.per_month_needed(gap=10, months_left=3) == 4
     assert coverage.per_month_needed(gap=10, months_left=0) == 10
+
+
+def test_a_drop_counts_only_when_more_than_the_threshold():
+    assert coverage.drop_exceeds(previous=1000, current=949, threshold=0.05)
+    assert not coverage.drop_exceeds(previous=1000, current=950, threshold=0.05)  # exactly 5%: no warning
+    assert not coverage.drop_exceeds(previous=1000, current=1200, threshold=0.05)
+    assert not coverage.drop_exceeds(previous=None, current=10, threshold=0.05)

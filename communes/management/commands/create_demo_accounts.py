@@ -13,6 +13,7 @@ DEMO_USERS = [
     ("canbo.lucngan", "Cán bộ huyện Lục Ngạn", Role.OFFICER, (Level.DISTRICT, "219")),
     ("canbo.phongtho", "Cán bộ huyện Phong Thổ", Role.OFFICER, (Level.DISTRICT, "109")),
     ("canbo.khonglao", "Cán bộ xã Khổng Lào", Role.OFFICER, (Level.COMMUNE, "03583")),
+    ("canbo.laichau", "Cán bộ tỉnh Lai Châu (nhập cho các xã mới từ 7/2025)", Role.OFFICER, (Level.PROVINCE, "12")),
     ("lanhdao", "Lãnh đạo (toàn quốc)", Role.LEADER, None),
     ("lanhdao.phongtho", "Lãnh đạo huyện Phong Thổ", Role.LEADER, (Level.DISTRICT, "109")),
     ("chuyenvien", "Chuyên viên", Role.STAFF, None),

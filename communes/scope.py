@@ -7,6 +7,7 @@ staff member's unit, or the whole country when their assignment names no unit.
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q
 
 from .models import Assignment, Role, Unit
@@ -113,6 +114,11 @@ def visible_unit_or_404(user, level: str, code: str, *, on=None, year=None, edit
 
     unit = Unit.objects.for_url(level, code, on=on, year=year)
     scope = Scope.of(user)
+    if unit is not None and on is None and year is None and not scope.can_view(unit):
+        # A reused code: today's unit is outside the user's scope, but an earlier unit with the
+        # code may be theirs (a commune officer of 2021 opening /communes/03583/).
+        unit = scope.filter_visible(Unit.objects.filter(level=level, code=code)).order_by(
+            models.F("valid_to").desc(nulls_first=True)).select_related("parent__parent").first()
     if unit is None or not scope.can_view(unit) or (edit and not scope.can_edit(unit)):
         raise Http404("Không tìm thấy đơn vị hoặc bạn không có quyền xem.")
     return unit

@@ -18,6 +18,27 @@ POLICY = "; ".join(
 )
 
 
+class ChosenLanguageMiddleware:
+    """Vietnamese unless the user pressed the language switch (a cookie set by set_language).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an office PC with an
+    English Chrome would get English number formats on a Vietnamese page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

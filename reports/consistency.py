@@ -138,7 +138,7 @@ def _plan_against_district_target(document: TargetDocument) -> list[Finding]:
                                   enrolled=summed["enrolled"])
         if gap:
             # Three decimals: at two, 96,046% would print as the 96,05% it falls short of.
-            computed = (Decimal(summed["enrolled"]) * 100 / Decimal(summed["population"])).quantize(Decimal("0.001"))
+            computed = coverage.coverage_rate(enrolled=summed["enrolled"], population=summed["population"], places=3)
             findings.append(
                 Finding("plan_below_target", target.year, label, target.rate, computed,
                         _("Kế hoạch các xã cộng lại đạt %(computed)s, thấp hơn mức giao %(rate)s (thiếu %(gap)s người)") % dict(

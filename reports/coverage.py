@@ -14,14 +14,17 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
-def coverage_rate(*, enrolled: int | None, population: int | None) -> Decimal | None:
-    """Percentage of the population enrolled, rounded half up to 2 decimals; None when unknown."""
+def coverage_rate(*, enrolled: int | None, population: int | None, places: int = 2) -> Decimal | None:
+    """Percentage of the population enrolled, rounded half up (2 decimals unless asked); None when unknown."""
     if enrolled is None or not population:
         return None
-    return (Decimal(enrolled) * HUNDRED / Decimal(population)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (Decimal(enrolled) * HUNDRED / Decimal(population)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def exact_rate(*, enrolled: int, population: int) -> Fraction:
+def exact_rate(*, enrolled: int | None, population: int | None) -> Fraction | None:
+    """The unrounded rate, for ranking and comparisons."""
+    if enrolled is None or not population:
+        return None
     return Fraction(enrolled * 100, population)
 
 
@@ -62,18 +65,21 @@ def target_met(*, enrolled: int | None, population: int | None, target_rate: Dec
 
 @dataclass(frozen=True)
 class Ranked:
-    rank: int
+    rank: int | None
     item: object
 
 
 def rank_by_rate(items: Iterable, *, rate, tie_break) -> list[Ranked]:
     """Highest rate first; equal rates ordered by `tie_break` (e.g. the official code) so the
-    order never changes between two page loads. Items without a rate come last, unranked order
-    kept by tie_break."""
+    order never changes between two page loads. Items without a rate come last, unranked
+    (rank None), in tie_break order. Pass exact rates (`exact_rate`): two rates that round to
+    the same 99,88% are still different."""
     items = list(items)
     with_rate = sorted((i for i in items if rate(i) is not None), key=lambda i: (-rate(i), tie_break(i)))
     without = sorted((i for i in items if rate(i) is None), key=tie_break)
-    return [Ranked(rank=n, item=i) for n, i in enumerate(with_rate + without, start=1)]
+    return [Ranked(rank=n, item=i) for n, i in enumerate(with_rate, start=1)] + [
+        Ranked(rank=None, item=i) for i in without
+    ]
 
 
 def projection(*, months: Sequence[tuple[int, int]], year_end_month: int = 12) -> Decimal | None:

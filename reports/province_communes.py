@@ -4,24 +4,18 @@ their predecessors' counts summed (the switch of issue 8)."""
 import datetime as dt
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from communes.models import Unit
 from communes.periods import year_end, year_start
 
-from . import coverage
 from .lineage import lineages, year_figures
-from .tables_data import CoverageRow, CoverageTable, latest_targets
+from .tables_data import CoverageRow, CoverageTable, latest_targets, rank_rows
 
 
 def _communes_of(province: Unit):
     """Communes under the province directly (from 7/2025) or through a district (before)."""
     return Unit.objects.communes().filter(Q(parent=province) | Q(parent__parent=province)).select_related("parent")
-
-
-def _rank(rows: list[CoverageRow]) -> list[CoverageRow]:
-    for ranked in coverage.rank_by_rate(rows, rate=lambda r: r.rate, tie_break=lambda r: r.unit.code):
-        ranked.item.rank = ranked.rank
-    return sorted(rows, key=lambda r: r.rank)
 
 
 def communes_then(province: Unit, year: int) -> CoverageTable:
@@ -39,9 +33,9 @@ def communes_then(province: Unit, year: int) -> CoverageTable:
         population=Sum("population_value", filter=complete), enrolled=Sum("enrolled_value", filter=complete),
         reported=Count("pk", filter=complete), expected=Count("pk"),
     )
-    total = CoverageRow(unit=province, label="Tổng cộng", population=sums["population"], enrolled=sums["enrolled"],
+    total = CoverageRow(unit=province, label=_("Tổng cộng"), population=sums["population"], enrolled=sums["enrolled"],
                         target=targets.get(province.pk), reported=sums["reported"], expected=sums["expected"])
-    return CoverageTable(unit=province, year=year, rows=_rank(rows), total=total)
+    return CoverageTable(unit=province, year=year, rows=rank_rows(rows), total=total)
 
 
 def communes_today(province: Unit, year: int) -> CoverageTable:
@@ -61,11 +55,11 @@ def communes_today(province: Unit, year: int) -> CoverageTable:
         ))
     whole = figures[None]
     total = CoverageRow(
-        unit=province, label="Tổng cộng", population=whole.population, enrolled=whole.enrolled,
+        unit=province, label=_("Tổng cộng"), population=whole.population, enrolled=whole.enrolled,
         target=targets.get(province.pk), reported=whole.reported, expected=whole.expected,
         extra={"caveats": sorted({c for r in rows for c in r.extra["caveats"]})},
     )
-    return CoverageTable(unit=province, year=year, rows=_rank(rows), total=total)
+    return CoverageTable(unit=province, year=year, rows=rank_rows(rows), total=total)
 
 
 def _district(unit: Unit) -> str:

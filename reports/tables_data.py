@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from communes.models import Unit
 from communes.periods import year_end, year_start
@@ -103,10 +104,19 @@ def year_table(parent: Unit, year: int) -> CoverageTable:
         )
         for unit in units
     ]
-    for ranked in coverage.rank_by_rate(rows, rate=lambda r: r.rate, tie_break=lambda r: r.unit.code):
-        ranked.item.rank = ranked.rank
-    rows.sort(key=lambda r: r.rank)
-    return CoverageTable(unit=parent, year=year, rows=rows, total=_total_row(parent, units, targets))
+    return CoverageTable(unit=parent, year=year, rows=rank_rows(rows), total=_total_row(parent, units, targets))
+
+
+def rank_rows(rows: list[CoverageRow]) -> list[CoverageRow]:
+    """Rows in rank order, each given its rank (None without figures), by exact rate then code."""
+    ranked = coverage.rank_by_rate(
+        rows,
+        rate=lambda r: coverage.exact_rate(enrolled=r.enrolled, population=r.population),
+        tie_break=lambda r: r.unit.code,
+    )
+    for entry in ranked:
+        entry.item.rank = entry.rank
+    return [entry.item for entry in ranked]
 
 
 def _total_row(parent: Unit, units, targets: dict[int, Target]) -> CoverageRow:
@@ -120,7 +130,7 @@ def _total_row(parent: Unit, units, targets: dict[int, Target]) -> CoverageRow:
     )
     return CoverageRow(
         unit=parent,
-        label="Tổng cộng",
+        label=_("Tổng cộng"),
         population=sums["population"],
         enrolled=sums["enrolled"],
         target=targets.get(parent.pk),

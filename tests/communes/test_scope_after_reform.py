@@ -31,3 +31,20 @@ def test_a_leader_of_the_old_district_still_reads_its_old_units_but_not_the_new_
     assert scope.can_view(Unit.objects.resolve(Level.COMMUNE, "07537", dt.date(2024, 1, 1)))  # Phong Vân
     assert scope.can_view(Unit.objects.resolve(Level.COMMUNE, "07582", dt.date(2025, 3, 1)))  # TT Phì Điền 2025
     assert not scope.can_view(Unit.objects.resolve(Level.COMMUNE, "07582", TODAY))  # xã Lục Ngạn, under Bắc Ninh
+
+
+def test_a_commune_officer_of_2021_reaches_their_commune_by_its_reused_code(client, commune_officer):
+    from tests.conftest import PASSWORD
+
+    assert client.login(username=commune_officer.username, password=PASSWORD)
+    response = client.get("/communes/03583/")
+    assert response.status_code == 200
+    assert "Khổng Lào" in response.content.decode()
+
+
+def test_the_browser_language_does_not_switch_number_formats(client, leader):
+    from tests.conftest import PASSWORD
+
+    assert client.login(username=leader.username, password=PASSWORD)
+    page = client.get("/districts/109/?year=2021", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "82.818" in page and "85,63%" in page

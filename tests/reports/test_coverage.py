@@ -40,7 +40,15 @@ def test_gap_in_points_is_negative_while_behind():
 def test_ranking_breaks_ties_by_code_and_puts_unknown_last():
     rows = [("03553", Decimal("99.88")), ("03391", Decimal("99.88")), ("03592", Decimal("99.90")), ("03490", None)]
     ranked = coverage.rank_by_rate(rows, rate=lambda r: r[1], tie_break=lambda r: r[0])
-    assert [(r.rank, r.item[0]) for r in ranked] == [(1, "03592"), (2, "03391"), (3, "03553"), (4, "03490")]
+    assert [(r.rank, r.item[0]) for r in ranked] == [(1, "03592"), (2, "03391"), (3, "03553"), (None, "03490")]
+
+
+def test_ranking_uses_exact_rates_not_rounded_ones():
+    # Mồ Sì San 2.507/2.510 = 99,880% ranks above Lả Nhì Thàng 3.232/3.236 = 99,876%, both print 99,88%
+    rows = [("03391", 3232, 3236), ("03553", 2507, 2510)]
+    ranked = coverage.rank_by_rate(
+        rows, rate=lambda r: coverage.exact_rate(enrolled=r[1], population=r[2]), tie_break=lambda r: r[0])
+    assert [r.item[0] for r in ranked] == ["03553", "03391"]
 
 
 def test_projection_extends_the_months_so_far_to_december():

@@ -78,12 +78,35 @@ def unit_months(units, *, year: int) -> dict[int, list[tuple[int, int]]]:
     return pairs
 
 
-def unit_month_figures(units, *, months: list[dt.date]) -> dict[tuple[int, dt.date], tuple[int, int | None]]:
-    """(unit id, month) → (enrolled, population of that year) for the given months (one query)."""
+def unit_month_figures(units, *, months: list[dt.date]) -> dict[tuple[int, dt.date], tuple[int, int | None, bool]]:
+    """(unit id, month) → (enrolled, population of that year, is synthetic) for the months (one query)."""
     counts = _with_population(Enrollment.objects.filter(unit__in=units, month__in=months))
     return {
-        (unit_id, month): (enrolled, population)
-        for unit_id, month, enrolled, population in counts.values_list(
-            "unit_id", "month", "enrolled", "population_value"
+        (unit_id, month): (enrolled, population, synthetic)
+        for unit_id, month, enrolled, population, synthetic in counts.values_list(
+            "unit_id", "month", "enrolled", "population_value", "is_synthetic"
         )
     }
+
+
+def sums_by_parent(units, *, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, MonthSum]]:
+    """Per parent unit (a district) and month: Σ enrolled and Σ population over its communes among
+    `units` (one query), for ranking districts the way communes are ranked."""
+    rows = (
+        _with_population(Enrollment.objects.filter(unit__in=units, month__gte=start, month__lte=end))
+        .filter(population_value__isnull=False)
+        .values("unit__parent", "month")
+        .annotate(
+            enrolled_sum=Sum("enrolled"),
+            population_sum=Sum("population_value"),
+            reported=Count("pk"),
+            synthetic=Count("pk", filter=Q(is_synthetic=True)),
+        )
+        .order_by("unit__parent", "month")
+    )
+    out: dict[int, dict[dt.date, MonthSum]] = defaultdict(dict)
+    for row in rows:
+        out[row["unit__parent"]][row["month"]] = MonthSum(
+            row["month"], row["enrolled_sum"], row["population_sum"], row["reported"], row["synthetic"]
+        )
+    return out

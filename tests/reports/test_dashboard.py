@@ -165,3 +165,10 @@ def test_the_province_ranking_downloads_as_excel(leader_client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=4, column=2).value == "Huyện Phong Thổ"
     assert sheet.cell(row=4, column=3).value == 82818
+
+
+def test_the_dashboard_reads_in_english(leader_client, two_communes):
+    leader_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = leader_client.get("/districts/219/?year=2021").content.decode()
+    assert "Communes ranked" in page and "Year-end projection" in page and "At risk" in page
+    assert "97.10%" in page and "3,884 / 4,000" in page

@@ -50,6 +50,7 @@ class LineChart:
     left: int = LEFT
     right_edge: int = WIDTH - RIGHT
     bottom_edge: int = HEIGHT - BOTTOM
+    synthetic: bool = False
 
     @property
     def empty(self) -> bool:
@@ -78,7 +79,7 @@ def line_chart(*, sums: dict, year: int, years: int, target_rate: Decimal | None
     def y(rate: Decimal) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * float(high - rate) / (high - low)
 
-    chart = LineChart()
+    chart = LineChart(synthetic=any(s.synthetic for s in sums.values()))
     for age in range(years - 1, -1, -1):  # older years drawn first, this year on top
         shown = year - age
         points = [

@@ -6,9 +6,10 @@ A fixed number of queries whatever the number of rows; rates come from `coverage
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from communes.models import Unit
 from targets.models import FigureKind, Target, TargetDocument
 
-from . import coverage
+from . import coverage, series
 from .consistency import TOLERANCE, row_sums
 
 
@@ -89,3 +90,35 @@ def document_annex(document: TargetDocument) -> Annex:
         summed_totals=[summed.get(c) for c in ordered],
         targets=[t for t in targets if t.planned_population is None],
     )
+
+
+@dataclass
+class Snapshot:
+    """A figure the document states (a rate at a date) beside the stored counts' rate that month."""
+
+    figure: object
+    computed: "series.MonthSum | None"
+
+    @property
+    def computed_rate(self) -> Decimal | None:
+        return self.computed.rate if self.computed else None
+
+    @property
+    def differs(self) -> bool:
+        printed, computed = self.figure.rate, self.computed_rate
+        if printed is None or computed is None:
+            return False
+        if self.figure.comparison == "gt":
+            return computed <= printed
+        return abs(printed - computed) >= TOLERANCE
+
+
+def reported_snapshots(document: TargetDocument) -> list[Snapshot]:
+    """The document's dated figures (above 99% in 6/2021, 87,21% on 24/7/2021) beside the month's
+    Σ enrolled ÷ Σ population over the unit's communes (two queries)."""
+    figures = list(document.figures.filter(kind=FigureKind.SNAPSHOT).select_related("unit").order_by("as_of"))
+    if not figures:
+        return []
+    months = [f.as_of.replace(day=1) for f in figures]
+    sums = series.monthly_sums(Unit.objects.filter(parent=document.scope), start=min(months), end=max(months))
+    return [Snapshot(figure=f, computed=sums.get(f.as_of.replace(day=1))) for f in figures]

@@ -11,9 +11,11 @@ from communes.models import Enrollment, Level, Unit
 from communes.scope import Scope, visible_unit_or_404
 from targets.models import TargetDocument
 
+from . import coverage
 from .consistency import check_document
 from .dashboard import district_dashboard, district_ranking
-from .documents import document_annex
+from .documents import document_annex, reported_snapshots
+from .formatting import fmt_decimal
 from .table_export import table_download, wants_xlsx
 from .tables import CoverageRankingTable
 
@@ -102,7 +104,7 @@ def district(request, code: str):
         request,
         "reports/district.html",
         {"unit": unit, "year": year, "data": dashboard.table, "dashboard": dashboard, "headline": dashboard.headline,
-         "chart": dashboard.chart, "table": table, "years": _year_choices(year)},
+         "chart": dashboard.chart, "table": table, "years": _year_choices(year), "method": _method()},
     )
 
 
@@ -115,8 +117,15 @@ def document(request, pk: int):
         raise Http404("Không tìm thấy văn bản hoặc bạn không có quyền xem.")
     return render(request, "reports/document.html", {
         "document": doc, "annex": document_annex(doc), "findings": check_document(doc),
+        "snapshots": reported_snapshots(doc),
         "can_import": Scope.of(request.user).can_import(doc.scope),
     })
+
+
+def _method() -> dict:
+    """The constants the page's method note quotes, from where the arithmetic keeps them."""
+    return {"at_risk_points": fmt_decimal(coverage.AT_RISK_POINTS, places=0),
+            "projection_months": coverage.PROJECTION_MONTHS}
 
 
 def _year_choices(year: int) -> list[int]:

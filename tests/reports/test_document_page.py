@@ -72,3 +72,17 @@ def test_anonymous_users_are_sent_to_login(client, db, url):
 def test_an_unknown_document_is_not_found(client, leader):
     login(client, leader)
     assert client.get("/documents/999999/").status_code == 404
+
+
+def test_the_directives_dated_figures_stand_beside_the_months_counts(client, leader, directive_05):
+    import datetime as dt
+
+    from communes.models import Level
+    from tests.conftest import make_counts, unit
+
+    make_counts(unit(Level.COMMUNE, "07528"), dt.date(2021, 7, 1), population=1000, enrolled=880)
+    login(client, leader)
+    page = client.get(f"/documents/{directive_05.pk}/").content.decode()
+    table = page[page.index('id="snapshots"'):page.index("</table>", page.index('id="snapshots"'))]
+    assert "24/07/2021" in table and "87,21%" in table and "88,00%" in table
+    assert "&gt; 99,00%" in table and "chưa có số liệu tháng" in table  # June: no counts

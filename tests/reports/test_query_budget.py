@@ -9,7 +9,7 @@ from tests.reports.factories import make_district, make_document
 from .test_pages import login
 
 # Measured once (login and session included); the same with 30 or 300 communes.
-DISTRICT, PROVINCE, HOME, DOCUMENT = 13, 10, 9, 17
+DISTRICT, PROVINCE, HOME, DOCUMENT = 13, 10, 9, 18
 
 
 @pytest.fixture

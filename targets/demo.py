@@ -70,6 +70,8 @@ def _fill(district: Unit, communes: list[Unit], shape) -> int:
         rng = _rng("population", commune.code)
         base = known.get((commune.pk, 2021)) or rng.randint(6000, 16000)
         for year in range(2021, 2026):
+            if not _exists_in(commune, year):
+                continue
             value = known.get((commune.pk, year)) or round(base * (1.012 ** (year - 2021)))
             population[(commune.pk, year)] = value
     share = _shock_depth(communes, population, directive)
@@ -87,7 +89,7 @@ def _fill(district: Unit, communes: list[Unit], shape) -> int:
     for commune in communes:
         rng = _rng("enrolled", commune.code)
         for month in months():
-            if (commune.pk, month) in existing_counts:
+            if (commune.pk, month) in existing_counts or not commune.in_force_on(month):
                 continue
             pop = population[(commune.pk, month.year)]
             rate = shape(commune=commune, month=month, rng=rng, hit=commune.pk in directive, depth=share,
@@ -98,14 +100,21 @@ def _fill(district: Unit, communes: list[Unit], shape) -> int:
     return len(counts)
 
 
+def _exists_in(unit: Unit, year: int) -> bool:
+    """The unit existed on some day of the year (merged communes end or start on 1 January)."""
+    return (unit.valid_from is None or unit.valid_from.year <= year) and (
+        unit.valid_to is None or unit.valid_to.year >= year
+    )
+
+
 def _directive_unit_ids() -> set[int]:
     return set(CohortCommune.objects.values_list("unit_id", flat=True))
 
 
 def _shock_depth(communes, population, directive) -> float:
     """How far the 14 communes must fall in July 2021 for the district to land near 87,2%."""
-    total = sum(population[(c.pk, 2021)] for c in communes)
-    hit = sum(population[(c.pk, 2021)] for c in communes if c.pk in directive)
+    total = sum(population.get((c.pk, 2021), 0) for c in communes)
+    hit = sum(population.get((c.pk, 2021), 0) for c in communes if c.pk in directive)
     if not hit:
         return 0.0
     return min(60.0, (99.4 - 87.2) * total / hit)

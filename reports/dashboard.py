@@ -235,7 +235,8 @@ def district_ranking(*, root: Unit | None, districts, year: int, label: str) -> 
     """Districts ranked like communes: each district's Σ over its communes at its latest month of
     the year, compared with the month before and the same month a year before; the totals row is
     Σ over every commune of these districts (summed by the database, never averaged)."""
-    districts = list(districts.select_related("parent").order_by("code"))
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    districts = list(districts.in_force_during(first, last).select_related("parent").order_by("code"))
     communes = Unit.objects.filter(parent__in=[d.pk for d in districts])
     start = dt.date(year - CHART_YEARS + 1, 1, 1)
     per_district = series.sums_by_parent(communes, start=dt.date(year - 1, 1, 1), end=dt.date(year, 12, 1))
@@ -246,7 +247,7 @@ def district_ranking(*, root: Unit | None, districts, year: int, label: str) -> 
         ranked.item.rank = ranked.rank
     rows.sort(key=lambda r: r.rank)
     total = CoverageRow(unit=root, label=label, population=None, enrolled=None,
-                        target=targets.get(root.pk) if root else None, expected=communes.count())
+                        target=targets.get(root.pk) if root else None, expected=communes.in_force_during(first, last).count())
     table = CoverageTable(unit=root, year=year, rows=rows, total=total)
     headline = _headline(table, totals, year)
     _compare_total(total, totals, headline)

@@ -172,3 +172,23 @@ def test_the_dashboard_reads_in_english(leader_client, two_communes):
     page = leader_client.get("/districts/219/?year=2021").content.decode()
     assert "Communes ranked" in page and "Year-end projection" in page and "At risk" in page
     assert "97.10%" in page and "3,884 / 4,000" in page
+
+
+@pytest.mark.parametrize("sort", ["nonexistent", "-", "rate,label", "'; drop table", "-rate,-label"])
+def test_a_forged_sort_is_ignored_or_obeyed_never_an_error(leader_client, two_communes, sort):
+    from urllib.parse import quote
+
+    assert leader_client.get(f"/districts/219/?year=2021&sort={quote(sort)}").status_code == 200
+    assert leader_client.get(f"/provinces/24/?year=2021&sort={quote(sort)}").status_code == 200
+
+
+def test_missing_values_sort_last_in_both_directions():
+    from reports.tables import CoverageRankingTable
+    from reports.tables_data import CoverageRow
+
+    rows = [CoverageRow(unit=None, label=name, population=population, enrolled=None)
+            for name, population in (("a", 5), ("b", None), ("c", 9))]
+    total = CoverageRow(unit=None, label="Tổng", population=None, enrolled=None)
+    for order, expected in (("population", ["a", "c", "b"]), ("-population", ["c", "a", "b"])):
+        table = CoverageRankingTable(list(rows), total=total, order_by=order)
+        assert [row.record.label for row in table.rows] == expected

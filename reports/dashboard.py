@@ -51,8 +51,12 @@ class Headline:
 
     @property
     def gap_people(self) -> int | None:
-        return coverage.gap_people(target_rate=self.target_rate, population=self.population,
-                                   enrolled=self.enrolled, strictly_above=self.strictly_above)
+        return coverage.gap_people(
+            target_rate=self.target_rate,
+            population=self.population,
+            enrolled=self.enrolled,
+            strictly_above=self.strictly_above,
+        )
 
     @property
     def met(self) -> bool | None:
@@ -65,8 +69,13 @@ class Headline:
 
     @property
     def status(self) -> str | None:
-        return coverage.status(rate=self.rate, target_rate=self.target_rate, met=self.met,
-                               projected_rate=self.projected_rate, months_left=self.months_left)
+        return coverage.status(
+            rate=self.rate,
+            target_rate=self.target_rate,
+            met=self.met,
+            projected_rate=self.projected_rate,
+            months_left=self.months_left,
+        )
 
 
 @dataclass
@@ -84,13 +93,21 @@ class CohortPart:
 
     @property
     def met(self) -> bool | None:
-        return coverage.target_met(enrolled=self.done, population=self.affected, target_rate=self.target_rate,
-                                   strictly_above=self.comparison == Comparison.MORE_THAN)
+        return coverage.target_met(
+            enrolled=self.done,
+            population=self.affected,
+            target_rate=self.target_rate,
+            strictly_above=self.comparison == Comparison.MORE_THAN,
+        )
 
     @property
     def gap_people(self) -> int | None:
-        return coverage.gap_people(target_rate=self.target_rate, population=self.affected, enrolled=self.done,
-                                   strictly_above=self.comparison == Comparison.MORE_THAN)
+        return coverage.gap_people(
+            target_rate=self.target_rate,
+            population=self.affected,
+            enrolled=self.done,
+            strictly_above=self.comparison == Comparison.MORE_THAN,
+        )
 
 
 @dataclass
@@ -118,8 +135,9 @@ def district_dashboard(unit: Unit, year: int) -> Dashboard:
     _compare_rows(table.rows, children, year, parent_target=table.total.target)
     _compare_total(table.total, sums, headline)
     chart = line_chart(sums=sums, year=year, years=CHART_YEARS, target_rate=headline.target_rate)
-    return Dashboard(unit=unit, year=year, table=table, headline=headline, chart=chart,
-                     cohorts=cohort_progress(unit, year=year))
+    return Dashboard(
+        unit=unit, year=year, table=table, headline=headline, chart=chart, cohorts=cohort_progress(unit, year=year)
+    )
 
 
 def _headline(table: CoverageTable, sums: dict[dt.date, series.MonthSum], year: int) -> Headline:
@@ -172,8 +190,7 @@ def _compare_rows(rows: list[CoverageRow], units, year: int, *, parent_target: T
         row.previous_month_rate = _rate(figures.get((row.unit.pk, add_months(row.as_of, -1))))
         row.last_year_rate = _rate(figures.get((row.unit.pk, add_months(row.as_of, -12))))
         row.months_left = coverage.months_left(latest_month=row.as_of.month)
-        row.projected_rate = coverage.year_end_projection(months=pairs.get(row.unit.pk, []),
-                                                          population=row.population)
+        row.projected_rate = coverage.year_end_projection(months=pairs.get(row.unit.pk, []), population=row.population)
         current = figures.get((row.unit.pk, row.as_of))
         row.synthetic = bool(current and current[2])
 
@@ -187,19 +204,23 @@ def _rate(figure) -> Decimal | None:
 def cohort_progress(unit: Unit, *, year: int) -> list[CohortView]:
     """Cohorts tracked by documents of this unit: re-enrolled people at the latest month of the
     year (or before) against the sub-targets (100% of pupils, more than 95% of households)."""
-    cohorts = list(Cohort.objects.filter(document__scope=unit).select_related("document")
-                   .prefetch_related("sub_targets"))
+    cohorts = list(
+        Cohort.objects.filter(document__scope=unit).select_related("document").prefetch_related("sub_targets")
+    )
     if not cohorts:
         return []
     affected = {
         row["cohort"]: row
-        for row in CohortCommune.objects.filter(cohort__in=cohorts).values("cohort")
-        .annotate(people=Sum("affected"), pupils=Sum("affected_pupils")).order_by()
+        for row in CohortCommune.objects.filter(cohort__in=cohorts)
+        .values("cohort")
+        .annotate(people=Sum("affected"), pupils=Sum("affected_pupils"))
+        .order_by()
     }
     latest: dict[int, dict] = {}
     progress = (
         CohortProgress.objects.filter(member__cohort__in=cohorts, month__lte=dt.date(year, 12, 1))
-        .values("member__cohort", "month").annotate(pupils=Sum("pupils"), households=Sum("households"))
+        .values("member__cohort", "month")
+        .annotate(pupils=Sum("pupils"), households=Sum("households"))
         .order_by("member__cohort", "month")
     )
     for row in progress:
@@ -212,15 +233,18 @@ def cohort_progress(unit: Unit, *, year: int) -> list[CohortView]:
         view = CohortView(cohort=cohort, month=done.get("month"))
         for sub in cohort.sub_targets.all():
             is_pupils = sub.part == "pupils"
-            view.parts.append(CohortPart(
-                label=sub.get_part_display(),
-                done=done.get("pupils" if is_pupils else "households"),
-                affected=pupils if is_pupils else households,
-                target_rate=sub.rate, comparison=sub.comparison, wording=sub.wording,
-            ))
+            view.parts.append(
+                CohortPart(
+                    label=sub.get_part_display(),
+                    done=done.get("pupils" if is_pupils else "households"),
+                    affected=pupils if is_pupils else households,
+                    target_rate=sub.rate,
+                    comparison=sub.comparison,
+                    wording=sub.wording,
+                )
+            )
         views.append(view)
     return views
-
 
 
 @dataclass
@@ -246,8 +270,14 @@ def district_ranking(*, root: Unit | None, districts, year: int, label: str) -> 
     for ranked in coverage.rank_by_rate(rows, rate=lambda r: r.rate, tie_break=lambda r: r.unit.code):
         ranked.item.rank = ranked.rank
     rows.sort(key=lambda r: r.rank)
-    total = CoverageRow(unit=root, label=label, population=None, enrolled=None,
-                        target=targets.get(root.pk) if root else None, expected=communes.in_force_during(first, last).count())
+    total = CoverageRow(
+        unit=root,
+        label=label,
+        population=None,
+        enrolled=None,
+        target=targets.get(root.pk) if root else None,
+        expected=communes.in_force_during(first, last).count(),
+    )
     table = CoverageTable(unit=root, year=year, rows=rows, total=total)
     headline = _headline(table, totals, year)
     _compare_total(total, totals, headline)

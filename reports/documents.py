@@ -62,21 +62,22 @@ def document_annex(document: TargetDocument) -> Annex:
     figures = document.figures.filter(kind=FigureKind.YEAR_RESULT).select_related("unit").order_by("row_number")
     for figure in figures:
         row = rows.setdefault(figure.unit_id, AnnexRow(figure.row_number, figure.printed_name, figure.unit))
-        row.cells[(figure.year, False)] = AnnexCell(figure.year, False, figure.population, figure.enrolled,
-                                                    figure.rate)
+        row.cells[(figure.year, False)] = AnnexCell(figure.year, False, figure.population, figure.enrolled, figure.rate)
         columns.add((figure.year, False))
     targets = list(document.targets.select_related("unit").order_by("year", "row_number", "unit__code"))
     for target in targets:
         if target.planned_population is None:
             continue
         row = rows.setdefault(target.unit_id, AnnexRow(target.row_number, target.printed_name, target.unit))
-        row.cells[(target.year, True)] = AnnexCell(target.year, True, target.planned_population,
-                                                   target.planned_enrolled, target.rate)
+        row.cells[(target.year, True)] = AnnexCell(
+            target.year, True, target.planned_population, target.planned_enrolled, target.rate
+        )
         columns.add((target.year, True))
     ordered = sorted(columns)
     printed = {
-        (total.year, total.is_plan): AnnexCell(total.year, total.is_plan, total.population, total.enrolled,
-                                               total.rate, total.garbled)
+        (total.year, total.is_plan): AnnexCell(
+            total.year, total.is_plan, total.population, total.enrolled, total.rate, total.garbled
+        )
         for total in document.figures.filter(kind=FigureKind.TOTAL_ROW)
     }
     sums = row_sums(document)

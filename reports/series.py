@@ -55,8 +55,9 @@ def monthly_sums(units, *, start: dt.date, end: dt.date) -> dict[dt.date, MonthS
         .order_by("month")
     )
     return {
-        row["month"]: MonthSum(row["month"], row["enrolled_sum"], row["population_sum"], row["reported"],
-                               row["synthetic"])
+        row["month"]: MonthSum(
+            row["month"], row["enrolled_sum"], row["population_sum"], row["reported"], row["synthetic"]
+        )
         for row in rows
     }
 

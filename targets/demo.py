@@ -76,8 +76,9 @@ def _fill(district: Unit, communes: list[Unit], shape) -> int:
             population[(commune.pk, year)] = value
     share = _shock_depth(communes, population, directive)
     new_pop = [
-        Population(unit_id=unit_id, year=year, population=value, source=SOURCE, is_synthetic=True,
-                   as_of=dt.date(year, 12, 31))
+        Population(
+            unit_id=unit_id, year=year, population=value, source=SOURCE, is_synthetic=True, as_of=dt.date(year, 12, 31)
+        )
         for (unit_id, year), value in population.items()
         if (unit_id, year) not in existing_pop
     ]
@@ -92,8 +93,15 @@ def _fill(district: Unit, communes: list[Unit], shape) -> int:
             if (commune.pk, month) in existing_counts or not commune.in_force_on(month):
                 continue
             pop = population[(commune.pk, month.year)]
-            rate = shape(commune=commune, month=month, rng=rng, hit=commune.pk in directive, depth=share,
-                         real_december=real_december.get(commune.pk), population=population)
+            rate = shape(
+                commune=commune,
+                month=month,
+                rng=rng,
+                hit=commune.pk in directive,
+                depth=share,
+                real_december=real_december.get(commune.pk),
+                population=population,
+            )
             enrolled = min(pop, max(0, round(pop * rate / 100)))
             counts.append(Enrollment(unit=commune, month=month, enrolled=enrolled, source=SOURCE, is_synthetic=True))
     Enrollment.objects.bulk_create(counts)
@@ -128,16 +136,14 @@ def _luc_ngan_rate(*, commune, month, rng, hit, depth, real_december, population
     # Months since the shock: a steep fall, then a recovery that slows down.
     since = (month.year - SHOCK.year) * 12 + month.month - SHOCK.month
     low = 99.4 - depth
-    recovered = low + (98.9 - low) * (1 - 0.72 ** since) if since < 18 else 98.9
+    recovered = low + (98.9 - low) * (1 - 0.72**since) if since < 18 else 98.9
     late = {2023: 0.1, 2024: 0.2, 2025: -0.3}.get(month.year, 0.0)
     return min(100.0, recovered + late + noise)
 
 
 def _phong_tho_rate(*, commune, month, rng, hit, depth, real_december, population) -> float:
     noise = rng.uniform(-0.25, 0.25)
-    december_2021 = (
-        100 * real_december / population[(commune.pk, 2021)] if real_december else 80.0 + rng.uniform(0, 15)
-    )
+    december_2021 = 100 * real_december / population[(commune.pk, 2021)] if real_december else 80.0 + rng.uniform(0, 15)
     if month.year == 2021:
         return december_2021 - (12 - month.month) * 0.35 + noise
     # Each year moves from last December towards the commune's plan; some fall short.
@@ -154,8 +160,10 @@ def _cohort_progress() -> None:
         members = list(cohort.communes.select_related("unit").order_by("unit__code"))
         if not members or CohortProgress.objects.filter(member__cohort=cohort).exists():
             continue
-        weights = {m.pk: Population.objects.filter(unit=m.unit, year=2021).values_list("population", flat=True)
-                   .first() or 1 for m in members}
+        weights = {
+            m.pk: Population.objects.filter(unit=m.unit, year=2021).values_list("population", flat=True).first() or 1
+            for m in members
+        }
         total = sum(weights.values())
         left = cohort.size
         for index, member in enumerate(members):
@@ -172,10 +180,13 @@ def _cohort_progress() -> None:
             for step in range(1, 18):
                 pupils = min(1.0, 0.35 + 0.17 * step + rng.uniform(-0.03, 0.01))
                 households = min(0.985, 0.2 + 0.16 * step - 0.004 * step * step + rng.uniform(-0.03, 0.02))
-                progress.append(CohortProgress(
-                    member=member, month=month,
-                    pupils=round(member.affected_pupils * pupils),
-                    households=round((member.affected - member.affected_pupils) * households),
-                ))
+                progress.append(
+                    CohortProgress(
+                        member=member,
+                        month=month,
+                        pupils=round(member.affected_pupils * pupils),
+                        households=round((member.affected - member.affected_pupils) * households),
+                    )
+                )
                 month = add_months(month, 1)
         CohortProgress.objects.bulk_create(progress)

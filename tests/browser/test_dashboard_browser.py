@@ -10,8 +10,9 @@ def _figures():
     """Three months for three Lục Ngạn communes, so the chart has a line and the ranking an order."""
     for code, population, enrolled in (("07525", 1000, 950), ("07528", 3000, 2990), ("07531", 2000, 1800)):
         for step, month in enumerate((5, 6, 7)):
-            make_counts(unit(Level.COMMUNE, code), dt.date(2021, month, 1), population=population,
-                        enrolled=enrolled + 5 * step)
+            make_counts(
+                unit(Level.COMMUNE, code), dt.date(2021, month, 1), population=population, enrolled=enrolled + 5 * step
+            )
 
 
 def test_the_dashboard_draws_its_chart_and_sorts_on_click(seeded, live_server, page):

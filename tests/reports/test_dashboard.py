@@ -31,7 +31,7 @@ def leader_client(client, leader):
 
 def test_the_headline_answers_where_we_are_and_whether_we_make_it(leader_client, two_communes):
     page = leader_client.get("/districts/219/").content.decode()
-    headline = page[page.index('id="headline"'):page.index("</section>", page.index('id="headline"'))]
+    headline = page[page.index('id="headline"') : page.index("</section>", page.index('id="headline"'))]
     # July: 3.884 of 4.000 = 97,10% against 99% (05-CT/HU): 3.960 needed, 76 people short.
     assert "07/2021" in headline and "97,10%" in headline and "3.884 / 4.000" in headline
     assert "99,00%" in headline and "05-CT/HU" in headline
@@ -48,18 +48,31 @@ def test_the_year_defaults_to_the_latest_with_data(leader_client, two_communes):
 
 def test_the_ranking_shows_changes_inherited_targets_and_status(leader_client, two_communes):
     page = leader_client.get("/districts/219/?year=2021").content.decode()
-    row_b = page[page.index('data-code="07528"'):]
-    row_b = row_b[:row_b.index("</tr>")]
+    row_b = page[page.index('data-code="07528"') :]
+    row_b = row_b[: row_b.index("</tr>")]
     # Cấm Sơn: 2.920 / 3.000 = 97,33%, +0,33 since June's 97,00%; the district's 99% applies.
     assert "97,33%" in row_b and "+0,33" in row_b and "99,00%<sup" in row_b
     # +10 a month carries Cấm Sơn to 2.970 = 99,00% in December; Chũ's +2 only to 97,40%.
     assert "Đúng hướng" in row_b
-    row_a = page[page.index('data-code="07525"'):]
-    assert "Chệch hướng" in row_a[:row_a.index("</tr>")]
+    row_a = page[page.index('data-code="07525"') :]
+    assert "Chệch hướng" in row_a[: row_a.index("</tr>")]
 
 
-@pytest.mark.parametrize("sort", ["change_month", "-change_month", "change_year", "-change_year", "status",
-                                  "-status", "document", "-gap_people", "label", "-as_of"])
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "change_month",
+        "-change_month",
+        "change_year",
+        "-change_year",
+        "status",
+        "-status",
+        "document",
+        "-gap_people",
+        "label",
+        "-as_of",
+    ],
+)
 def test_every_column_sorts_and_units_without_figures_stay_last(leader_client, two_communes, sort):
     response = leader_client.get(f"/districts/219/?year=2021&sort={sort}")
     assert response.status_code == 200
@@ -80,13 +93,13 @@ def test_sorting_by_change_orders_the_reporting_communes(leader_client, two_comm
 def test_communes_under_1000_people_are_marked(leader_client, luc_ngan):
     make_counts(unit(Level.COMMUNE, "07525"), JULY, population=950, enrolled=900)
     page = leader_client.get("/districts/219/?year=2021").content.decode()
-    row = page[page.index('data-code="07525"'):]
-    assert 'class="small-unit"' in row[:row.index("</tr>")]
+    row = page[page.index('data-code="07525"') :]
+    assert 'class="small-unit"' in row[: row.index("</tr>")]
 
 
 def test_the_chart_draws_this_year_against_the_target(leader_client, two_communes):
     page = leader_client.get("/districts/219/?year=2021").content.decode()
-    chart = page[page.index('id="coverage-chart"'):page.index("</figure>")]
+    chart = page[page.index('id="coverage-chart"') : page.index("</figure>")]
     assert 'data-year="2021"' in chart and chart.count("<circle") == 3
     assert 'class="target-line"' in chart and "99,00%" in chart
 
@@ -94,8 +107,8 @@ def test_the_chart_draws_this_year_against_the_target(leader_client, two_commune
 def test_the_change_since_last_year_compares_the_same_month(leader_client, two_communes):
     make_counts(unit(Level.COMMUNE, "07528"), dt.date(2020, 7, 1), population=3000, enrolled=2850)
     page = leader_client.get("/districts/219/?year=2021").content.decode()
-    row = page[page.index('data-code="07528"'):]
-    assert "+2,33" in row[:row.index("</tr>")]  # 97,33% − 95,00%
+    row = page[page.index('data-code="07528"') :]
+    assert "+2,33" in row[: row.index("</tr>")]  # 97,33% − 95,00%
 
 
 def test_the_excel_download_keeps_the_new_columns(leader_client, two_communes):
@@ -115,7 +128,7 @@ def test_the_cohort_progress_against_its_sub_targets(leader_client, two_communes
     member.save()
     CohortProgress.objects.create(member=member, month=dt.date(2021, 8, 1), pupils=20, households=77)
     page = leader_client.get("/districts/219/?year=2021").content.decode()
-    section = page[page.index('class="cohort"'):page.index("</section>", page.index('class="cohort"'))]
+    section = page[page.index('class="cohort"') : page.index("</section>", page.index('class="cohort"'))]
     assert "46.106" in section and "08/2021" in section
     assert "100,00%" in section and "96,25%" in section and "&gt; 95,00%" in section
 
@@ -133,6 +146,7 @@ def test_the_annex_year_still_reads_the_real_total(client, officer_phong_tho):
 
 
 # -- provinces and the wide home page ------------------------------------------------------------
+
 
 def test_a_province_ranks_its_districts(leader_client):
     page = leader_client.get("/provinces/12/?year=2021").content.decode()
@@ -186,8 +200,10 @@ def test_missing_values_sort_last_in_both_directions():
     from reports.tables import CoverageRankingTable
     from reports.tables_data import CoverageRow
 
-    rows = [CoverageRow(unit=None, label=name, population=population, enrolled=None)
-            for name, population in (("a", 5), ("b", None), ("c", 9))]
+    rows = [
+        CoverageRow(unit=None, label=name, population=population, enrolled=None)
+        for name, population in (("a", 5), ("b", None), ("c", 9))
+    ]
     total = CoverageRow(unit=None, label="Tổng", population=None, enrolled=None)
     for order, expected in (("population", ["a", "c", "b"]), ("-population", ["c", "a", "b"])):
         table = CoverageRankingTable(list(rows), total=total, order_by=order)

@@ -41,8 +41,16 @@ def test_a_place_is_left_for_the_annex_downloads(client, leader, plan_231):
     assert 'id="annex-downloads"' in client.get(f"/documents/{plan_231.pk}/").content.decode()
 
 
-ROLES = ["officer_phong_tho", "commune_officer", "leader", "leader_phong_tho", "staff", "admin_user",
-         "no_role_user", "officer_luc_ngan"]
+ROLES = [
+    "officer_phong_tho",
+    "commune_officer",
+    "leader",
+    "leader_phong_tho",
+    "staff",
+    "admin_user",
+    "no_role_user",
+    "officer_luc_ngan",
+]
 SEES_231 = {"officer_phong_tho", "leader", "leader_phong_tho", "staff", "admin_user"}
 SEES_05 = {"leader", "staff", "admin_user", "officer_luc_ngan"}
 
@@ -83,6 +91,6 @@ def test_the_directives_dated_figures_stand_beside_the_months_counts(client, lea
     make_counts(unit(Level.COMMUNE, "07528"), dt.date(2021, 7, 1), population=1000, enrolled=880)
     login(client, leader)
     page = client.get(f"/documents/{directive_05.pk}/").content.decode()
-    table = page[page.index('id="snapshots"'):page.index("</table>", page.index('id="snapshots"'))]
+    table = page[page.index('id="snapshots"') : page.index("</table>", page.index('id="snapshots"'))]
     assert "24/07/2021" in table and "87,21%" in table and "88,00%" in table
     assert "&gt; 99,00%" in table and "chưa có số liệu tháng" in table  # June: no counts

@@ -35,8 +35,13 @@ def test_the_projection_stays_within_the_population():
 
 
 def _status(rate, projected, met=False, left=5, target="99.00"):
-    return coverage.status(rate=Decimal(rate), target_rate=Decimal(target), met=met,
-                           projected_rate=Decimal(projected) if projected else None, months_left=left)
+    return coverage.status(
+        rate=Decimal(rate),
+        target_rate=Decimal(target),
+        met=met,
+        projected_rate=Decimal(projected) if projected else None,
+        months_left=left,
+    )
 
 
 def test_met_now_is_on_track():
@@ -65,8 +70,7 @@ def test_a_missed_target_with_no_month_left_is_off_track():
 
 
 def test_no_status_without_a_target():
-    assert coverage.status(rate=Decimal("90"), target_rate=None, met=None, projected_rate=None,
-                           months_left=3) is None
+    assert coverage.status(rate=Decimal("90"), target_rate=None, met=None, projected_rate=None, months_left=3) is None
 
 
 def test_units_under_1000_people_are_small():

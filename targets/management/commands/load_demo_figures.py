@@ -7,8 +7,10 @@ from targets.demo import has_only_documents_figures, load_demo_figures
 
 
 class Command(BaseCommand):
-    help = ("Generate synthetic monthly figures 2021-01..2025-06 for both districts, only with DEBUG on and "
-            "only in a database holding no enrolled counts besides the documents' annex.")
+    help = (
+        "Generate synthetic monthly figures 2021-01..2025-06 for both districts, only with DEBUG on and "
+        "only in a database holding no enrolled counts besides the documents' annex."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:

@@ -111,10 +111,30 @@ class CohortPart:
 
 
 @dataclass
+class CohortMember:
+    """One commune's share of the cohort and how many of them re-enrolled by the month."""
+
+    unit: Unit
+    pupils_affected: int | None
+    households_affected: int | None
+    pupils: int | None
+    households: int | None
+
+    @property
+    def pupils_rate(self) -> Decimal | None:
+        return coverage.coverage_rate(enrolled=self.pupils, population=self.pupils_affected)
+
+    @property
+    def households_rate(self) -> Decimal | None:
+        return coverage.coverage_rate(enrolled=self.households, population=self.households_affected)
+
+
+@dataclass
 class CohortView:
     cohort: Cohort
     month: dt.date | None
     parts: list[CohortPart] = field(default_factory=list)
+    members: list[CohortMember] = field(default_factory=list)
 
 
 @dataclass
@@ -244,7 +264,35 @@ def cohort_progress(unit: Unit, *, year: int) -> list[CohortView]:
                 )
             )
         views.append(view)
+    _cohort_members(views)
     return views
+
+
+def _cohort_members(views: list[CohortView]) -> None:
+    """Each cohort's communes at the cohort's latest month (two queries for all cohorts)."""
+    months = {view.month for view in views if view.month}
+    members = CohortCommune.objects.filter(cohort__in=[v.cohort for v in views]).select_related("unit")
+    progress = {
+        (row.member_id, row.month): row for row in CohortProgress.objects.filter(member__in=members, month__in=months)
+    }
+    by_cohort = {view.cohort.pk: view for view in views}
+    for member in members.order_by("unit__name"):
+        view = by_cohort[member.cohort_id]
+        done = progress.get((member.pk, view.month))
+        households = (
+            member.affected - member.affected_pupils
+            if member.affected is not None and member.affected_pupils is not None
+            else None
+        )
+        view.members.append(
+            CohortMember(
+                unit=member.unit,
+                pupils_affected=member.affected_pupils,
+                households_affected=households,
+                pupils=done.pupils if done else None,
+                households=done.households if done else None,
+            )
+        )
 
 
 @dataclass

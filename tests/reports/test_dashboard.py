@@ -131,6 +131,8 @@ def test_the_cohort_progress_against_its_sub_targets(leader_client, two_communes
     section = page[page.index('class="cohort"') : page.index("</section>", page.index('class="cohort"'))]
     assert "46.106" in section and "08/2021" in section
     assert "100,00%" in section and "96,25%" in section and "&gt; 95,00%" in section
+    # The commune's own line: 20 / 20 pupils, 77 / 80 households.
+    assert "20 / 20" in section and "77 / 80" in section and member.unit.full_name in section
 
 
 def test_synthetic_figures_carry_a_badge(leader_client, two_communes):

@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from .formatting import fmt_rate
 
 WIDTH, HEIGHT = 640, 250
@@ -93,5 +95,5 @@ def line_chart(*, sums: dict, year: int, years: int, target_rate: Decimal | None
         chart.target_y, chart.target_label = y(target_rate), fmt_rate(target_rate)
     step = 1 if high - low <= 6 else 2 if high - low <= 12 else 5
     chart.y_ticks = [(y(Decimal(v)), f"{v}%") for v in range(high, low - 1, -1) if v % step == 0]
-    chart.x_ticks = [(_x(m), f"T{m}") for m in range(1, 13)]
+    chart.x_ticks = [(_x(m), _("T%(month)s") % {"month": m}) for m in range(1, 13)]
     return chart

@@ -81,7 +81,7 @@ class CoverageRankingTable(tables.Table):
                                 footer=lambda table: fmt_decimal(table.total.change_year, signed=True))
     status = tables.Column(_("Tình trạng"), footer=lambda table: STATUS_LABELS.get(table.total.status, ""))
     document = tables.Column(_("Theo văn bản"), accessor="target__document",
-                             footer=lambda table: str(table.total.target.document) if table.total.target else "")
+                             footer=lambda table: table.total.target.document.number if table.total.target else "")
 
     class Meta:
         orderable = True
@@ -165,4 +165,6 @@ class CoverageRankingTable(tables.Table):
         return format_html('<span class="status {}">{}</span>', value, STATUS_LABELS.get(value, ""))
 
     def render_document(self, value):
-        return str(value)
+        # The number alone keeps the column narrow enough for one printed page; the full
+        # reference is in the tooltip, the headline and the Excel file.
+        return format_html('<span title="{}">{}</span>', str(value), value.number)

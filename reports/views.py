@@ -33,8 +33,8 @@ def latest_year_with_data(units) -> int:
     return latest.year if latest else dt.date.today().year
 
 
-def _ranking_table(request, rows, total, year: int, exclude=()) -> CoverageRankingTable:
-    table = CoverageRankingTable(rows, total=total, order_by=request.GET.get("sort"), exclude=exclude)
+def _ranking_table(request, rows, total, year: int) -> CoverageRankingTable:
+    table = CoverageRankingTable(rows, total=total, order_by=request.GET.get("sort"))
     table.year = year
     RequestConfig(request, paginate=False).configure(table)
     return table
@@ -94,8 +94,7 @@ def district(request, code: str):
     unit = visible_unit_or_404(request.user, Level.DISTRICT, code, year=requested_year)
     year = requested_year or latest_year_with_data(Unit.objects.filter(parent=unit))
     dashboard = district_dashboard(unit, year)
-    # The document is the headline's; repeated on every row it would push the page past one A4.
-    table = _ranking_table(request, dashboard.table.rows, dashboard.table.total, year, exclude=("document",))
+    table = _ranking_table(request, dashboard.table.rows, dashboard.table.total, year)
     if wants_xlsx(request):
         return table_download(
             table, title=f"Xếp hạng bao phủ BHYT – {unit.full_name} – năm {year}", filename=f"xep-hang-{unit.code}-{year}.xlsx"

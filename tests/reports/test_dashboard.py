@@ -119,6 +119,8 @@ def test_the_excel_download_keeps_the_new_columns(leader_client, two_communes):
     first = [c.value for c in sheet[4]]
     assert first[1] == "Xã Cấm Sơn"
     assert abs(first[header.index("So tháng trước (điểm %)")] - 0.33) < 1e-9
+    assert first[header.index("Theo văn bản")] == "Chỉ thị 05-CT/HU (02/08/2021)"
+    assert first[header.index("Tình trạng")] == "Đúng hướng"
 
 
 def test_the_cohort_progress_against_its_sub_targets(leader_client, two_communes):

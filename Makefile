@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_documents
+	$(DEV) $(BIN)/python manage.py load_demo_figures
 	$(DEV) $(BIN)/python manage.py create_demo_accounts --port $(PORT)
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -115,3 +115,75 @@ def drop_exceeds(*, previous: int | None, current: int, threshold: float | Decim
     if not previous:
         return False
     return Fraction(previous - current, previous) > Fraction(str(threshold))
+
+# -- Where a unit stands in its year: what the dashboard's headline says --------------------------
+
+AT_RISK_POINTS = Decimal("1.00")  # within one point of the target: still reachable with effort
+PROJECTION_MONTHS = 4  # the projection follows the recent pace, not a shock months ago
+
+
+class Status:
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+
+
+def months_left(*, latest_month: int) -> int:
+    """Monthly figures still to come in the year after the latest month with data (12 → 0)."""
+    return max(0, 12 - latest_month)
+
+
+def rate_change(*, rate: Decimal | None, earlier: Decimal | None) -> Decimal | None:
+    """Change in percentage points since an earlier rate (positive: better)."""
+    if rate is None or earlier is None:
+        return None
+    return (rate - earlier).quantize(CENT)
+
+
+def year_end_projection(*, months: Sequence[tuple[int, int]], population: int | None) -> Decimal | None:
+    """Projected year-end rate: the least-squares line through the last PROJECTION_MONTHS
+    monthly enrolled counts of the year, carried to December, over the year's population.
+
+    None with fewer than two months or no population; a December figure is its own projection.
+    """
+    if not population or not months:
+        return None
+    recent = sorted(months)[-PROJECTION_MONTHS:]
+    if recent[-1][0] == 12:
+        return coverage_rate(enrolled=recent[-1][1], population=population)
+    projected = projection(months=recent)
+    if projected is None:
+        return None
+    enrolled = min(max(projected, Decimal(0)), Decimal(population))
+    return (enrolled * HUNDRED / Decimal(population)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def status(*, rate: Decimal | None, target_rate: Decimal | None, met: bool | None,
+           projected_rate: Decimal | None, months_left: int) -> str | None:
+    """On track, at risk or off track against the year's target.
+
+    - on track: the target is met at the latest month, or the year-end projection meets it;
+    - at risk: not so, but the projection (the latest rate when there is none) is less than
+      AT_RISK_POINTS below the target and months remain;
+    - off track: further below, or the year is over and the target was missed.
+    None when there is no target or no figure.
+    """
+    if rate is None or target_rate is None:
+        return None
+    if met:
+        return Status.ON_TRACK
+    if months_left == 0:
+        return Status.OFF_TRACK
+    basis = projected_rate if projected_rate is not None else rate
+    if basis >= target_rate:
+        return Status.ON_TRACK
+    if target_rate - basis < AT_RISK_POINTS:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+SMALL_POPULATION = 1000  # below this a single family moves the rate by points: read with care
+
+
+def is_small(*, population: int | None) -> bool:
+    return population is not None and population < SMALL_POPULATION

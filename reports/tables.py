@@ -1,15 +1,61 @@
 """Ranking tables on screen (django-tables2); the Excel exports reuse their columns."""
 
+import datetime as dt
+from decimal import Decimal
+
 import django_tables2 as tables
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
+from django_tables2.utils import Accessor, OrderBy
 
+from .coverage import Status
 from .formatting import fmt_decimal, fmt_int, fmt_month, fmt_rate
+
+STATUS_LABELS = {
+    Status.ON_TRACK: _("Đúng hướng"),
+    Status.AT_RISK: _("Có nguy cơ"),
+    Status.OFF_TRACK: _("Chệch hướng"),
+}
 
 
 def _num(value) -> str:
     return fmt_int(value)
+
+
+def _sortable(value):
+    """Numbers, text and dates compare as themselves; anything else (a document) by its text."""
+    if isinstance(value, (int, float, Decimal, str, dt.date)):
+        return value
+    return str(value)
+
+
+class NoneLastListData(TableListData):
+    """Sorts rows by the requested columns with missing values always last, in either direction
+    (tables2's own comparison puts them first in one direction and may mix types)."""
+
+    def order_by(self, aliases):
+        keys = []
+        for alias in aliases:
+            bound = self.table.columns[OrderBy(alias).bare]
+            keys += bound.order_by.opposite if alias[0] != bound.order_by_alias[0] else bound.order_by
+        rows = list(self.data)
+        for key in reversed(keys):  # least significant first; Python's sort is stable
+            accessor = Accessor(key.bare)
+
+            def value(row, accessor=accessor):
+                return accessor.resolve(row, quiet=True)
+
+            present = [row for row in rows if value(row) is not None]
+            missing = [row for row in rows if value(row) is None]
+            present.sort(key=lambda row: _sortable(value(row)), reverse=key.is_descending)
+            rows = present + missing
+        self.data[:] = rows
+
+
+def _num_attrs():
+    return {"td": {"class": "num"}, "tf": {"class": "num"}, "th": {"class": "num"}}
 
 
 class CoverageRankingTable(tables.Table):
@@ -17,30 +63,44 @@ class CoverageRankingTable(tables.Table):
 
     rank = tables.Column(_("Hạng"), attrs={"td": {"class": "num"}})
     label = tables.Column(_("Đơn vị"), order_by=("label",), footer=lambda table: table.total.label)
-    population = tables.Column(_("Dân số"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
-                               footer=lambda table: _num(table.total.population))
-    enrolled = tables.Column(_("Số người tham gia BHYT"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+    population = tables.Column(_("Dân số"), attrs=_num_attrs(), footer=lambda table: _num(table.total.population))
+    enrolled = tables.Column(_("Số người tham gia BHYT"), attrs=_num_attrs(),
                              footer=lambda table: _num(table.total.enrolled))
-    as_of = tables.Column(_("Số liệu tháng"), attrs={"td": {"class": "num"}})
-    rate = tables.Column(_("Tỷ lệ bao phủ"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
-                         footer=lambda table: fmt_rate(table.total.rate))
-    target_rate = tables.Column(_("Chỉ tiêu"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+    as_of = tables.Column(_("Số liệu tháng"), attrs={"td": {"class": "num"}},
+                          footer=lambda table: fmt_month(table.total.as_of))
+    rate = tables.Column(_("Tỷ lệ bao phủ"), attrs=_num_attrs(), footer=lambda table: fmt_rate(table.total.rate))
+    target_rate = tables.Column(_("Chỉ tiêu"), attrs=_num_attrs(),
                                 footer=lambda table: fmt_rate(table.total.target_rate))
-    gap_points = tables.Column(_("Chênh lệch (điểm %)"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+    gap_points = tables.Column(_("Chênh lệch (điểm %)"), attrs=_num_attrs(),
                                footer=lambda table: fmt_decimal(table.total.gap_points, signed=True))
-    gap_people = tables.Column(_("Còn thiếu (người)"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+    gap_people = tables.Column(_("Còn thiếu (người)"), attrs=_num_attrs(),
                                footer=lambda table: _num(table.total.gap_people))
-    document = tables.Column(_("Theo văn bản"), accessor="target__document", orderable=False,
-                             footer=lambda table: str(table.total.target.document) if table.total.target else "")
+    change_month = tables.Column(_("So tháng trước (điểm %)"), attrs=_num_attrs(),
+                                 footer=lambda table: fmt_decimal(table.total.change_month, signed=True))
+    change_year = tables.Column(_("So cùng kỳ năm trước (điểm %)"), attrs=_num_attrs(),
+                                footer=lambda table: fmt_decimal(table.total.change_year, signed=True))
+    status = tables.Column(_("Tình trạng"), footer=lambda table: STATUS_LABELS.get(table.total.status, ""))
+    document = tables.Column(_("Theo văn bản"), accessor="target__document",
+                             footer=lambda table: table.total.target.document.number if table.total.target else "")
 
     class Meta:
         orderable = True
         attrs = {"class": "ranking"}
-        row_attrs = {"class": lambda record: "met" if record.met else ("behind" if record.met is False else "")}
+        row_attrs = {
+            "class": lambda record: " ".join(
+                c for c in (
+                    "met" if record.met else ("behind" if record.met is False else ""),
+                    f"status-{record.status}" if record.status else "",
+                    "small" if record.small else "",
+                ) if c
+            ),
+            "data-code": lambda record: record.unit.code if record.unit else "",
+        }
 
     # How each column is written to Excel (reports.table_export): numbers stay numbers.
     export_kinds = {"rank": "count", "population": "count", "enrolled": "count", "as_of": "month",
-                    "rate": "rate", "target_rate": "rate", "gap_points": "points", "gap_people": "count"}
+                    "rate": "rate", "target_rate": "rate", "gap_points": "points", "gap_people": "count",
+                    "change_month": "points", "change_year": "points"}
 
     def export_document(self, record):
         return str(record.target.document) if record.target else ""
@@ -48,15 +108,28 @@ class CoverageRankingTable(tables.Table):
     def export_label(self, record):
         return record.label
 
+    def export_status(self, record):
+        return str(STATUS_LABELS.get(record.status, ""))
+
     def __init__(self, rows, *, total, **kwargs):
         self.total = total
         super().__init__(rows, **kwargs)
+        if isinstance(self.data, TableListData):
+            self.data.__class__ = NoneLastListData
+            if self.order_by:
+                self.data.order_by(self.order_by)
 
     def render_label(self, record):
+        small = format_html(' <span class="small-unit" title="{}">&lt;1.000</span>',
+                            _("Dưới 1.000 dân: một vài người thay đổi tỷ lệ nhiều điểm")) if record.small else ""
         if record.unit.level == "commune":
-            return record.label
+            try:
+                url = reverse("commune", args=[record.unit.code])
+            except NoReverseMatch:  # the commune page comes with its own issue
+                return format_html("{}{}", record.label, small)
+            return format_html('<a href="{}">{}</a>{}', url, record.label, small)
         url = reverse("district", args=[record.unit.code]) + f"?year={self.year}" if hasattr(self, "year") else "#"
-        return format_html('<a href="{}">{}</a>', url, record.label)
+        return format_html('<a href="{}">{}</a>{}', url, record.label, small)
 
     def render_population(self, value):
         return _num(value)
@@ -72,6 +145,8 @@ class CoverageRankingTable(tables.Table):
 
     def render_target_rate(self, value, record):
         sign = "> " if record.strictly_above else ""
+        if record.target_inherited:
+            return format_html('{}{}<sup title="{}">*</sup>', sign, fmt_rate(value), _("chỉ tiêu chung của huyện"))
         return sign + fmt_rate(value)
 
     def render_gap_points(self, value):
@@ -80,5 +155,16 @@ class CoverageRankingTable(tables.Table):
     def render_gap_people(self, value):
         return _num(value)
 
+    def render_change_month(self, value):
+        return fmt_decimal(value, signed=True)
+
+    def render_change_year(self, value):
+        return fmt_decimal(value, signed=True)
+
+    def render_status(self, value):
+        return format_html('<span class="status {}">{}</span>', value, STATUS_LABELS.get(value, ""))
+
     def render_document(self, value):
-        return str(value)
+        # The number alone keeps the column narrow enough for one printed page; the full
+        # reference is in the tooltip, the headline and the Excel file.
+        return format_html('<span title="{}">{}</span>', str(value), value.number)

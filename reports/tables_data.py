@@ -29,6 +29,13 @@ class CoverageRow:
     reported: int = 0
     expected: int = 0
     extra: dict = field(default_factory=dict)
+    # Filled by the dashboard (reports.dashboard): comparisons, projection and status.
+    previous_month_rate: Decimal | None = None
+    last_year_rate: Decimal | None = None
+    projected_rate: Decimal | None = None
+    months_left: int | None = None
+    target_inherited: bool = False
+    synthetic: bool = False
 
     @property
     def rate(self) -> Decimal | None:
@@ -59,6 +66,25 @@ class CoverageRow:
     def met(self) -> bool | None:
         gap = self.gap_people
         return None if gap is None else gap == 0
+
+    @property
+    def change_month(self) -> Decimal | None:
+        return coverage.rate_change(rate=self.rate, earlier=self.previous_month_rate)
+
+    @property
+    def change_year(self) -> Decimal | None:
+        return coverage.rate_change(rate=self.rate, earlier=self.last_year_rate)
+
+    @property
+    def status(self) -> str | None:
+        if self.months_left is None:
+            return None
+        return coverage.status(rate=self.rate, target_rate=self.target_rate, met=self.met,
+                               projected_rate=self.projected_rate, months_left=self.months_left)
+
+    @property
+    def small(self) -> bool:
+        return coverage.is_small(population=self.population)
 
 
 @dataclass

@@ -31,4 +31,7 @@ urlpatterns = [
          name="province_completeness"),
     path("communes/<str:code>/history/<str:month>/", views_entry.commune_entry_history, name="commune_entry_history"),
     # end of monthly entry
+    # Issue 4 (leader dashboard): province rankings and target documents.
+    path("provinces/<str:code>/", views.province, name="province"),
+    path("documents/<int:pk>/", views.document, name="document"),
 ]

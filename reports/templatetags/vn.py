@@ -26,3 +26,17 @@ def points(value):
 @register.filter
 def month(value):
     return formatting.fmt_month(value)
+
+
+@register.filter
+def status_label(value):
+    """'on_track' -> 'Đúng hướng' (in the active language)."""
+    from reports.tables import STATUS_LABELS
+
+    return STATUS_LABELS.get(value, "–")
+
+
+@register.filter
+def annex_cells(row, columns):
+    """An annex row's cells in the table's column order (a gap where the row has none)."""
+    return row.cells_in(columns)

@@ -1,0 +1,350 @@
+"""What a district (or province) dashboard shows, assembled in a fixed number of queries.
+
+Selectors read sums from the database (`series`, `tables_data`); every figure goes through
+`coverage`. Views only pick the unit and year and render.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from communes.models import Unit
+from communes.periods import add_months
+from targets.models import Cohort, CohortCommune, CohortProgress, Comparison, Target
+
+from . import coverage, series
+from .chart import LineChart, line_chart
+from .tables_data import CoverageRow, CoverageTable, latest_targets, year_table
+
+CHART_YEARS = 4  # this year and the three before it
+
+
+@dataclass
+class Headline:
+    month: dt.date | None
+    enrolled: int | None
+    population: int | None
+    reported: int
+    expected: int
+    target: Target | None
+    months_left: int
+    projected_rate: Decimal | None
+    synthetic: bool
+
+    @property
+    def rate(self) -> Decimal | None:
+        return coverage.coverage_rate(enrolled=self.enrolled, population=self.population)
+
+    @property
+    def target_rate(self) -> Decimal | None:
+        return self.target.rate if self.target else None
+
+    @property
+    def strictly_above(self) -> bool:
+        return bool(self.target and self.target.comparison == Comparison.MORE_THAN)
+
+    @property
+    def gap_points(self) -> Decimal | None:
+        return coverage.gap_points(rate=self.rate, target_rate=self.target_rate)
+
+    @property
+    def gap_people(self) -> int | None:
+        return coverage.gap_people(
+            target_rate=self.target_rate,
+            population=self.population,
+            enrolled=self.enrolled,
+            strictly_above=self.strictly_above,
+        )
+
+    @property
+    def met(self) -> bool | None:
+        gap = self.gap_people
+        return None if gap is None else gap == 0
+
+    @property
+    def per_month(self) -> int | None:
+        return coverage.per_month_needed(gap=self.gap_people, months_left=self.months_left)
+
+    @property
+    def status(self) -> str | None:
+        return coverage.status(
+            rate=self.rate,
+            target_rate=self.target_rate,
+            met=self.met,
+            projected_rate=self.projected_rate,
+            months_left=self.months_left,
+        )
+
+
+@dataclass
+class CohortPart:
+    label: str
+    done: int | None
+    affected: int | None
+    target_rate: Decimal
+    comparison: str
+    wording: str
+
+    @property
+    def rate(self) -> Decimal | None:
+        return coverage.coverage_rate(enrolled=self.done, population=self.affected)
+
+    @property
+    def met(self) -> bool | None:
+        return coverage.target_met(
+            enrolled=self.done,
+            population=self.affected,
+            target_rate=self.target_rate,
+            strictly_above=self.comparison == Comparison.MORE_THAN,
+        )
+
+    @property
+    def gap_people(self) -> int | None:
+        return coverage.gap_people(
+            target_rate=self.target_rate,
+            population=self.affected,
+            enrolled=self.done,
+            strictly_above=self.comparison == Comparison.MORE_THAN,
+        )
+
+
+@dataclass
+class CohortMember:
+    """One commune's share of the cohort and how many of them re-enrolled by the month."""
+
+    unit: Unit
+    pupils_affected: int | None
+    households_affected: int | None
+    pupils: int | None
+    households: int | None
+
+    @property
+    def pupils_rate(self) -> Decimal | None:
+        return coverage.coverage_rate(enrolled=self.pupils, population=self.pupils_affected)
+
+    @property
+    def households_rate(self) -> Decimal | None:
+        return coverage.coverage_rate(enrolled=self.households, population=self.households_affected)
+
+
+@dataclass
+class CohortView:
+    cohort: Cohort
+    month: dt.date | None
+    parts: list[CohortPart] = field(default_factory=list)
+    members: list[CohortMember] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    unit: Unit
+    year: int
+    table: CoverageTable
+    headline: Headline
+    chart: LineChart
+    cohorts: list[CohortView]
+
+
+def district_dashboard(unit: Unit, year: int) -> Dashboard:
+    table = year_table(unit, year)
+    children = Unit.objects.filter(parent=unit)
+    sums = series.monthly_sums(children, start=dt.date(year - CHART_YEARS + 1, 1, 1), end=dt.date(year, 12, 1))
+    headline = _headline(table, sums, year)
+    _compare_rows(table.rows, children, year, parent_target=table.total.target)
+    _compare_total(table.total, sums, headline)
+    chart = line_chart(sums=sums, year=year, years=CHART_YEARS, target_rate=headline.target_rate)
+    return Dashboard(
+        unit=unit, year=year, table=table, headline=headline, chart=chart, cohorts=cohort_progress(unit, year=year)
+    )
+
+
+def _headline(table: CoverageTable, sums: dict[dt.date, series.MonthSum], year: int) -> Headline:
+    this_year = [s for month, s in sums.items() if month.year == year]
+    latest = this_year[-1] if this_year else None
+    if latest is None:
+        return Headline(None, None, None, 0, table.total.expected, table.total.target, 12, None, False)
+    # The projection follows months reported by as many communes as the latest one, so a month
+    # with missing communes does not pull the line down.
+    comparable = [(s.month.month, s.enrolled) for s in this_year if s.reported == latest.reported]
+    return Headline(
+        month=latest.month,
+        enrolled=latest.enrolled,
+        population=latest.population,
+        reported=latest.reported,
+        expected=table.total.expected,
+        target=table.total.target,
+        months_left=coverage.months_left(latest_month=latest.month.month),
+        projected_rate=coverage.year_end_projection(months=comparable, population=latest.population),
+        synthetic=bool(latest.synthetic),
+    )
+
+
+def _compare_total(total: CoverageRow, sums, headline: Headline) -> None:
+    if headline.month is None:
+        return
+    previous = sums.get(add_months(headline.month, -1))
+    last_year = sums.get(add_months(headline.month, -12))
+    # The totals row compares the same sums as the headline: the latest month's.
+    total.population, total.enrolled, total.as_of = headline.population, headline.enrolled, headline.month
+    total.previous_month_rate = previous.rate if previous else None
+    total.last_year_rate = last_year.rate if last_year else None
+    total.projected_rate = headline.projected_rate
+    total.months_left = headline.months_left
+    total.synthetic = headline.synthetic
+
+
+def _compare_rows(rows: list[CoverageRow], units, year: int, *, parent_target: Target | None) -> None:
+    """Each row against its previous month and the same month a year before, its projection and
+    status; a unit without a target of its own is measured against its parent's (the directive's
+    district-wide rate applies to every commune)."""
+    months = {add_months(r.as_of, shift) for r in rows if r.as_of for shift in (0, -1, -12)}
+    figures = series.unit_month_figures(units, months=sorted(months)) if months else {}
+    pairs = series.unit_months(units, year=year)
+    for row in rows:
+        if row.target is None and parent_target is not None:
+            row.target, row.target_inherited = parent_target, True
+        if row.as_of is None:
+            continue
+        row.previous_month_rate = _rate(figures.get((row.unit.pk, add_months(row.as_of, -1))))
+        row.last_year_rate = _rate(figures.get((row.unit.pk, add_months(row.as_of, -12))))
+        row.months_left = coverage.months_left(latest_month=row.as_of.month)
+        row.projected_rate = coverage.year_end_projection(months=pairs.get(row.unit.pk, []), population=row.population)
+        current = figures.get((row.unit.pk, row.as_of))
+        row.synthetic = bool(current and current[2])
+
+
+def _rate(figure) -> Decimal | None:
+    if figure is None:
+        return None
+    return coverage.coverage_rate(enrolled=figure[0], population=figure[1])
+
+
+def cohort_progress(unit: Unit, *, year: int) -> list[CohortView]:
+    """Cohorts tracked by documents of this unit: re-enrolled people at the latest month of the
+    year (or before) against the sub-targets (100% of pupils, more than 95% of households)."""
+    cohorts = list(
+        Cohort.objects.filter(document__scope=unit).select_related("document").prefetch_related("sub_targets")
+    )
+    if not cohorts:
+        return []
+    affected = {
+        row["cohort"]: row
+        for row in CohortCommune.objects.filter(cohort__in=cohorts)
+        .values("cohort")
+        .annotate(people=Sum("affected"), pupils=Sum("affected_pupils"))
+        .order_by()
+    }
+    latest: dict[int, dict] = {}
+    progress = (
+        CohortProgress.objects.filter(member__cohort__in=cohorts, month__lte=dt.date(year, 12, 1))
+        .values("member__cohort", "month")
+        .annotate(pupils=Sum("pupils"), households=Sum("households"))
+        .order_by("member__cohort", "month")
+    )
+    for row in progress:
+        latest[row["member__cohort"]] = row
+    views = []
+    for cohort in cohorts:
+        sizes, done = affected.get(cohort.pk, {}), latest.get(cohort.pk, {})
+        people, pupils = sizes.get("people"), sizes.get("pupils")
+        households = people - pupils if people is not None and pupils is not None else None
+        view = CohortView(cohort=cohort, month=done.get("month"))
+        for sub in cohort.sub_targets.all():
+            is_pupils = sub.part == "pupils"
+            view.parts.append(
+                CohortPart(
+                    label=sub.get_part_display(),
+                    done=done.get("pupils" if is_pupils else "households"),
+                    affected=pupils if is_pupils else households,
+                    target_rate=sub.rate,
+                    comparison=sub.comparison,
+                    wording=sub.wording,
+                )
+            )
+        views.append(view)
+    _cohort_members(views)
+    return views
+
+
+def _cohort_members(views: list[CohortView]) -> None:
+    """Each cohort's communes at the cohort's latest month (two queries for all cohorts)."""
+    months = {view.month for view in views if view.month}
+    members = CohortCommune.objects.filter(cohort__in=[v.cohort for v in views]).select_related("unit")
+    progress = {
+        (row.member_id, row.month): row for row in CohortProgress.objects.filter(member__in=members, month__in=months)
+    }
+    by_cohort = {view.cohort.pk: view for view in views}
+    for member in members.order_by("unit__name"):
+        view = by_cohort[member.cohort_id]
+        done = progress.get((member.pk, view.month))
+        households = (
+            member.affected - member.affected_pupils
+            if member.affected is not None and member.affected_pupils is not None
+            else None
+        )
+        view.members.append(
+            CohortMember(
+                unit=member.unit,
+                pupils_affected=member.affected_pupils,
+                households_affected=households,
+                pupils=done.pupils if done else None,
+                households=done.households if done else None,
+            )
+        )
+
+
+@dataclass
+class Ranking:
+    year: int
+    table: CoverageTable
+    headline: Headline
+    chart: LineChart
+
+
+def district_ranking(*, root: Unit | None, districts, year: int, label: str) -> Ranking:
+    """Districts ranked like communes: each district's Σ over its communes at its latest month of
+    the year, compared with the month before and the same month a year before; the totals row is
+    Σ over every commune of these districts (summed by the database, never averaged)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    districts = list(districts.in_force_during(first, last).select_related("parent").order_by("code"))
+    communes = Unit.objects.filter(parent__in=[d.pk for d in districts])
+    start = dt.date(year - CHART_YEARS + 1, 1, 1)
+    per_district = series.sums_by_parent(communes, start=dt.date(year - 1, 1, 1), end=dt.date(year, 12, 1))
+    totals = series.monthly_sums(communes, start=start, end=dt.date(year, 12, 1))
+    targets = latest_targets([d.pk for d in districts] + ([root.pk] if root else []), year)
+    rows = [_district_row(d, per_district.get(d.pk, {}), year, targets.get(d.pk)) for d in districts]
+    for ranked in coverage.rank_by_rate(rows, rate=lambda r: r.rate, tie_break=lambda r: r.unit.code):
+        ranked.item.rank = ranked.rank
+    rows.sort(key=lambda r: r.rank)
+    total = CoverageRow(
+        unit=root,
+        label=label,
+        population=None,
+        enrolled=None,
+        target=targets.get(root.pk) if root else None,
+        expected=communes.in_force_during(first, last).count(),
+    )
+    table = CoverageTable(unit=root, year=year, rows=rows, total=total)
+    headline = _headline(table, totals, year)
+    _compare_total(total, totals, headline)
+    chart = line_chart(sums=totals, year=year, years=CHART_YEARS, target_rate=headline.target_rate)
+    return Ranking(year=year, table=table, headline=headline, chart=chart)
+
+
+def _district_row(district: Unit, sums: dict[dt.date, series.MonthSum], year: int, target) -> CoverageRow:
+    this_year = [s for month, s in sorted(sums.items()) if month.year == year]
+    row = CoverageRow(unit=district, label=district.full_name, population=None, enrolled=None, target=target)
+    if not this_year:
+        return row
+    latest = this_year[-1]
+    row.population, row.enrolled, row.as_of = latest.population, latest.enrolled, latest.month
+    previous, last_year = sums.get(add_months(latest.month, -1)), sums.get(add_months(latest.month, -12))
+    row.previous_month_rate = previous.rate if previous else None
+    row.last_year_rate = last_year.rate if last_year else None
+    row.months_left = coverage.months_left(latest_month=latest.month.month)
+    comparable = [(s.month.month, s.enrolled) for s in this_year if s.reported == latest.reported]
+    row.projected_rate = coverage.year_end_projection(months=comparable, population=latest.population)
+    row.synthetic = bool(latest.synthetic)
+    return row

@@ -1,0 +1,113 @@
+"""Monthly series read from the database: sums per month, a fixed number of queries whatever the
+number of units or months.
+
+A month's district figure is Σ enrolled over the communes that reported that month ÷ Σ their
+population of that year: a commune without a population for the year is left out of both sums,
+so the rate never mixes a count with a missing denominator. Arithmetic stays in `coverage`.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractYear
+
+from communes.models import Enrollment, Population
+
+from . import coverage
+
+
+@dataclass(frozen=True)
+class MonthSum:
+    month: dt.date
+    enrolled: int
+    population: int
+    reported: int
+    synthetic: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        return coverage.coverage_rate(enrolled=self.enrolled, population=self.population)
+
+
+def _with_population(enrollments):
+    """Each enrolled count beside its unit's population of the count's year (one subquery)."""
+    population = Population.objects.filter(unit=OuterRef("unit"), year=ExtractYear(OuterRef("month")))
+    return enrollments.annotate(
+        population_value=Subquery(population.values("population")[:1], output_field=IntegerField())
+    )
+
+
+def monthly_sums(units, *, start: dt.date, end: dt.date) -> dict[dt.date, MonthSum]:
+    """Σ enrolled and Σ population per month between start and end over `units` (one query)."""
+    rows = (
+        _with_population(Enrollment.objects.filter(unit__in=units, month__gte=start, month__lte=end))
+        .filter(population_value__isnull=False)
+        .values("month")
+        .annotate(
+            enrolled_sum=Sum("enrolled"),
+            population_sum=Sum("population_value"),
+            reported=Count("pk"),
+            synthetic=Count("pk", filter=Q(is_synthetic=True)),
+        )
+        .order_by("month")
+    )
+    return {
+        row["month"]: MonthSum(
+            row["month"], row["enrolled_sum"], row["population_sum"], row["reported"], row["synthetic"]
+        )
+        for row in rows
+    }
+
+
+def latest_month(units, *, year: int | None = None) -> dt.date | None:
+    """The latest month with any enrolled count among `units` (in `year` if given)."""
+    counts = Enrollment.objects.filter(unit__in=units)
+    if year is not None:
+        counts = counts.filter(month__year=year)
+    return counts.aggregate(latest=Max("month"))["latest"]
+
+
+def unit_months(units, *, year: int) -> dict[int, list[tuple[int, int]]]:
+    """Each unit's (month number, enrolled) pairs of the year, for its projection (one query)."""
+    pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    counts = Enrollment.objects.filter(unit__in=units, month__year=year).order_by("unit_id", "month")
+    for unit_id, month, enrolled in counts.values_list("unit_id", "month", "enrolled"):
+        pairs[unit_id].append((month.month, enrolled))
+    return pairs
+
+
+def unit_month_figures(units, *, months: list[dt.date]) -> dict[tuple[int, dt.date], tuple[int, int | None, bool]]:
+    """(unit id, month) → (enrolled, population of that year, is synthetic) for the months (one query)."""
+    counts = _with_population(Enrollment.objects.filter(unit__in=units, month__in=months))
+    return {
+        (unit_id, month): (enrolled, population, synthetic)
+        for unit_id, month, enrolled, population, synthetic in counts.values_list(
+            "unit_id", "month", "enrolled", "population_value", "is_synthetic"
+        )
+    }
+
+
+def sums_by_parent(units, *, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, MonthSum]]:
+    """Per parent unit (a district) and month: Σ enrolled and Σ population over its communes among
+    `units` (one query), for ranking districts the way communes are ranked."""
+    rows = (
+        _with_population(Enrollment.objects.filter(unit__in=units, month__gte=start, month__lte=end))
+        .filter(population_value__isnull=False)
+        .values("unit__parent", "month")
+        .annotate(
+            enrolled_sum=Sum("enrolled"),
+            population_sum=Sum("population_value"),
+            reported=Count("pk"),
+            synthetic=Count("pk", filter=Q(is_synthetic=True)),
+        )
+        .order_by("unit__parent", "month")
+    )
+    out: dict[int, dict[dt.date, MonthSum]] = defaultdict(dict)
+    for row in rows:
+        out[row["unit__parent"]][row["month"]] = MonthSum(
+            row["month"], row["enrolled_sum"], row["population_sum"], row["reported"], row["synthetic"]
+        )
+    return out

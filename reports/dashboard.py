@@ -16,7 +16,7 @@ from targets.models import Cohort, CohortCommune, CohortProgress, Comparison, Ta
 
 from . import coverage, series
 from .chart import LineChart, line_chart
-from .tables_data import CoverageRow, CoverageTable, latest_targets, year_table
+from .tables_data import CoverageRow, CoverageTable, latest_targets, rank_rows, year_table
 
 CHART_YEARS = 4  # this year and the three before it
 
@@ -315,9 +315,7 @@ def district_ranking(*, root: Unit | None, districts, year: int, label: str) -> 
     totals = series.monthly_sums(communes, start=start, end=dt.date(year, 12, 1))
     targets = latest_targets([d.pk for d in districts] + ([root.pk] if root else []), year)
     rows = [_district_row(d, per_district.get(d.pk, {}), year, targets.get(d.pk)) for d in districts]
-    for ranked in coverage.rank_by_rate(rows, rate=lambda r: r.rate, tie_break=lambda r: r.unit.code):
-        ranked.item.rank = ranked.rank
-    rows.sort(key=lambda r: r.rank)
+    rows = rank_rows(rows)
     total = CoverageRow(
         unit=root,
         label=label,

@@ -7,9 +7,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 
-from communes.models import Unit
+from communes.models import Enrollment, Level, Population, Unit
 from communes.periods import year_end, year_start
 from targets.models import Comparison, Target
 
@@ -127,3 +128,85 @@ def _total_row(parent: Unit, units, targets: dict[int, Target]) -> CoverageRow:
         reported=sums["reported"],
         expected=sums["expected"],
     )
+
+
+def ranking_rows(level: str, year: int, *, units=None) -> list[CoverageRow]:
+    """Every unit of a level (districts or provinces) with its communes' year figures summed, ranked.
+
+    Set-based for national scale: ONE aggregate query over all communes grouped by their district
+    (or province), one for the units, one for the targets: three queries for 10 or 10.000 communes.
+    `units` narrows the ranking (for example to what a user may see)."""
+    ranked = Unit.objects.filter(level=level).in_force_during(year_start(year), year_end(year))
+    if units is not None:
+        ranked = ranked.filter(pk__in=units)
+    sums = _commune_sums(level=level, year=year, groups=ranked.order_by().values("pk"))
+    ranked = list(ranked.select_related("parent").order_by("code"))
+    targets = latest_targets([unit.pk for unit in ranked], year)
+    rows = []
+    for unit in ranked:
+        population, enrolled, as_of, reported, expected = sums.get(unit.pk, (None, None, None, 0, 0))
+        rows.append(
+            CoverageRow(
+                unit=unit,
+                label=unit.full_name,
+                population=population,
+                enrolled=enrolled,
+                as_of=dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
+                target=targets.get(unit.pk),
+                reported=reported,
+                expected=expected,
+            )
+        )
+    for item in coverage.rank_by_rate(rows, rate=lambda r: r.rate, tie_break=lambda r: r.unit.code):
+        item.item.rank = item.rank
+    rows.sort(key=lambda r: r.rank)
+    return rows
+
+
+# Joins, not correlated subqueries: each commune's last month of the year is found once (MAX per
+# unit over the year's rows: an index-only range scan of enrollment_month_unit_idx), then both
+# figures are joined in. Plain SQL that SQLite and PostgreSQL both run; the ORM would repeat each
+# correlated subquery inside every aggregate.
+_COMMUNE_SUMS = """
+WITH last AS (
+    SELECT unit_id, MAX(month) AS month FROM {enrollment}
+    WHERE month >= %s AND month <= %s GROUP BY unit_id
+)
+SELECT {group} AS grp,
+       SUM(CASE WHEN e.enrolled IS NOT NULL THEN p.population END),
+       SUM(CASE WHEN p.population IS NOT NULL THEN e.enrolled END),
+       MAX(e.month),
+       SUM(CASE WHEN p.population IS NOT NULL AND e.enrolled IS NOT NULL THEN 1 ELSE 0 END),
+       COUNT(*)
+FROM {unit} c {join}
+LEFT JOIN {population} p ON p.unit_id = c.id AND p.year = %s
+LEFT JOIN last ON last.unit_id = c.id
+LEFT JOIN {enrollment} e ON e.unit_id = last.unit_id AND e.month = last.month
+WHERE c.level = %s
+  AND (c.valid_from IS NULL OR c.valid_from <= %s) AND (c.valid_to IS NULL OR c.valid_to >= %s)
+  AND {group} IN ({groups})
+GROUP BY {group}
+"""
+
+
+def _commune_sums(*, level: str, year: int, groups) -> dict[int, tuple]:
+    """Σ population and Σ enrolled (communes with both figures), last month, reported and expected
+    communes, per district or province in `groups` (a queryset of pks)."""
+    group, join = {
+        Level.DISTRICT: ("c.parent_id", ""),
+        Level.PROVINCE: ("d.parent_id", f"JOIN {Unit._meta.db_table} d ON d.id = c.parent_id"),
+    }[level]
+    groups_sql, groups_params = groups.query.sql_with_params()
+    sql = _COMMUNE_SUMS.format(
+        group=group,
+        join=join,
+        groups=groups_sql,
+        unit=Unit._meta.db_table,
+        enrollment=Enrollment._meta.db_table,
+        population=Population._meta.db_table,
+    )
+    start, end = year_start(year), year_end(year)
+    params = [start, dt.date(year, 12, 1), year, Level.COMMUNE.value, end, start, *groups_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}

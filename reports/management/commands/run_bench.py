@@ -1,0 +1,170 @@
+"""Measure the portal on the synthetic country and write docs/benchmarks.md (`make bench`)."""
+
+import datetime as dt
+import os
+import platform
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+
+from communes import synthetic
+from communes.models import Enrollment, Unit
+from reports.bench_cases import CASES, bench_context
+from reports.benchmark import Result, Runner
+
+COMMAND = "make bench   # = DATABASE_URL=postgres://postgres@127.0.0.1:5432/coverage_bench manage.py run_bench"
+
+
+class Command(BaseCommand):
+    help = "Đo thời gian phản hồi các trang trên dữ liệu mô phỏng toàn quốc và ghi docs/benchmarks.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=20)
+        parser.add_argument("--output", default="docs/benchmarks.md")
+        parser.add_argument("--only", help="chỉ chạy các trường hợp có tên chứa chuỗi này")
+
+    def handle(self, *args, requests, output, only, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("make bench đo trên PostgreSQL (DATABASE_URL=postgres://…).")
+        reason = synthetic.refusal_reason()
+        if reason or not synthetic.has_synthetic_country():
+            raise CommandError(f"Cần cơ sở dữ liệu chỉ có dữ liệu mô phỏng ({reason or 'chưa có dữ liệu mô phỏng'}).")
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench_admin", defaults={"is_superuser": True, "is_staff": True}
+        )
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        context = bench_context()
+        runner = Runner(client=client, context=context, requests=requests)
+        results = []
+        # Production settings but plain static storage (no collectstatic manifest needed) and no HTTPS
+        # redirect (the test client speaks plain HTTP).
+        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+        with override_settings(ROOT_URLCONF="reports.bench_urls", DEBUG=False, SECURE_SSL_REDIRECT=False, STORAGES=storages):
+            for case in CASES:
+                if only and only.lower() not in case.name.lower():
+                    continue
+                self.stdout.write(f"… {case.name}")
+                result = runner.run(case)
+                self.stdout.write(f"  {result.status} {_ms(result.median)} ms, {result.queries} truy vấn")
+                results.append(result)
+        Path(output).write_text(render(results, context=context, requests=requests), encoding="utf-8")
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi {output}"))
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}".replace(",", " ").replace(".", ",")
+
+
+def _mb(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}".replace(",", " ").replace(".", ",")
+
+
+def _goals(result: Result) -> str:
+    """Each goal the case has, met (✅) or missed (❌)."""
+    if result.status != "ok":
+        return "–"
+    verdicts = []
+    case = result.case
+    if case.goal_ms is not None:
+        verdicts.append(f"{'✅' if result.median <= case.goal_ms else '❌'} ≤ {case.goal_ms:g} ms")
+    if case.goal_mb is not None and result.peak_mb is not None:
+        verdicts.append(f"{'✅' if result.peak_mb <= case.goal_mb else '❌'} ≤ {case.goal_mb:g} MB")
+    if result.ratio is not None:
+        verdicts.append(f"{'✅' if result.ratio <= 3 else '❌'} ≤ 3× sàn")
+    if result.small_queries is not None:
+        same = result.small_queries == result.queries
+        verdicts.append(f"{'✅' if same else '❌'} truy vấn không đổi")
+    return "; ".join(verdicts)
+
+
+def _queries(result: Result) -> str:
+    if result.queries is None:
+        return "–"
+    if result.small_queries is None:
+        return str(result.queries)
+    return f"{result.small_queries} → {result.queries}"
+
+
+def render(results: list[Result], *, context: dict, requests: int) -> str:
+    lines = [
+        "# Benchmarks at national scale",
+        "",
+        f"Measured {dt.datetime.now(dt.UTC):%d/%m/%Y %H:%M} UTC on the synthetic country "
+        "(`manage.py make_synthetic_country --seed 2021`), PostgreSQL, in-process: Django's test `Client` with a "
+        f"logged-in superuser, DEBUG off, {requests} timed requests per case after one warm-up. Times are server "
+        "time (request → full response body, streaming included), no network.",
+        "",
+        "Reproduce:",
+        "",
+        "```",
+        COMMAND,
+        "```",
+        "",
+        "## Data",
+        "",
+        _data_line(),
+        "",
+        "## Results",
+        "",
+        "Queries: on a small unit → on the large one (constant = does not grow with the data). Peak: tracemalloc "
+        "peak of one request (Python allocations); RSS Δ: growth of the process's max RSS over the timed requests. "
+        "Floor = the raw SQL computing the same figures (EXPLAIN ANALYZE planning + execution, median of 5) + a "
+        "bare Django view returning as many bytes behind the same middleware and login; ratio = median ÷ floor.",
+        "",
+        "| case | status | median ms | p95 ms | queries | peak MB | RSS Δ MB | size kB | SQL floor ms "
+        "| bare page ms | ratio | goals |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        ratio = "–" if r.ratio is None else f"{r.ratio:.1f}×".replace(".", ",")
+        lines.append(
+            f"| {r.case.name} | {r.status} | {_ms(r.median)} | {_ms(r.p95)} | {_queries(r)} | {_mb(r.peak_mb)} "
+            f"| {_mb(r.rss_delta_mb)} | {r.size / 1024:.0f} | {_ms(r.sql_floor_ms)} | {_ms(r.bare_floor_ms)} "
+            f"| {ratio} | {_goals(r)} |"
+        )
+    notes = [f"- {r.case.name}: {r.case.note}" for r in results if r.case.note]
+    if notes:
+        lines += ["", "Notes on cases:", "", *notes]
+    lines += ["", "## Machine", "", *_machine(), ""]
+    return "\n".join(lines)
+
+
+def _data_line() -> str:
+    counts = {
+        "provinces": Unit.objects.filter(level="province").count(),
+        "districts": Unit.objects.filter(level="district").count(),
+        "communes": Unit.objects.filter(level="commune").count(),
+        "enrollment rows": Enrollment.objects.count(),
+    }
+    return ", ".join(f"{count:,} {name}".replace(",", ".") for name, count in counts.items()) + "."
+
+
+def _machine() -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = next(
+            line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+        )
+        ram = f"{int(memory) / 2**20:.1f} GiB"
+    except (OSError, StopIteration):
+        ram = "unknown"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores (os.cpu_count)",
+        f"- RAM: {ram}",
+        f"- PostgreSQL {pg} on {connection.settings_dict['HOST'] or 'local socket'}, default configuration",
+        f"- Python {platform.python_version()}, Django {django.get_version()}, {platform.system()} {platform.release()}",
+    ]

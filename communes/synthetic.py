@@ -11,6 +11,7 @@ numeric codes; names read "Tỉnh Mô phỏng 01", "Huyện Mô phỏng 01-02", 
 
 import datetime as dt
 import io
+import math
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -106,8 +107,8 @@ def _commune_figures(rng: random.Random, code: str) -> CommunePlan:
         else:
             since = (month.year - POLICY_DROP.year) * 12 + month.month - POLICY_DROP.month
             rate -= drop * max(0.0, 1 - since / 18)
-        rate = min(1.0, max(0.80, rate))
-        enrolled.append(int(populations[month.year] * rate))
+        population = populations[month.year]
+        enrolled.append(min(population, max(math.ceil(population * 0.80), round(population * rate))))
     return CommunePlan(code=code, populations=populations, enrolled=enrolled)
 
 

@@ -42,6 +42,7 @@ class Result:
     status: str
     times_ms: list[float] = field(default_factory=list)
     queries: int | None = None
+    page_sql_ms: float | None = None  # the page's own queries, as Django timed them
     small_queries: int | None = None
     peak_mb: float | None = None
     rss_delta_mb: float | None = None
@@ -206,10 +207,10 @@ class Runner:
                 b"".join(response.streaming_content)
             result.times_ms.append((time.perf_counter() - started) * 1000)
         result.rss_delta_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
-        result.queries = self._queries(case, url)
+        result.queries, result.page_sql_ms = self._queries(case, url)
         small = self.resolve(case.small_url)
         if small:
-            result.small_queries = self._queries(case, small)
+            result.small_queries = self._queries(case, small)[0]
         result.peak_mb = self._peak(case, url)
         result.sql_floor_ms = self.sql_floor(case)
         result.bare_floor_ms = self.bare_floor(result.size)
@@ -229,6 +230,7 @@ class Runner:
         with CaptureQueriesContext(connection) as captured:
             case.url(self.context)
         result.queries = len(captured)
+        result.page_sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
         gc.collect()
         tracemalloc.start()
         try:
@@ -240,11 +242,11 @@ class Runner:
         result.bare_floor_ms = 0.0
         return result
 
-    def _queries(self, case: Case, url: str) -> int:
+    def _queries(self, case: Case, url: str) -> tuple[int, float]:
         send = self.request(case, url)
         with CaptureQueriesContext(connection) as captured:
             send()
-        return len(captured)
+        return len(captured), sum(float(q["time"]) for q in captured.captured_queries) * 1000
 
     def _peak(self, case: Case, url: str) -> float:
         send = self.request(case, url)

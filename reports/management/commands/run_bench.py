@@ -189,12 +189,10 @@ def _machine() -> list[str]:
         ram = f"{int(memory) / 2**20:.1f} GiB"
     except (OSError, StopIteration):
         ram = "unknown"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
+    database = f"{connection.display_name} {'.'.join(map(str, connection.get_database_version()))}"
     return [
         f"- CPU: {cpu}, {os.cpu_count()} cores (os.cpu_count)",
         f"- RAM: {ram}",
-        f"- PostgreSQL {pg} on {connection.settings_dict['HOST'] or 'local socket'}, default configuration",
+        f"- {database} on {connection.settings_dict['HOST'] or 'local socket'}, default configuration",
         f"- Python {platform.python_version()}, Django {django.get_version()}, {platform.system()} {platform.release()}",
     ]

@@ -129,6 +129,11 @@ def render(results: list[Result], *, context: dict, requests: int, load: tuple) 
         COMMAND,
         "```",
         "",
+        "Cases are declared in `reports/bench_cases.py` (name, URL or callable, action, floor SQL, goals); the "
+        "harness is `reports/benchmark.py`. A case whose URL answers 404 (its page is not built on this branch) is "
+        "listed as not available instead of failing the run. Only the synthetic database is touched: `run_bench` "
+        "refuses a database holding real data.",
+        "",
         "## Data",
         "",
         _data_line(),

@@ -170,14 +170,22 @@ def load_country(country: Country, *, batch_size: int = 5_000) -> dict[str, int]
     ids = _load_units(country)
     now = timezone.now()
     populations = (
-        Population(unit_id=ids[code], year=year, population=value, source=SOURCE, as_of=dt.date(year, 1, 1),
-                   is_synthetic=True, entered_at=now)
+        Population(
+            unit_id=ids[code],
+            year=year,
+            population=value,
+            source=SOURCE,
+            as_of=dt.date(year, 1, 1),
+            is_synthetic=True,
+            entered_at=now,
+        )
         for code, plan in country.figures.items()
         for year, value in plan.populations.items()
     )
     enrollments = (
-        Enrollment(unit_id=ids[code], month=month, enrolled=value, source=SOURCE, is_synthetic=True,
-                   entered_at=now, version=1)
+        Enrollment(
+            unit_id=ids[code], month=month, enrolled=value, source=SOURCE, is_synthetic=True, entered_at=now, version=1
+        )
         for code, plan in country.figures.items()
         for month, value in zip(MONTHS, plan.enrolled, strict=True)
     )
@@ -203,8 +211,15 @@ def _load_units(country: Country) -> dict[str, int]:
 
     def create(level: str, kind: str, rows: Iterable[tuple[str, str, str | None]]) -> None:
         units = [
-            Unit(level=level, kind=kind, code=code, name=name, parent_id=ids[parent] if parent else None,
-                 is_synthetic=True, source=SOURCE)
+            Unit(
+                level=level,
+                kind=kind,
+                code=code,
+                name=name,
+                parent_id=ids[parent] if parent else None,
+                is_synthetic=True,
+                source=SOURCE,
+            )
             for code, name, parent in rows
         ]
         for unit in Unit.objects.bulk_create(units, batch_size=2_000):
@@ -252,27 +267,49 @@ def _load_documents(country: Country, ids: dict[str, int], batch_size: int) -> t
     def targets() -> Iterator[Target]:
         for document, (code, _label, communes) in zip(documents, scopes, strict=True):
             for year, rate in country.targets[code].items():
-                yield Target(document_id=document.pk, unit_id=ids[code], year=year, rate=rate,
-                             comparison=Comparison.AT_LEAST, wording="UBND tỉnh giao (mô phỏng)")
+                yield Target(
+                    document_id=document.pk,
+                    unit_id=ids[code],
+                    year=year,
+                    rate=rate,
+                    comparison=Comparison.AT_LEAST,
+                    wording="UBND tỉnh giao (mô phỏng)",
+                )
             for row, commune in enumerate(communes, start=1):
                 plan = country.figures[commune]
                 for year in PLAN_YEARS:
                     rate = country.targets[code][year]
                     population = plan.populations[year]
-                    yield Target(document_id=document.pk, unit_id=ids[commune], year=year, rate=rate,
-                                 comparison=Comparison.AT_LEAST, planned_population=population,
-                                 planned_enrolled=int(population * rate / 100), row_number=row,
-                                 printed_name=f"Xã {commune}")
+                    yield Target(
+                        document_id=document.pk,
+                        unit_id=ids[commune],
+                        year=year,
+                        rate=rate,
+                        comparison=Comparison.AT_LEAST,
+                        planned_population=population,
+                        planned_enrolled=int(population * rate / 100),
+                        row_number=row,
+                        printed_name=f"Xã {commune}",
+                    )
 
     def figures() -> Iterator[ReportedFigure]:
         for document, (_code, _label, communes) in zip(documents, scopes, strict=True):
             for row, commune in enumerate(communes, start=1):
                 plan = country.figures[commune]
                 population, enrolled = plan.populations[2021], plan.enrolled[11]
-                yield ReportedFigure(document_id=document.pk, unit_id=ids[commune], kind=FigureKind.YEAR_RESULT,
-                                     year=2021, as_of=dt.date(2021, 12, 31), population=population,
-                                     enrolled=enrolled, rate=_rate(enrolled * 100 / population), row_number=row,
-                                     printed_name=f"Xã {commune}", comparison="")
+                yield ReportedFigure(
+                    document_id=document.pk,
+                    unit_id=ids[commune],
+                    kind=FigureKind.YEAR_RESULT,
+                    year=2021,
+                    as_of=dt.date(2021, 12, 31),
+                    population=population,
+                    enrolled=enrolled,
+                    rate=_rate(enrolled * 100 / population),
+                    row_number=row,
+                    printed_name=f"Xã {commune}",
+                    comparison="",
+                )
 
     return _insert(Target, targets(), batch_size), _insert(ReportedFigure, figures(), batch_size), len(documents)
 

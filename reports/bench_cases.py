@@ -21,11 +21,7 @@ MONTH = dt.date(2025, 12, 1)
 
 
 def _communes_per(parent_field: str, level: str):
-    return (
-        Unit.objects.filter(level=level, is_synthetic=True)
-        .annotate(n=Count(parent_field))
-        .order_by("n", "code")
-    )
+    return Unit.objects.filter(level=level, is_synthetic=True).annotate(n=Count(parent_field)).order_by("n", "code")
 
 
 def bench_context() -> dict:
@@ -57,8 +53,9 @@ def _url(pattern: str, *keys: str):
         values = [ctx.get(key) for key in keys]
         if any(value is None for value in values):
             return None
-        return pattern.format(*[getattr(v, "code", None) or getattr(v, "pk", v) for v in values],
-                              month=f"{MONTH:%Y-%m}", year=YEAR)
+        return pattern.format(
+            *[getattr(v, "code", None) or getattr(v, "pk", v) for v in values], month=f"{MONTH:%Y-%m}", year=YEAR
+        )
 
     return resolve
 
@@ -160,26 +157,67 @@ def _ranking_selector(ctx):
 
 
 CASES = [
-    Case("Bảng điều khiển huyện (30 xã)", _url("/districts/{0}/?year={year}", "district"), _district_sql,
-         goal_ms=100, small_url=_url("/districts/{0}/?year={year}", "small_district")),
+    Case(
+        "Bảng điều khiển huyện (30 xã)",
+        _url("/districts/{0}/?year={year}", "district"),
+        _district_sql,
+        goal_ms=100,
+        small_url=_url("/districts/{0}/?year={year}", "small_district"),
+    ),
     Case("Trang xã (60 tháng)", _url("/communes/{0}/", "commune"), _commune_sql),
-    Case("Bảng điều khiển tỉnh (~170 xã)", _url("/provinces/{0}/?year={year}", "province"),
-         _ranking_sql("WHERE d.parent_id = %s", lambda ctx: [ctx["province"].pk]),
-         small_url=_url("/provinces/{0}/?year={year}", "small_province")),
-    Case("Xếp hạng toàn quốc các huyện (trang chủ)", "/?year=2025",
-         _ranking_sql("", lambda ctx: []), goal_ms=500,
-         note="trang chủ xếp hạng huyện khi phạm vi rộng (issue 4); trên nhánh này chỉ liệt kê"),
-    Case("Xếp hạng toàn quốc các huyện (hàm ranking_rows)", _ranking_selector,
-         _ranking_sql("", lambda ctx: []), action="call", goal_ms=500),
-    Case("Mở lưới nhập 30 xã", _url("/districts/{0}/entry/{month}/", "district"), _grid_sql,
-         small_url=_url("/districts/{0}/entry/{month}/", "small_district")),
-    Case("Lưu lưới nhập 30 xã", _url("/districts/{0}/entry/{month}/", "district"), _save_sql,
-         action="resubmit", goal_ms=150, small_url=_url("/districts/{0}/entry/{month}/", "small_district")),
-    Case("Xuất phụ lục một tỉnh (~170 xã)", _doc_url("/documents/{0}/annex.xlsx", "province_document"),
-         _annex_sql("province_document"), small_url=_doc_url("/documents/{0}/annex.xlsx", "small_document")),
-    Case("Xuất phụ lục toàn quốc (~10.600 dòng)", _doc_url("/documents/{0}/annex.xlsx", "country_document"),
-         _annex_sql("country_document"), goal_ms=10_000, goal_mb=300,
-         note="cần một văn bản/đường dẫn xuất toàn quốc (issue 5)"),
-    Case("Nhập bảng tính 500 dòng (xem trước)", _doc_url("/documents/{0}/import/", "import_document"),
-         _annex_sql("import_document"), action="upload", upload=_annex_workbook),
+    Case(
+        "Bảng điều khiển tỉnh (~170 xã)",
+        _url("/provinces/{0}/?year={year}", "province"),
+        _ranking_sql("WHERE d.parent_id = %s", lambda ctx: [ctx["province"].pk]),
+        small_url=_url("/provinces/{0}/?year={year}", "small_province"),
+    ),
+    Case(
+        "Xếp hạng toàn quốc các huyện (trang chủ)",
+        "/?year=2025",
+        _ranking_sql("", lambda ctx: []),
+        goal_ms=500,
+        note="trang chủ xếp hạng huyện khi phạm vi rộng (issue 4); trên nhánh này chỉ liệt kê",
+    ),
+    Case(
+        "Xếp hạng toàn quốc các huyện (hàm ranking_rows)",
+        _ranking_selector,
+        _ranking_sql("", lambda ctx: []),
+        action="call",
+        goal_ms=500,
+    ),
+    Case(
+        "Mở lưới nhập 30 xã",
+        _url("/districts/{0}/entry/{month}/", "district"),
+        _grid_sql,
+        small_url=_url("/districts/{0}/entry/{month}/", "small_district"),
+    ),
+    Case(
+        "Lưu lưới nhập 30 xã",
+        _url("/districts/{0}/entry/{month}/", "district"),
+        _save_sql,
+        action="resubmit",
+        goal_ms=150,
+        small_url=_url("/districts/{0}/entry/{month}/", "small_district"),
+    ),
+    Case(
+        "Xuất phụ lục một tỉnh (~170 xã)",
+        _doc_url("/documents/{0}/annex.xlsx", "province_document"),
+        _annex_sql("province_document"),
+        small_url=_doc_url("/documents/{0}/annex.xlsx", "small_document"),
+    ),
+    Case(
+        "Xuất phụ lục toàn quốc (~10.600 dòng)",
+        _doc_url("/documents/{0}/annex.xlsx", "country_document"),
+        _annex_sql("country_document"),
+        goal_ms=10_000,
+        goal_mb=300,
+        note="cần một văn bản/đường dẫn xuất toàn quốc (issue 5)",
+    ),
+    Case(
+        "Nhập bảng tính 500 dòng (xem trước)",
+        _doc_url("/documents/{0}/import/", "import_document"),
+        _annex_sql("import_document"),
+        action="upload",
+        upload=_annex_workbook,
+    ),
 ]

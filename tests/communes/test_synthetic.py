@@ -45,8 +45,9 @@ def test_the_tiny_country_has_the_shape_asked_for():
 
 
 def test_rates_stay_between_80_and_100_percent_and_july_2021_drops():
-    country = synthetic.build_country(seed=2021, shape=synthetic.Shape(provinces=3, districts_per_province=4,
-                                                                       communes_per_district=10))
+    country = synthetic.build_country(
+        seed=2021, shape=synthetic.Shape(provinces=3, districts_per_province=4, communes_per_district=10)
+    )
     july = synthetic.MONTHS.index(synthetic.POLICY_DROP)
     for plan in country.figures.values():
         for month, enrolled in zip(synthetic.MONTHS, plan.enrolled, strict=True):
@@ -64,8 +65,12 @@ def tiny_country(db):
 
 def test_loading_marks_every_row_synthetic(tiny_country):
     assert tiny_country == {
-        "units": 18, "populations": 60, "enrollments": 720, "documents": 6,
-        "targets": 6 * 4 + 4 * 3 * 4 + 2 * 6 * 4, "reported_figures": 12 + 12,
+        "units": 18,
+        "populations": 60,
+        "enrollments": 720,
+        "documents": 6,
+        "targets": 6 * 4 + 4 * 3 * 4 + 2 * 6 * 4,
+        "reported_figures": 12 + 12,
     }
     units = Unit.objects.filter(code__startswith="M")
     assert units.count() == 18 and not units.filter(is_synthetic=False).exists()
@@ -101,8 +106,9 @@ def test_the_set_based_ranking_matches_each_districts_year_table(tiny_country):
 def test_the_command_refuses_a_database_with_real_data(db):
     assert Unit.objects.filter(is_synthetic=False).exists()  # the documents' units are loaded
     with pytest.raises(CommandError, match="Từ chối"):
-        call_command("make_synthetic_country", "--provinces", "1", "--districts", "1", "--communes", "1",
-                     stdout=StringIO())
+        call_command(
+            "make_synthetic_country", "--provinces", "1", "--districts", "1", "--communes", "1", stdout=StringIO()
+        )
     assert not Unit.objects.filter(is_synthetic=True).exists()
 
 
@@ -120,13 +126,15 @@ def test_the_command_loads_an_empty_database_and_keeps_it_with_if_absent(django_
     for level in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE):
         Unit.objects.filter(level=level).delete()
     out = StringIO()
-    call_command("make_synthetic_country", "--seed", "3", "--provinces", "1", "--districts", "2", "--communes", "2",
-                 stdout=out)
+    call_command(
+        "make_synthetic_country", "--seed", "3", "--provinces", "1", "--districts", "2", "--communes", "2", stdout=out
+    )
     assert Unit.objects.filter(is_synthetic=True).count() == 1 + 2 + 4
     call_command("make_synthetic_country", "--if-absent", stdout=out)
     assert "giữ nguyên" in out.getvalue()
     with pytest.raises(CommandError, match="--replace"):
         call_command("make_synthetic_country", stdout=out)
-    call_command("make_synthetic_country", "--replace", "--provinces", "1", "--districts", "1", "--communes", "2",
-                 stdout=out)
+    call_command(
+        "make_synthetic_country", "--replace", "--provinces", "1", "--districts", "1", "--communes", "2", stdout=out
+    )
     assert Unit.objects.filter(is_synthetic=True).count() == 1 + 1 + 2

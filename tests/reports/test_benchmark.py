@@ -59,8 +59,13 @@ def test_a_form_is_read_as_a_browser_would_post_it():
         '<input type="file" name="workbook"><button type="submit">Lưu</button></form>'
     )
     assert form.action == "/save/"
-    assert form.data == [("csrfmiddlewaretoken", "t"), ("enrolled-1", "46.106"), ("confirm", "on"),
-                         ("note", "ghi chú"), ("year", "2022")]
+    assert form.data == [
+        ("csrfmiddlewaretoken", "t"),
+        ("enrolled-1", "46.106"),
+        ("confirm", "on"),
+        ("note", "ghi chú"),
+        ("year", "2022"),
+    ]
     assert form.files == ["workbook"]
 
 
@@ -68,8 +73,10 @@ def test_every_case_has_a_floor_and_the_report_says_what_is_missing(phong_tho):
     assert all(case.floor_sql for case in CASES)
     runner = _runner()
     with override_settings(ROOT_URLCONF="reports.bench_urls"):
-        results = [runner.run(Case("Bảng huyện", "/districts/109/?year=2021", goal_ms=0.001)),
-                   runner.run(Case("Lưới", "/districts/109/entry/2021-12/"))]
+        results = [
+            runner.run(Case("Bảng huyện", "/districts/109/?year=2021", goal_ms=0.001)),
+            runner.run(Case("Lưới", "/districts/109/entry/2021-12/")),
+        ]
     text = render(results, context={}, requests=3, load=((0.1, 0.1, 0.1), (0.2, 0.2, 0.2)))
     assert "| Bảng huyện | ok |" in text and "❌ ≤ 0.001 ms" in text
     assert "Not measured on this branch (page not built yet, or no such data): Lưới." in text

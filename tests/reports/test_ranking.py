@@ -41,8 +41,9 @@ def test_ranking_reads_a_new_entry_at_once(phong_tho):
     commune = Unit.objects.filter(parent=phong_tho).order_by("code").first()
     before = _row(ranking_rows(Level.DISTRICT, 2021), "109").enrolled
     current = commune.enrollments.get(month=dt.date(2021, 12, 1)).enrolled
-    make_counts(commune, dt.date(2021, 12, 1), population=commune.populations.get(year=2021).population,
-                enrolled=current + 7)
+    make_counts(
+        commune, dt.date(2021, 12, 1), population=commune.populations.get(year=2021).population, enrolled=current + 7
+    )
     assert _row(ranking_rows(Level.DISTRICT, 2021), "109").enrolled == before + 7
 
 

@@ -41,4 +41,6 @@ class Command(BaseCommand):
         synthetic.vacuum()
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{name}: {count:,}".replace(",", ".") for name, count in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Quốc gia mô phỏng (seed {seed}) đã nạp trong {elapsed:.0f} s – {summary}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Quốc gia mô phỏng (seed {seed}) đã nạp trong {elapsed:.0f} s – {summary}")
+        )

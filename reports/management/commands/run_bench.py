@@ -48,9 +48,15 @@ class Command(BaseCommand):
         load_before = os.getloadavg()
         # Production settings but plain static storage (no collectstatic manifest needed) and no HTTPS
         # redirect (the test client speaks plain HTTP).
-        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         with override_settings(
-            ROOT_URLCONF="reports.bench_urls", DEBUG=False, SECURE_SSL_REDIRECT=False, STORAGES=storages,
+            ROOT_URLCONF="reports.bench_urls",
+            DEBUG=False,
+            SECURE_SSL_REDIRECT=False,
+            STORAGES=storages,
             ALLOWED_HOSTS=["testserver"],
         ):
             for case in CASES:
@@ -165,9 +171,15 @@ def render(results: list[Result], *, context: dict, requests: int, load: tuple) 
     if notes:
         lines += ["", "Notes on cases:", "", *notes]
     (b1, b5, b15), (a1, a5, a15) = load
-    lines += ["", "## Machine", "", *_machine(),
-              f"- Load average (1/5/15 min) before the run {b1:.2f}/{b5:.2f}/{b15:.2f}, after {a1:.2f}/{a5:.2f}/{a15:.2f}: "
-              "other processes on the machine inflate the times when it exceeds the core count", ""]
+    lines += [
+        "",
+        "## Machine",
+        "",
+        *_machine(),
+        f"- Load average (1/5/15 min) before the run {b1:.2f}/{b5:.2f}/{b15:.2f}, after {a1:.2f}/{a5:.2f}/{a15:.2f}: "
+        "other processes on the machine inflate the times when it exceeds the core count",
+        "",
+    ]
     return "\n".join(lines)
 
 

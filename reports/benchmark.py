@@ -41,6 +41,7 @@ class Result:
     case: Case
     status: str
     times_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # this process's CPU time: not inflated by waiting
     queries: int | None = None
     page_sql_ms: float | None = None  # the page's own queries, as Django timed them
     small_queries: int | None = None
@@ -53,6 +54,10 @@ class Result:
     @property
     def median(self) -> float | None:
         return statistics.median(self.times_ms) if self.times_ms else None
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu_ms) if self.cpu_ms else None
 
     @property
     def p95(self) -> float | None:
@@ -201,11 +206,12 @@ class Runner:
         for _ in range(self.requests):
             send = self.request(case, url)
             gc.collect()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = send()
             if response.streaming:
                 b"".join(response.streaming_content)
             result.times_ms.append((time.perf_counter() - started) * 1000)
+            result.cpu_ms.append((time.process_time() - cpu) * 1000)
         result.rss_delta_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
         result.queries, result.page_sql_ms = self._queries(case, url)
         small = self.resolve(case.small_url)
@@ -223,9 +229,10 @@ class Runner:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         for _ in range(self.requests):
             gc.collect()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             case.url(self.context)
             result.times_ms.append((time.perf_counter() - started) * 1000)
+            result.cpu_ms.append((time.process_time() - cpu) * 1000)
         result.rss_delta_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
         with CaptureQueriesContext(connection) as captured:
             case.url(self.context)

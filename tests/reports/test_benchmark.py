@@ -81,3 +81,30 @@ def test_every_case_has_a_floor_and_the_report_says_what_is_missing(phong_tho):
     assert "| Bảng huyện | ok |" in text and "❌ ≤ 0.001 ms" in text
     assert "Not measured on this branch (page not built yet, or no such data): Lưới." in text
     assert "make bench" in text and "## Machine" in text
+
+
+@override_settings(ROOT_URLCONF="tests.reports.bench_test_urls")
+def test_a_save_case_posts_the_pages_own_form_back(db):
+    from tests.reports import bench_test_urls
+
+    bench_test_urls.POSTS.clear()
+    result = _runner().run(Case("lưu", "/grid/", action="resubmit", small_url="/grid/"))
+    assert result.status == "ok" and len(result.times_ms) == 3
+    assert bench_test_urls.POSTS[0] == {"version-1": ["3"], "enrolled-1": ["46.106"]}
+    assert len(bench_test_urls.POSTS) == 1 + 3 + 2 + 1  # warm-up, timed, queries (large and small), memory
+
+
+@override_settings(ROOT_URLCONF="tests.reports.bench_test_urls")
+def test_an_import_case_uploads_the_workbook_through_the_pages_form(db):
+    from tests.reports import bench_test_urls
+
+    bench_test_urls.POSTS.clear()
+    case = Case("nhập", "/upload/", action="upload", upload=lambda client, ctx: ("annex.xlsx", b"PK workbook"))
+    assert _runner().run(case).status == "ok"
+    assert bench_test_urls.POSTS[0] == {"file": b"PK workbook", "document": "7"}
+
+
+@override_settings(ROOT_URLCONF="tests.reports.bench_test_urls")
+def test_an_import_case_without_a_workbook_is_not_available(db):
+    case = Case("nhập", "/upload/", action="upload", upload=lambda client, ctx: None)
+    assert _runner().run(case).status == "not available yet (no upload form or workbook)"

@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 import platform
+import resource
 from pathlib import Path
 
 import django
@@ -90,10 +91,10 @@ def _goals(result: Result) -> str:
     if case.goal_mb is not None and result.peak_mb is not None:
         verdicts.append(f"{'✅' if result.peak_mb <= case.goal_mb else '❌'} ≤ {case.goal_mb:g} MB")
     if result.ratio is not None:
-        verdicts.append(f"{'✅' if result.ratio <= 3 else '❌'} ≤ 3× sàn")
+        verdicts.append(f"{'✅' if result.ratio <= 3 else '❌'} ≤ 3× floor")
     if result.small_queries is not None:
         same = result.small_queries == result.queries
-        verdicts.append(f"{'✅' if same else '❌'} truy vấn không đổi")
+        verdicts.append(f"{'✅' if same else '❌'} queries constant")
     return "; ".join(verdicts)
 
 
@@ -180,6 +181,7 @@ def render(results: list[Result], *, context: dict, requests: int, load: tuple) 
         *_machine(),
         f"- Load average (1/5/15 min) before the run {b1:.2f}/{b5:.2f}/{b15:.2f}, after {a1:.2f}/{a5:.2f}/{a15:.2f}: "
         "other processes on the machine inflate the times when it exceeds the core count",
+        f"- Bench process max RSS at the end: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB",
         "",
     ]
     return "\n".join(lines)

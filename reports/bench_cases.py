@@ -156,6 +156,10 @@ def _ranking_selector(ctx):
     return ranking_rows(Level.DISTRICT, ctx["year"])
 
 
+def _province_selector(ctx):
+    return ranking_rows(Level.DISTRICT, ctx["year"], units=Unit.objects.filter(parent=ctx["province"]))
+
+
 CASES = [
     Case(
         "Bảng điều khiển huyện (30 xã)",
@@ -184,6 +188,12 @@ CASES = [
         _ranking_sql("", lambda ctx: []),
         action="call",
         goal_ms=500,
+    ),
+    Case(
+        "Xếp hạng các huyện của một tỉnh (hàm ranking_rows, ~170 xã)",
+        _province_selector,
+        _ranking_sql("WHERE d.parent_id = %s", lambda ctx: [ctx["province"].pk]),
+        action="call",
     ),
     Case(
         "Mở lưới nhập 30 xã",

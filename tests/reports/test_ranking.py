@@ -35,6 +35,7 @@ def test_ranking_of_provinces_sums_over_their_districts_communes(phong_tho):
 def test_ranking_can_be_narrowed_to_visible_units(phong_tho):
     rows = ranking_rows(Level.DISTRICT, 2021, units=Unit.objects.filter(pk=phong_tho.pk))
     assert [row.unit.code for row in rows] == ["109"]
+    assert (rows[0].population, rows[0].enrolled) == (82_818, 70_913)
 
 
 def test_ranking_reads_a_new_entry_at_once(phong_tho):

@@ -146,6 +146,7 @@ def _as_post(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
 class Runner:
     def __init__(self, *, client: Client, context: dict, requests: int = 20, bare_url: str = "/__bench__/bare/"):
         self.client, self.context, self.requests, self.bare_url = client, context, requests, bare_url
+        self._workbooks: dict[str, tuple[str, bytes] | None] = {}
 
     def resolve(self, url: str | Resolver | None) -> str | None:
         return url(self.context) if callable(url) else url
@@ -167,7 +168,9 @@ class Runner:
             if page.status_code != 200:
                 return lambda: page
             form = read_form(page.content.decode())
-            workbook = case.upload(self.client, self.context) if case.upload else None
+            if case.name not in self._workbooks:  # exported once, not before every request
+                self._workbooks[case.name] = case.upload(self.client, self.context) if case.upload else None
+            workbook = self._workbooks[case.name]
             if workbook is None or not form.files:
                 return None
             filename, content = workbook

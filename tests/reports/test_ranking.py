@@ -54,3 +54,11 @@ def test_ranking_takes_a_constant_number_of_queries(phong_tho, luc_ngan):
     with CaptureQueriesContext(connection) as all_:
         ranking_rows(Level.DISTRICT, 2021)
     assert len(one) == len(all_) == 3
+
+
+def test_the_ranking_renders_in_the_ranking_table(phong_tho):
+    from reports.tables import CoverageRankingTable
+
+    table = CoverageRankingTable(ranking_rows(Level.DISTRICT, 2021), total=year_table(phong_tho, 2021).total)
+    cells = {row.record.unit.code: (row.get_cell("population"), row.get_cell("rate")) for row in table.rows}
+    assert cells["109"] == ("82.818", "85,63%")

@@ -33,6 +33,7 @@ class Case:
     goal_mb: float | None = None
     small_url: str | Resolver | None = None  # the same page on a smaller unit: queries must not grow
     upload: Callable[[Client, dict], tuple[str, bytes] | None] | None = None
+    edit: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None  # what a save changes
     note: str = ""
 
 
@@ -161,7 +162,7 @@ class Runner:
                 return lambda: page
             form = read_form(page.content.decode())
             target = form.action or url
-            data = _as_post(form.data)
+            data = _as_post(case.edit(form.data) if case.edit else form.data)
             return lambda: self.client.post(target, data)
         if case.action == "upload":
             page = self.client.get(url)

@@ -98,6 +98,44 @@ def _goals(result: Result) -> str:
     return "; ".join(verdicts)
 
 
+def _goal_lines(results: list[Result]) -> list[str]:
+    """The issue's goals one by one: met, missed, or not measurable on this branch."""
+    lines = []
+    for r in results:
+        case = r.case
+        if case.goal_ms is None and case.goal_mb is None:
+            continue
+        wanted = " and ".join(
+            text
+            for text in (
+                f"median ≤ {case.goal_ms:g} ms" if case.goal_ms is not None else "",
+                f"peak ≤ {case.goal_mb:g} MB" if case.goal_mb is not None else "",
+            )
+            if text
+        )
+        if r.status != "ok":
+            lines.append(f"- {case.name}: {wanted}: **not measured** ({r.status}).")
+            continue
+        met = (case.goal_ms is None or r.median <= case.goal_ms) and (
+            case.goal_mb is None or (r.peak_mb or 0) <= case.goal_mb
+        )
+        got = f"median {_ms(r.median)} ms" + (f", peak {_mb(r.peak_mb)} MB" if case.goal_mb is not None else "")
+        lines.append(f"- {case.name}: {wanted}: {'met' if met else '**missed**'} ({got}).")
+    measured = [r for r in results if r.status == "ok" and r.ratio is not None]
+    over = [f"{r.case.name} ({r.ratio:.1f}×)".replace(".", ",") for r in measured if r.ratio > 3]
+    lines.append(
+        f"- Every page within 3× its floor: {len(measured) - len(over)} of {len(measured)} measured cases"
+        + (f"; over: {', '.join(over)}." if over else ".")
+    )
+    checked = [r for r in results if r.status == "ok" and r.small_queries is not None]
+    grown = [r.case.name for r in checked if r.small_queries != r.queries]
+    lines.append(
+        f"- Queries constant as the data grows (small unit vs large unit): {len(checked) - len(grown)} of "
+        f"{len(checked)} checked cases" + (f"; grew: {', '.join(grown)}." if grown else ".")
+    )
+    return lines
+
+
 def _missed(results: list[Result]) -> list[str]:
     """Each missed goal with where the time went: the page's own SQL, or Python (views, templates)."""
     lines = []
@@ -166,6 +204,7 @@ def render(results: list[Result], *, context: dict, requests: int, load: tuple) 
             f"| {_mb(r.rss_delta_mb)} | {r.size / 1024:.0f} | {_ms(r.sql_floor_ms)} | {_ms(r.bare_floor_ms)} "
             f"| {ratio} | {_goals(r)} |"
         )
+    lines += ["", "## Goals", "", *_goal_lines(results)]
     lines += ["", "## Goals missed, and why", "", *(_missed(results) or ["None of the measured cases missed a goal."])]
     waiting = [r.case.name for r in results if r.status.startswith("not available")]
     if waiting:

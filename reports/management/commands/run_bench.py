@@ -98,6 +98,10 @@ def _goals(result: Result) -> str:
     return "; ".join(verdicts)
 
 
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}×".replace(".", ",")
+
+
 def _goal_lines(results: list[Result]) -> list[str]:
     """The issue's goals one by one: met, missed, or not measurable on this branch."""
     lines = []
@@ -122,7 +126,7 @@ def _goal_lines(results: list[Result]) -> list[str]:
         got = f"median {_ms(r.median)} ms" + (f", peak {_mb(r.peak_mb)} MB" if case.goal_mb is not None else "")
         lines.append(f"- {case.name}: {wanted}: {'met' if met else '**missed**'} ({got}).")
     measured = [r for r in results if r.status == "ok" and r.ratio is not None]
-    over = [f"{r.case.name} ({r.ratio:.1f}×)".replace(".", ",") for r in measured if r.ratio > 3]
+    over = [f"{r.case.name} ({_ratio(r.ratio)})" for r in measured if r.ratio > 3]
     lines.append(
         f"- Every page within 3× its floor: {len(measured) - len(over)} of {len(measured)} measured cases"
         + (f"; over: {', '.join(over)}." if over else ".")
@@ -197,7 +201,7 @@ def render(results: list[Result], *, context: dict, requests: int, load: tuple) 
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
-        ratio = "–" if r.ratio is None else f"{r.ratio:.1f}×".replace(".", ",")
+        ratio = _ratio(r.ratio)
         lines.append(
             f"| {r.case.name} | {r.status} | {_ms(r.median)} | {_ms(r.p95)} | {_ms(r.cpu_median)} | {_queries(r)} | {_ms(r.page_sql_ms)} "
             f"| {_mb(r.peak_mb)} "

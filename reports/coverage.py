@@ -36,9 +36,8 @@ def required_enrolled(*, target_rate: Decimal, population: int, strictly_above: 
     return math.ceil(needed)
 
 
-def gap_people(
-    *, target_rate: Decimal | None, population: int | None, enrolled: int | None, strictly_above: bool = False
-) -> int | None:
+def gap_people(*, target_rate: Decimal | None, population: int | None, enrolled: int | None,
+               strictly_above: bool = False) -> int | None:
     """People still to enroll to reach the target; 0 once it is met."""
     if target_rate is None or population is None or enrolled is None:
         return None
@@ -53,15 +52,12 @@ def gap_points(*, rate: Decimal | None, target_rate: Decimal | None) -> Decimal 
     return (rate - target_rate).quantize(CENT)
 
 
-def target_met(
-    *, enrolled: int | None, population: int | None, target_rate: Decimal | None, strictly_above: bool = False
-) -> bool | None:
+def target_met(*, enrolled: int | None, population: int | None, target_rate: Decimal | None,
+               strictly_above: bool = False) -> bool | None:
     if enrolled is None or not population or target_rate is None:
         return None
-    return (
-        gap_people(target_rate=target_rate, population=population, enrolled=enrolled, strictly_above=strictly_above)
-        == 0
-    )
+    return gap_people(target_rate=target_rate, population=population, enrolled=enrolled,
+                      strictly_above=strictly_above) == 0
 
 
 @dataclass(frozen=True)

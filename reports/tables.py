@@ -17,43 +17,21 @@ class CoverageRankingTable(tables.Table):
 
     rank = tables.Column(_("Hạng"), attrs={"td": {"class": "num"}})
     label = tables.Column(_("Đơn vị"), order_by=("label",), footer=lambda table: table.total.label)
-    population = tables.Column(
-        _("Dân số"),
-        attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
-        footer=lambda table: _num(table.total.population),
-    )
-    enrolled = tables.Column(
-        _("Số người tham gia BHYT"),
-        attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
-        footer=lambda table: _num(table.total.enrolled),
-    )
+    population = tables.Column(_("Dân số"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+                               footer=lambda table: _num(table.total.population))
+    enrolled = tables.Column(_("Số người tham gia BHYT"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+                             footer=lambda table: _num(table.total.enrolled))
     as_of = tables.Column(_("Số liệu tháng"), attrs={"td": {"class": "num"}})
-    rate = tables.Column(
-        _("Tỷ lệ bao phủ"),
-        attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
-        footer=lambda table: fmt_rate(table.total.rate),
-    )
-    target_rate = tables.Column(
-        _("Chỉ tiêu"),
-        attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
-        footer=lambda table: fmt_rate(table.total.target_rate),
-    )
-    gap_points = tables.Column(
-        _("Chênh lệch (điểm %)"),
-        attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
-        footer=lambda table: fmt_decimal(table.total.gap_points, signed=True),
-    )
-    gap_people = tables.Column(
-        _("Còn thiếu (người)"),
-        attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
-        footer=lambda table: _num(table.total.gap_people),
-    )
-    document = tables.Column(
-        _("Theo văn bản"),
-        accessor="target__document",
-        orderable=False,
-        footer=lambda table: str(table.total.target.document) if table.total.target else "",
-    )
+    rate = tables.Column(_("Tỷ lệ bao phủ"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+                         footer=lambda table: fmt_rate(table.total.rate))
+    target_rate = tables.Column(_("Chỉ tiêu"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+                                footer=lambda table: fmt_rate(table.total.target_rate))
+    gap_points = tables.Column(_("Chênh lệch (điểm %)"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+                               footer=lambda table: fmt_decimal(table.total.gap_points, signed=True))
+    gap_people = tables.Column(_("Còn thiếu (người)"), attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+                               footer=lambda table: _num(table.total.gap_people))
+    document = tables.Column(_("Theo văn bản"), accessor="target__document", orderable=False,
+                             footer=lambda table: str(table.total.target.document) if table.total.target else "")
 
     class Meta:
         orderable = True
@@ -61,16 +39,8 @@ class CoverageRankingTable(tables.Table):
         row_attrs = {"class": lambda record: "met" if record.met else ("behind" if record.met is False else "")}
 
     # How each column is written to Excel (reports.table_export): numbers stay numbers.
-    export_kinds = {
-        "rank": "count",
-        "population": "count",
-        "enrolled": "count",
-        "as_of": "month",
-        "rate": "rate",
-        "target_rate": "rate",
-        "gap_points": "points",
-        "gap_people": "count",
-    }
+    export_kinds = {"rank": "count", "population": "count", "enrolled": "count", "as_of": "month",
+                    "rate": "rate", "target_rate": "rate", "gap_points": "points", "gap_people": "count"}
 
     def export_document(self, record):
         return str(record.target.document) if record.target else ""

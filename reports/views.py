@@ -52,9 +52,7 @@ def district(request, code: str):
     RequestConfig(request, paginate=False).configure(table)
     if wants_xlsx(request):
         return table_download(
-            table,
-            title=f"Xếp hạng bao phủ BHYT – {unit.full_name} – năm {year}",
-            filename=f"xep-hang-{unit.code}-{year}.xlsx",
+            table, title=f"Xếp hạng bao phủ BHYT – {unit.full_name} – năm {year}", filename=f"xep-hang-{unit.code}-{year}.xlsx"
         )
     return render(
         request,

@@ -180,7 +180,7 @@ last AS (
     SELECT unit_id, MAX(month) AS month FROM {enrollment}
     WHERE month >= %s AND month <= %s {restrict} GROUP BY unit_id
 )
-SELECT communes.grp,
+SELECT {key},
        SUM(CASE WHEN e.enrolled IS NOT NULL THEN p.population END),
        SUM(CASE WHEN p.population IS NOT NULL THEN e.enrolled END),
        MAX(e.month),
@@ -190,11 +190,32 @@ FROM communes
 LEFT JOIN {population} p ON p.unit_id = communes.id AND p.year = %s
 LEFT JOIN last ON last.unit_id = communes.id
 LEFT JOIN {enrollment} e ON e.unit_id = last.unit_id AND e.month = last.month
-GROUP BY communes.grp
+{group_by}
 """
 
 
-def _commune_sums(*, level: str, year: int, groups, narrowed: bool = False) -> dict[int, tuple]:
+def ranking_total(level: str, year: int, *, units=None, label: str = "Tổng cộng") -> CoverageRow:
+    """The total row of `ranking_rows`: Σ enrolled ÷ Σ population over the same communes, summed by
+    the database in one query (communes with both figures; reported/expected count communes)."""
+    ranked = Unit.objects.filter(level=level).in_force_during(year_start(year), year_end(year))
+    if units is not None:
+        ranked = ranked.filter(pk__in=units)
+    sums = _commune_sums(
+        level=level, year=year, groups=ranked.order_by().values("pk"), narrowed=units is not None, total=True
+    )
+    population, enrolled, as_of, reported, expected = sums.get(0, (None, None, None, 0, 0))
+    return CoverageRow(
+        unit=None,
+        label=label,
+        population=population,
+        enrolled=enrolled,
+        as_of=dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
+        reported=reported or 0,
+        expected=expected or 0,
+    )
+
+
+def _commune_sums(*, level: str, year: int, groups, narrowed: bool = False, total: bool = False) -> dict[int, tuple]:
     """Σ population and Σ enrolled (communes with both figures), last month, reported and expected
     communes, per district or province in `groups` (a queryset of pks)."""
     group, join = {
@@ -210,6 +231,8 @@ def _commune_sums(*, level: str, year: int, groups, narrowed: bool = False) -> d
         enrollment=Enrollment._meta.db_table,
         population=Population._meta.db_table,
         restrict="AND unit_id IN (SELECT id FROM communes)" if narrowed else "",
+        key="0" if total else "communes.grp",
+        group_by="" if total else "GROUP BY communes.grp",
     )
     start, end = year_start(year), year_end(year)
     params = [Level.COMMUNE.value, end, start, *groups_params, start, dt.date(year, 12, 1), year]

@@ -62,3 +62,16 @@ def test_the_ranking_renders_in_the_ranking_table(phong_tho):
     table = CoverageRankingTable(ranking_rows(Level.DISTRICT, 2021), total=year_table(phong_tho, 2021).total)
     cells = {row.record.unit.code: (row.get_cell("population"), row.get_cell("rate")) for row in table.rows}
     assert cells["109"] == ("82.818", "85,63%")
+
+
+def test_the_ranking_total_sums_the_same_communes_in_the_database(phong_tho, luc_ngan):
+    from reports.tables_data import ranking_total
+
+    rows = ranking_rows(Level.DISTRICT, 2021)
+    total = ranking_total(Level.DISTRICT, 2021)
+    complete = [row for row in rows if row.population is not None]
+    assert total.population == sum(row.population for row in complete)
+    assert total.enrolled == sum(row.enrolled for row in complete)
+    assert total.expected == sum(row.expected for row in rows)
+    only = ranking_total(Level.DISTRICT, 2021, units=Unit.objects.filter(pk=phong_tho.pk))
+    assert (only.population, only.enrolled, str(only.rate)) == (82_818, 70_913, "85.63")

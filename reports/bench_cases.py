@@ -14,7 +14,7 @@ from communes.models import Level, Unit
 from targets.models import TargetDocument
 
 from .benchmark import Case
-from .tables_data import ranking_rows, ranking_total
+from .tables_data import ranking_rows, ranking_table
 
 YEAR = 2025
 MONTH = dt.date(2025, 12, 1)
@@ -166,7 +166,7 @@ def _annex_sql(key: str):
 
 def _ranking_selector(ctx):
     """What a national ranking page asks the database: the ranked districts and their total."""
-    return ranking_rows(Level.DISTRICT, ctx["year"]), ranking_total(Level.DISTRICT, ctx["year"])
+    return ranking_table(Level.DISTRICT, ctx["year"])
 
 
 def _province_selector(ctx):
@@ -196,7 +196,7 @@ CASES = [
         note="trang chủ xếp hạng huyện khi phạm vi rộng (issue 4); trên nhánh này chỉ liệt kê",
     ),
     Case(
-        "Xếp hạng toàn quốc các huyện (ranking_rows + ranking_total)",
+        "Xếp hạng toàn quốc các huyện (hàm ranking_table, có dòng tổng)",
         _ranking_selector,
         _ranking_sql("", lambda ctx: []),
         action="call",

@@ -130,37 +130,49 @@ def _total_row(parent: Unit, units, targets: dict[int, Target]) -> CoverageRow:
     )
 
 
-def ranking_rows(level: str, year: int, *, units=None) -> list[CoverageRow]:
-    """Every unit of a level (districts or provinces) with its communes' year figures summed, ranked.
+def ranking_table(
+    level: str, year: int, *, units=None, label: str = "Tổng cộng"
+) -> tuple[list[CoverageRow], CoverageRow]:
+    """Every unit of a level (districts or provinces) with its communes' year figures summed, ranked,
+    and the total row.
 
     Set-based for national scale: ONE aggregate query over all communes grouped by their district
-    (or province), one for the units, one for the targets: three queries for 10 or 10.000 communes.
-    `units` narrows the ranking (for example to what a user may see)."""
+    (or province), with the total summed from the groups in the same query; one query for the units,
+    one for the targets: three queries for 10 or 10.000 communes. `units` narrows the ranking (for
+    example to what a user may see)."""
     ranked = Unit.objects.filter(level=level).in_force_during(year_start(year), year_end(year))
     if units is not None:
         ranked = ranked.filter(pk__in=units)
     sums = _commune_sums(level=level, year=year, groups=ranked.order_by().values("pk"), narrowed=units is not None)
     ranked = list(ranked.select_related("parent").order_by("code"))
     targets = latest_targets([unit.pk for unit in ranked], year)
-    rows = []
-    for unit in ranked:
-        population, enrolled, as_of, reported, expected = sums.get(unit.pk, (None, None, None, 0, 0))
-        rows.append(
-            CoverageRow(
-                unit=unit,
-                label=unit.full_name,
-                population=population,
-                enrolled=enrolled,
-                as_of=dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
-                target=targets.get(unit.pk),
-                reported=reported,
-                expected=expected,
-            )
-        )
+    rows = [_sum_row(unit, unit.full_name, sums.get(unit.pk), target=targets.get(unit.pk)) for unit in ranked]
     for item in coverage.rank_by_rate(rows, rate=lambda r: r.rate, tie_break=lambda r: r.unit.code):
         item.item.rank = item.rank
     rows.sort(key=lambda r: r.rank)
-    return rows
+    return rows, _sum_row(None, label, sums.get(None))
+
+
+def ranking_rows(level: str, year: int, *, units=None) -> list[CoverageRow]:
+    return ranking_table(level, year, units=units)[0]
+
+
+def ranking_total(level: str, year: int, *, units=None, label: str = "Tổng cộng") -> CoverageRow:
+    return ranking_table(level, year, units=units, label=label)[1]
+
+
+def _sum_row(unit: Unit | None, label: str, sums: tuple | None, *, target: Target | None = None) -> CoverageRow:
+    population, enrolled, as_of, reported, expected = sums or (None, None, None, 0, 0)
+    return CoverageRow(
+        unit=unit,
+        label=label,
+        population=population,
+        enrolled=enrolled,
+        as_of=dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
+        target=target,
+        reported=int(reported or 0),
+        expected=int(expected or 0),
+    )
 
 
 # Joins, not correlated subqueries: each commune's last month of the year is found once (MAX per
@@ -168,7 +180,7 @@ def ranking_rows(level: str, year: int, *, units=None) -> list[CoverageRow]:
 # figures are joined in. Plain SQL that SQLite and PostgreSQL both run; the ORM would repeat each
 # correlated subquery inside every aggregate. For a narrowed ranking (a province's districts) the
 # year's rows are first restricted to its communes: 60 ms → 5 ms; for the whole country scanning
-# the year once is cheaper than the semi-join.
+# the year once is cheaper than the semi-join. The total row (grp NULL) sums the groups' sums.
 _COMMUNE_SUMS = """
 WITH communes AS (
     SELECT c.id, {group} AS grp FROM {unit} c {join}
@@ -179,45 +191,29 @@ WITH communes AS (
 last AS (
     SELECT unit_id, MAX(month) AS month FROM {enrollment}
     WHERE month >= %s AND month <= %s {restrict} GROUP BY unit_id
+),
+grouped AS (
+    SELECT communes.grp AS grp,
+           SUM(CASE WHEN e.enrolled IS NOT NULL THEN p.population END) AS population,
+           SUM(CASE WHEN p.population IS NOT NULL THEN e.enrolled END) AS enrolled,
+           MAX(e.month) AS month,
+           SUM(CASE WHEN p.population IS NOT NULL AND e.enrolled IS NOT NULL THEN 1 ELSE 0 END) AS reported,
+           COUNT(*) AS expected
+    FROM communes
+    LEFT JOIN {population} p ON p.unit_id = communes.id AND p.year = %s
+    LEFT JOIN last ON last.unit_id = communes.id
+    LEFT JOIN {enrollment} e ON e.unit_id = last.unit_id AND e.month = last.month
+    GROUP BY communes.grp
 )
-SELECT {key},
-       SUM(CASE WHEN e.enrolled IS NOT NULL THEN p.population END),
-       SUM(CASE WHEN p.population IS NOT NULL THEN e.enrolled END),
-       MAX(e.month),
-       SUM(CASE WHEN p.population IS NOT NULL AND e.enrolled IS NOT NULL THEN 1 ELSE 0 END),
-       COUNT(*)
-FROM communes
-LEFT JOIN {population} p ON p.unit_id = communes.id AND p.year = %s
-LEFT JOIN last ON last.unit_id = communes.id
-LEFT JOIN {enrollment} e ON e.unit_id = last.unit_id AND e.month = last.month
-{group_by}
+SELECT grp, population, enrolled, month, reported, expected FROM grouped
+UNION ALL
+SELECT NULL, SUM(population), SUM(enrolled), MAX(month), SUM(reported), SUM(expected) FROM grouped
 """
 
 
-def ranking_total(level: str, year: int, *, units=None, label: str = "Tổng cộng") -> CoverageRow:
-    """The total row of `ranking_rows`: Σ enrolled ÷ Σ population over the same communes, summed by
-    the database in one query (communes with both figures; reported/expected count communes)."""
-    ranked = Unit.objects.filter(level=level).in_force_during(year_start(year), year_end(year))
-    if units is not None:
-        ranked = ranked.filter(pk__in=units)
-    sums = _commune_sums(
-        level=level, year=year, groups=ranked.order_by().values("pk"), narrowed=units is not None, total=True
-    )
-    population, enrolled, as_of, reported, expected = sums.get(0, (None, None, None, 0, 0))
-    return CoverageRow(
-        unit=None,
-        label=label,
-        population=population,
-        enrolled=enrolled,
-        as_of=dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
-        reported=reported or 0,
-        expected=expected or 0,
-    )
-
-
-def _commune_sums(*, level: str, year: int, groups, narrowed: bool = False, total: bool = False) -> dict[int, tuple]:
+def _commune_sums(*, level: str, year: int, groups, narrowed: bool = False) -> dict[int | None, tuple]:
     """Σ population and Σ enrolled (communes with both figures), last month, reported and expected
-    communes, per district or province in `groups` (a queryset of pks)."""
+    communes, per district or province in `groups` (a queryset of pks), and for all of them (None)."""
     group, join = {
         Level.DISTRICT: ("c.parent_id", ""),
         Level.PROVINCE: ("d.parent_id", f"JOIN {Unit._meta.db_table} d ON d.id = c.parent_id"),
@@ -231,8 +227,6 @@ def _commune_sums(*, level: str, year: int, groups, narrowed: bool = False, tota
         enrollment=Enrollment._meta.db_table,
         population=Population._meta.db_table,
         restrict="AND unit_id IN (SELECT id FROM communes)" if narrowed else "",
-        key="0" if total else "communes.grp",
-        group_by="" if total else "GROUP BY communes.grp",
     )
     start, end = year_start(year), year_end(year)
     params = [Level.COMMUNE.value, end, start, *groups_params, start, dt.date(year, 12, 1), year]

@@ -53,7 +53,7 @@ def test_ranking_takes_a_constant_number_of_queries(phong_tho, luc_ngan):
         ranking_rows(Level.DISTRICT, 2021, units=Unit.objects.filter(pk=phong_tho.pk))
     with CaptureQueriesContext(connection) as all_:
         ranking_rows(Level.DISTRICT, 2021)
-    assert len(one) == len(all_) == 3
+    assert len(one) == len(all_) == 3  # units, sums (groups and total), targets
 
 
 def test_the_ranking_renders_in_the_ranking_table(phong_tho):

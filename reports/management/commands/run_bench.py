@@ -146,12 +146,12 @@ def _missed(results: list[Result]) -> list[str]:
     for r in results:
         if r.status != "ok" or "❌" not in _goals(r):
             continue
-        python_ms = r.median - (r.page_sql_ms or 0)
         lines.append(
-            f"- **{r.case.name}**: {_goals(r)}. Median {_ms(r.median)} ms, of which its {r.queries} queries took "
-            f"{_ms(r.page_sql_ms)} ms and Python (view, template rendering, middleware) about {_ms(python_ms)} ms "
-            f"({_ms(r.cpu_median)} ms of it CPU time of this process, the rest waiting for a core or I/O); "
-            f"the SQL floor is {_ms(r.sql_floor_ms)} ms and a bare page of the same size {_ms(r.bare_floor_ms)} ms."
+            f"- **{r.case.name}**: {_goals(r)}. Median {_ms(r.median)} ms; its {r.queries} queries took "
+            f"{_ms(r.page_sql_ms)} ms (one measured request); this process's CPU time per request was "
+            f"{_ms(r.cpu_median)} ms (Python: view, template rendering, middleware, the driver's side of the "
+            f"queries), the rest is PostgreSQL and waiting for a core. The SQL floor is {_ms(r.sql_floor_ms)} ms "
+            f"and a bare page of the same size {_ms(r.bare_floor_ms)} ms."
         )
     return lines
 

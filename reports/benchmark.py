@@ -79,62 +79,74 @@ class Result:
         return self.median / self.floor_ms if self.median is not None and self.floor_ms else None
 
 
+@dataclass
+class PostForm:
+    action: str | None
+    data: list[tuple[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+# Forms every page carries (base.html): never the page's own form.
+_CHROME_ACTIONS = ("/i18n/", "/accounts/logout/")
+
+
 class _FormReader(HTMLParser):
-    """The first POST form's fields, as a browser would submit them unchanged."""
+    """Every POST form's fields, as a browser would submit them unchanged."""
 
     def __init__(self):
         super().__init__()
-        self.data: list[tuple[str, str]] = []
-        self.files: list[str] = []
-        self.action: str | None = None
-        self._in_form = False
-        self._done = False
-        self._textarea: str | None = None
+        self.forms: list[PostForm] = []
+        self._form: PostForm | None = None
+        self._textarea = False
         self._select: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if self._done:
+        if tag == "form":
+            is_post = (a.get("method") or "").lower() == "post"
+            self._form = PostForm(action=a.get("action")) if is_post else None
+            if self._form:
+                self.forms.append(self._form)
+        elif self._form is None:
             return
-        if tag == "form" and (a.get("method") or "").lower() == "post" and not self._in_form:
-            self._in_form, self.action = True, a.get("action")
-        elif not self._in_form:
-            return
-        elif tag == "input" and a.get("name") and not a.get("disabled"):
+        elif tag == "input" and a.get("name") and "disabled" not in a:
             kind = (a.get("type") or "text").lower()
             if kind == "file":
-                self.files.append(a["name"])
+                self._form.files.append(a["name"])
             elif kind in ("checkbox", "radio"):
                 if "checked" in a:
-                    self.data.append((a["name"], a.get("value") or "on"))
+                    self._form.data.append((a["name"], a.get("value") or "on"))
             elif kind not in ("submit", "button", "reset", "image"):
-                self.data.append((a["name"], a.get("value") or ""))
+                self._form.data.append((a["name"], a.get("value") or ""))
         elif tag == "textarea" and a.get("name"):
-            self._textarea = a["name"]
-            self.data.append((a["name"], ""))
+            self._textarea = True
+            self._form.data.append((a["name"], ""))
         elif tag == "select" and a.get("name"):
             self._select = a["name"]
         elif tag == "option" and self._select and "selected" in a:
-            self.data.append((self._select, a.get("value") or ""))
+            self._form.data.append((self._select, a.get("value") or ""))
 
     def handle_data(self, data):
-        if self._textarea:
-            name, text = self.data[-1]
-            self.data[-1] = (name, text + data)
+        if self._textarea and self._form is not None:
+            name, text = self._form.data[-1]
+            self._form.data[-1] = (name, text + data)
 
     def handle_endtag(self, tag):
         if tag == "textarea":
-            self._textarea = None
+            self._textarea = False
         elif tag == "select":
             self._select = None
-        elif tag == "form" and self._in_form:
-            self._in_form, self._done = False, True
+        elif tag == "form":
+            self._form = None
 
 
-def read_form(html: str) -> _FormReader:
+def read_form(html: str) -> PostForm:
+    """The page's own POST form: the one with the most fields, leaving out the language switch and
+    the logout button every page carries. None found: an empty form posting to the page itself."""
     reader = _FormReader()
     reader.feed(html)
-    return reader
+    own = [f for f in reader.forms if not any(chrome in (f.action or "") for chrome in _CHROME_ACTIONS)]
+    return max(own, key=lambda f: len(f.data) + len(f.files), default=PostForm(action=None))
 
 
 def _as_post(fields: list[tuple[str, str]]) -> dict[str, list[str]]:

@@ -52,6 +52,9 @@ def test_the_bare_floor_page_needs_a_login(client, db):
 def test_a_form_is_read_as_a_browser_would_post_it():
     form = read_form(
         '<form method="get"><input name="q" value="x"></form>'
+        '<form action="/i18n/setlang/" method="post"><input name="language" value="en"><input name="next" value="/">'
+        '<input name="csrfmiddlewaretoken" value="t"></form>'
+        '<form action="/accounts/logout/" method="post"><input name="csrfmiddlewaretoken" value="t"></form>'
         '<form method="post" action="/save/"><input type="hidden" name="csrfmiddlewaretoken" value="t">'
         '<input name="enrolled-1" value="46.106"><input type="checkbox" name="confirm" checked>'
         '<input type="checkbox" name="other"><textarea name="note">ghi chú</textarea>'

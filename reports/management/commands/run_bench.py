@@ -191,7 +191,8 @@ def render(results: list[Result], *, context: dict, requests: int, load: tuple) 
         "## Results",
         "",
         "Python CPU: median CPU time of this process per request (time.process_time; PostgreSQL runs in its own "
-        "process), which waiting for a busy core does not inflate. Queries: on a small unit → on the large one (constant = does not grow with the data). Peak: tracemalloc "
+        "process), which waiting for a busy core does not inflate: when the load average (below) exceeds the core "
+        "count, compare it rather than the medians. Queries: on a small unit → on the large one (constant = does not grow with the data). Peak: tracemalloc "
         "peak of one request (Python allocations); RSS Δ: growth of the process's max RSS over the timed requests. "
         "Floor = the raw SQL computing the same figures (EXPLAIN ANALYZE planning + execution, median of 5) + a "
         "bare Django view returning as many bytes behind the same middleware and login; ratio = median ÷ floor.",

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DEBUG=1
 
-.PHONY: run test test-pg test-browser lint format ci install messages clean
+.PHONY: run test test-pg test-browser lint format ci install messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ test-pg: install
 ## test-browser: Playwright tests in Debian's Chromium (/usr/bin/chromium) against a live server
 test-browser: install
 	$(BIN)/python -m pytest -m browser -p no:cacheprovider
+
+## bench: national scale on PostgreSQL: a synthetic country in its own database, pages measured, docs/benchmarks.md
+BENCH_DB ?= coverage_bench
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+bench: install
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py make_synthetic_country --seed 2021 --if-absent
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py run_bench --output docs/benchmarks.md
 
 lint: install
 	$(BIN)/ruff check .

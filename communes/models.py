@@ -260,6 +260,9 @@ class Enrollment(models.Model):
         indexes = [
             models.Index(fields=["unit", "-month"], name="enrollment_unit_month_idx"),
             models.Index(fields=["month"], name="enrollment_month_idx"),
+            # A year's last month per unit for every commune at once (national rankings): an
+            # index-only range scan on PostgreSQL (INCLUDE is ignored elsewhere).
+            models.Index(fields=["month", "unit"], include=["enrolled"], name="enrollment_month_unit_idx"),
         ]
 
     def __str__(self) -> str:

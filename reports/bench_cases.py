@@ -1,0 +1,251 @@
+"""What `make bench` measures: one declarative entry per case (see reports/benchmark.py).
+
+URLs of pages other issues build (entry grid, province page, commune page, annex export and
+import) are listed already; on a branch without them they answer 404 and are reported as
+"not available yet". The context (which district, which document) is found in the synthetic
+country by `bench_context`.
+"""
+
+import datetime as dt
+
+from django.db.models import Count
+
+from communes.models import Level, Unit
+from targets.models import TargetDocument
+
+from .benchmark import Case
+from .tables_data import ranking_rows, ranking_table
+
+YEAR = 2025
+MONTH = dt.date(2025, 12, 1)
+
+
+def _communes_per(parent_field: str, level: str):
+    return Unit.objects.filter(level=level, is_synthetic=True).annotate(n=Count(parent_field)).order_by("n", "code")
+
+
+def bench_context() -> dict:
+    """The units and documents the cases use: the largest and smallest of each kind."""
+    districts = _communes_per("children", Level.DISTRICT)
+    provinces = _communes_per("children__children", Level.PROVINCE)
+    typical_province = min(provinces, key=lambda p: (abs(p.n - 170), p.code))
+    documents = TargetDocument.objects.annotate(rows=Count("targets")).order_by("-rows", "pk")
+    doc_of = {d.scope_id: d for d in documents.filter(scope__in=[typical_province, provinces.last()])}
+    country_wide = documents.filter(rows__gte=4 * 10_000).first()
+    return {
+        "district": districts.last(),
+        "small_district": districts.first(),
+        "commune": Unit.objects.filter(parent=districts.last()).order_by("code").first(),
+        "province": typical_province,
+        "small_province": provinces.first(),
+        "big_province": provinces.last(),
+        "province_document": doc_of.get(typical_province.pk),
+        "import_document": doc_of.get(provinces.last().pk),
+        "small_document": documents.filter(scope=districts.first()).first(),
+        "country_document": country_wide,
+        "year": YEAR,
+        "month": MONTH,
+    }
+
+
+def _url(pattern: str, *keys: str):
+    def resolve(ctx: dict) -> str | None:
+        values = [ctx.get(key) for key in keys]
+        if any(value is None for value in values):
+            return None
+        return pattern.format(
+            *[getattr(v, "code", None) or getattr(v, "pk", v) for v in values], month=f"{MONTH:%Y-%m}", year=YEAR
+        )
+
+    return resolve
+
+
+def _doc_url(pattern: str, key: str):
+    return lambda ctx: pattern.format(ctx[key].pk) if ctx.get(key) else None
+
+
+def _annex_workbook(client, ctx):
+    """The 500-row workbook to import: the province document's own annex, exported (a round trip)."""
+    document = ctx.get("import_document")
+    if document is None:
+        return None
+    response = client.get(f"/documents/{document.pk}/annex.xlsx")
+    if response.status_code != 200:
+        return None
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return f"annex-{document.pk}.xlsx", content
+
+
+def lower_enrolled(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A save that changes every commune: each enrolled count one lower (a drop far below the 5% warning,
+    never above the population), so the page really writes rather than finding nothing changed."""
+    edited = []
+    for name, value in fields:
+        digits = value.replace(".", "").replace(" ", "")
+        if "enrolled" in name and digits.isdigit() and int(digits) > 0:
+            value = str(int(digits) - 1)
+        edited.append((name, value))
+    return edited
+
+
+# --- the raw SQL that computes each case's figures (its floor) --------------------------------
+
+_COMMUNE_FIGURES = """
+SELECT u.id, u.code, u.name, p.population, e.enrolled, e.month
+FROM communes_unit u
+LEFT JOIN communes_population p ON p.unit_id = u.id AND p.year = %s
+LEFT JOIN LATERAL (
+    SELECT enrolled, month FROM communes_enrollment
+    WHERE unit_id = u.id AND month BETWEEN %s AND %s ORDER BY month DESC LIMIT 1
+) e ON true
+"""
+
+
+def _year_bounds(ctx):
+    return [ctx["year"], dt.date(ctx["year"], 1, 1), dt.date(ctx["year"], 12, 1)]
+
+
+def _district_sql(ctx):
+    return _COMMUNE_FIGURES + " WHERE u.parent_id = %s ORDER BY u.code", [*_year_bounds(ctx), ctx["district"].pk]
+
+
+def _ranking_sql(where: str, params_of):
+    def sql(ctx):
+        query = f"""
+        SELECT d.id, SUM(f.population), SUM(f.enrolled), COUNT(*)
+        FROM ({_COMMUNE_FIGURES} WHERE u.level = 'commune') f
+        JOIN communes_unit c ON c.id = f.id JOIN communes_unit d ON d.id = c.parent_id
+        {where} GROUP BY d.id"""
+        return query, [*_year_bounds(ctx), *params_of(ctx)]
+
+    return sql
+
+
+def _commune_sql(ctx):
+    return (
+        """SELECT e.month, e.enrolled, p.population FROM communes_enrollment e
+        LEFT JOIN communes_population p ON p.unit_id = e.unit_id AND p.year = EXTRACT(YEAR FROM e.month)
+        WHERE e.unit_id = %s ORDER BY e.month""",
+        [ctx["commune"].pk],
+    )
+
+
+def _grid_sql(ctx):
+    month, previous = ctx["month"], (ctx["month"] - dt.timedelta(days=1)).replace(day=1)
+    return (
+        """SELECT u.id, p.population, e.enrolled, e.version, l.enrolled FROM communes_unit u
+        LEFT JOIN communes_population p ON p.unit_id = u.id AND p.year = %s
+        LEFT JOIN communes_enrollment e ON e.unit_id = u.id AND e.month = %s
+        LEFT JOIN communes_enrollment l ON l.unit_id = u.id AND l.month = %s
+        WHERE u.parent_id = %s ORDER BY u.code""",
+        [month.year, month, previous, ctx["district"].pk],
+    )
+
+
+def _save_sql(ctx):
+    return (
+        """UPDATE communes_enrollment SET enrolled = enrolled + 1, version = version + 1
+        WHERE month = %s AND unit_id IN (SELECT id FROM communes_unit WHERE parent_id = %s)""",
+        [ctx["month"], ctx["district"].pk],
+    )
+
+
+def _annex_sql(key: str):
+    def sql(ctx):
+        return (
+            """SELECT t.row_number, u.name, t.year, t.planned_population, t.planned_enrolled, t.rate,
+                      r.population, r.enrolled, r.rate
+            FROM targets_target t JOIN communes_unit u ON u.id = t.unit_id
+            LEFT JOIN targets_reportedfigure r ON r.document_id = t.document_id AND r.unit_id = t.unit_id
+            WHERE t.document_id = %s ORDER BY t.row_number, t.year""",
+            [ctx[key].pk if ctx.get(key) else 0],
+        )
+
+    return sql
+
+
+def _ranking_selector(ctx):
+    """What a national ranking page asks the database: the ranked districts and their total."""
+    return ranking_table(Level.DISTRICT, ctx["year"])
+
+
+def _province_selector(ctx):
+    return ranking_rows(Level.DISTRICT, ctx["year"], units=Unit.objects.filter(parent=ctx["province"]))
+
+
+CASES = [
+    Case(
+        "Bảng điều khiển huyện (30 xã)",
+        _url("/districts/{0}/?year={year}", "district"),
+        _district_sql,
+        goal_ms=100,
+        small_url=_url("/districts/{0}/?year={year}", "small_district"),
+        note="on this branch the page renders its ranking through django-tables2: most of its time is Python template rendering "
+        "(see Python CPU ms), not SQL",
+    ),
+    Case("Trang xã (60 tháng)", _url("/communes/{0}/", "commune"), _commune_sql),
+    Case(
+        "Bảng điều khiển tỉnh (~170 xã)",
+        _url("/provinces/{0}/?year={year}", "province"),
+        _ranking_sql("WHERE d.parent_id = %s", lambda ctx: [ctx["province"].pk]),
+        small_url=_url("/provinces/{0}/?year={year}", "small_province"),
+    ),
+    Case(
+        "Xếp hạng toàn quốc các huyện (trang chủ)",
+        "/?year=2025",
+        _ranking_sql("", lambda ctx: []),
+        goal_ms=500,
+        note="issue 4 makes the home page rank districts for wide scopes; on this branch it only lists them, so its "
+        "floor (the ranking SQL) is above its time",
+    ),
+    Case(
+        "Xếp hạng toàn quốc các huyện (hàm ranking_table, có dòng tổng)",
+        _ranking_selector,
+        _ranking_sql("", lambda ctx: []),
+        action="call",
+        goal_ms=500,
+    ),
+    Case(
+        "Xếp hạng các huyện của một tỉnh (hàm ranking_rows, ~170 xã)",
+        _province_selector,
+        _ranking_sql("WHERE d.parent_id = %s", lambda ctx: [ctx["province"].pk]),
+        action="call",
+    ),
+    Case(
+        "Mở lưới nhập 30 xã",
+        _url("/districts/{0}/entry/{month}/", "district"),
+        _grid_sql,
+        small_url=_url("/districts/{0}/entry/{month}/", "small_district"),
+    ),
+    Case(
+        "Lưu lưới nhập 30 xã",
+        _url("/districts/{0}/entry/{month}/", "district"),
+        _save_sql,
+        action="resubmit",
+        edit=lower_enrolled,
+        goal_ms=150,
+        small_url=_url("/districts/{0}/entry/{month}/", "small_district"),
+    ),
+    Case(
+        "Xuất phụ lục một tỉnh (~170 xã)",
+        _doc_url("/documents/{0}/annex.xlsx", "province_document"),
+        _annex_sql("province_document"),
+        small_url=_doc_url("/documents/{0}/annex.xlsx", "small_document"),
+    ),
+    Case(
+        "Xuất phụ lục toàn quốc (~10.600 dòng)",
+        _doc_url("/documents/{0}/annex.xlsx", "country_document"),
+        _annex_sql("country_document"),
+        goal_ms=10_000,
+        goal_mb=300,
+        note="needs a country-wide annex: a document or export URL covering every commune (issue 5); the "
+        "resolver looks for a document with ≥ 40.000 target rows",
+    ),
+    Case(
+        "Nhập bảng tính 500 dòng (xem trước)",
+        _doc_url("/documents/{0}/import/", "import_document"),
+        _annex_sql("import_document"),
+        action="upload",
+        upload=_annex_workbook,
+    ),
+]

@@ -1,0 +1,310 @@
+"""`make bench`: measure pages in-process (Django's test Client, a logged-in superuser) on PostgreSQL.
+
+Each case is a small declarative entry (see reports/bench_cases.py): a name, the URL (or a callable
+that finds it in the synthetic country), what the request does (GET, re-post the page's own form,
+upload a workbook), and the raw SQL that computes the same figures. A case whose URL answers 404
+on this branch is reported as "not available yet" instead of failing the run.
+"""
+
+import gc
+import json
+import resource
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+Resolver = Callable[[dict], str | None]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    url: str | Resolver
+    floor_sql: str | Callable[[dict], tuple[str, list]] = ""
+    action: str = "get"  # get | resubmit (GET the page, POST its form back) | upload (POST a workbook)
+    goal_ms: float | None = None
+    goal_mb: float | None = None
+    small_url: str | Resolver | None = None  # the same page on a smaller unit: queries must not grow
+    upload: Callable[[Client, dict], tuple[str, bytes] | None] | None = None
+    edit: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None  # what a save changes
+    note: str = ""
+
+
+@dataclass
+class Result:
+    case: Case
+    status: str
+    times_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # this process's CPU time: not inflated by waiting
+    queries: int | None = None
+    page_sql_ms: float | None = None  # the page's own queries, as Django timed them
+    small_queries: int | None = None
+    peak_mb: float | None = None
+    rss_delta_mb: float | None = None
+    size: int = 0
+    sql_floor_ms: float | None = None
+    bare_floor_ms: float | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times_ms) if self.times_ms else None
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu_ms) if self.cpu_ms else None
+
+    @property
+    def p95(self) -> float | None:
+        if not self.times_ms:
+            return None
+        ordered = sorted(self.times_ms)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    @property
+    def floor_ms(self) -> float | None:
+        """The least a page can cost: computing its figures in SQL plus serving as many bytes."""
+        if self.sql_floor_ms is None or self.bare_floor_ms is None:
+            return None
+        return self.sql_floor_ms + self.bare_floor_ms
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median / self.floor_ms if self.median is not None and self.floor_ms else None
+
+
+@dataclass
+class PostForm:
+    action: str | None
+    data: list[tuple[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+# Forms every page carries (base.html): never the page's own form.
+_CHROME_ACTIONS = ("/i18n/", "/accounts/logout/")
+
+
+class _FormReader(HTMLParser):
+    """Every POST form's fields, as a browser would submit them unchanged."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[PostForm] = []
+        self._form: PostForm | None = None
+        self._textarea = False
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            is_post = (a.get("method") or "").lower() == "post"
+            self._form = PostForm(action=a.get("action")) if is_post else None
+            if self._form:
+                self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag == "input" and a.get("name") and "disabled" not in a:
+            kind = (a.get("type") or "text").lower()
+            if kind == "file":
+                self._form.files.append(a["name"])
+            elif kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._form.data.append((a["name"], a.get("value") or "on"))
+            elif kind not in ("submit", "button", "reset", "image"):
+                self._form.data.append((a["name"], a.get("value") or ""))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = True
+            self._form.data.append((a["name"], ""))
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self._form.data.append((self._select, a.get("value") or ""))
+
+    def handle_data(self, data):
+        if self._textarea and self._form is not None:
+            name, text = self._form.data[-1]
+            self._form.data[-1] = (name, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._form = None
+
+
+def read_form(html: str) -> PostForm:
+    """The page's own POST form: the one with the most fields, leaving out the language switch and
+    the logout button every page carries. None found: an empty form posting to the page itself."""
+    reader = _FormReader()
+    reader.feed(html)
+    own = [f for f in reader.forms if not any(chrome in (f.action or "") for chrome in _CHROME_ACTIONS)]
+    return max(own, key=lambda f: len(f.data) + len(f.files), default=PostForm(action=None))
+
+
+def _as_post(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+class Runner:
+    def __init__(self, *, client: Client, context: dict, requests: int = 20, bare_url: str = "/__bench__/bare/"):
+        self.client, self.context, self.requests, self.bare_url = client, context, requests, bare_url
+        self._workbooks: dict[str, tuple[str, bytes] | None] = {}
+
+    def resolve(self, url: str | Resolver | None) -> str | None:
+        return url(self.context) if callable(url) else url
+
+    def request(self, case: Case, url: str):
+        """One request of the case; what is prepared (the form to re-post) is not timed."""
+        if case.action == "get":
+            return lambda: self.client.get(url)
+        if case.action == "resubmit":
+            page = self.client.get(url)
+            if page.status_code != 200:
+                return lambda: page
+            form = read_form(page.content.decode())
+            target = form.action or url
+            data = _as_post(case.edit(form.data) if case.edit else form.data)
+            return lambda: self.client.post(target, data)
+        if case.action == "upload":
+            page = self.client.get(url)
+            if page.status_code != 200:
+                return lambda: page
+            form = read_form(page.content.decode())
+            if case.name not in self._workbooks:  # exported once, not before every request
+                self._workbooks[case.name] = case.upload(self.client, self.context) if case.upload else None
+            workbook = self._workbooks[case.name]
+            if workbook is None or not form.files:
+                return None
+            filename, content = workbook
+            data = _as_post(form.data)
+            target = form.action or url
+
+            def post():
+                from django.core.files.uploadedfile import SimpleUploadedFile
+
+                files = {name: SimpleUploadedFile(filename, content) for name in form.files}
+                return self.client.post(target, {**data, **files})
+
+            return post
+        raise ValueError(case.action)
+
+    def run(self, case: Case) -> Result:
+        if case.action == "call":
+            return self.run_call(case)
+        url = self.resolve(case.url)
+        if url is None:
+            return Result(case, "not available yet (no such data)")
+        probe = self.client.get(url)
+        if probe.status_code == 404:
+            return Result(case, "not available yet (404 on this branch)")
+        if probe.status_code != 200:
+            return Result(case, f"error {probe.status_code}")
+        result = Result(case, "ok")
+        send = self.request(case, url)
+        if send is None:
+            return Result(case, "not available yet (no upload form or workbook)")
+        first = send()  # warm-up: template loading, connection
+        if first.status_code >= 400 or (case.action == "get" and first.status_code != 200):
+            return Result(case, f"error {first.status_code}")
+        result.size = len(b"".join(first.streaming_content) if first.streaming else first.content)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        for _ in range(self.requests):
+            send = self.request(case, url)
+            gc.collect()
+            started, cpu = time.perf_counter(), time.process_time()
+            response = send()
+            if response.streaming:
+                b"".join(response.streaming_content)
+            result.times_ms.append((time.perf_counter() - started) * 1000)
+            result.cpu_ms.append((time.process_time() - cpu) * 1000)
+        result.rss_delta_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+        result.queries, result.page_sql_ms = self._queries(case, url)
+        small = self.resolve(case.small_url)
+        if small:
+            result.small_queries = self._queries(case, small)[0]
+        result.peak_mb = self._peak(case, url)
+        result.sql_floor_ms = self.sql_floor(case)
+        result.bare_floor_ms = self.bare_floor(result.size)
+        return result
+
+    def run_call(self, case: Case) -> Result:
+        """A case that is a Python callable (a selector), timed without HTTP around it."""
+        result = Result(case, "ok")
+        case.url(self.context)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        for _ in range(self.requests):
+            gc.collect()
+            started, cpu = time.perf_counter(), time.process_time()
+            case.url(self.context)
+            result.times_ms.append((time.perf_counter() - started) * 1000)
+            result.cpu_ms.append((time.process_time() - cpu) * 1000)
+        result.rss_delta_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+        with CaptureQueriesContext(connection) as captured:
+            case.url(self.context)
+        result.queries = len(captured)
+        result.page_sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        gc.collect()
+        tracemalloc.start()
+        try:
+            case.url(self.context)
+            result.peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+        result.sql_floor_ms = self.sql_floor(case)
+        result.bare_floor_ms = 0.0
+        return result
+
+    def _queries(self, case: Case, url: str) -> tuple[int, float]:
+        send = self.request(case, url)
+        with CaptureQueriesContext(connection) as captured:
+            send()
+        return len(captured), sum(float(q["time"]) for q in captured.captured_queries) * 1000
+
+    def _peak(self, case: Case, url: str) -> float:
+        send = self.request(case, url)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            response = send()
+            if response.streaming:
+                b"".join(response.streaming_content)
+            return tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+
+    def sql_floor(self, case: Case, runs: int = 5) -> float | None:
+        """EXPLAIN (ANALYZE) of the raw SQL: planning + execution, median of a few runs, rolled back."""
+        if not case.floor_sql or connection.vendor != "postgresql":
+            return None
+        sql, params = case.floor_sql(self.context) if callable(case.floor_sql) else (case.floor_sql, [])
+        timings = []
+        for _ in range(runs + 1):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+                plan = cursor.fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                timings.append(plan[0]["Planning Time"] + plan[0]["Execution Time"])
+                transaction.set_rollback(True)  # a floor that writes must not change the data
+        return statistics.median(timings[1:])
+
+    def bare_floor(self, size: int) -> float:
+        """A bare Django view returning as many bytes, through the same middleware and client."""
+        url = f"{self.bare_url}{size}/"
+        self.client.get(url)
+        timings = []
+        for _ in range(self.requests):
+            started = time.perf_counter()
+            self.client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)

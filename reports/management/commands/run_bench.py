@@ -1,0 +1,263 @@
+"""Measure the portal on the synthetic country and write docs/benchmarks.md (`make bench`)."""
+
+import datetime as dt
+import os
+import platform
+import resource
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+
+from communes import synthetic
+from communes.models import Enrollment, Unit
+from reports.bench_cases import CASES, bench_context
+from reports.benchmark import Result, Runner
+
+COMMAND = """make bench
+# = createdb coverage_bench; with DATABASE_URL=postgres://postgres@127.0.0.1:5432/coverage_bench:
+#   manage.py migrate; manage.py make_synthetic_country --seed 2021 --if-absent; manage.py run_bench"""
+
+
+class Command(BaseCommand):
+    help = "Đo thời gian phản hồi các trang trên dữ liệu mô phỏng toàn quốc và ghi docs/benchmarks.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=20)
+        parser.add_argument("--output", default="docs/benchmarks.md")
+        parser.add_argument("--only", help="chỉ chạy các trường hợp có tên chứa chuỗi này")
+
+    def handle(self, *args, requests, output, only, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("make bench đo trên PostgreSQL (DATABASE_URL=postgres://…).")
+        reason = synthetic.refusal_reason()
+        if reason or not synthetic.has_synthetic_country():
+            raise CommandError(f"Cần cơ sở dữ liệu chỉ có dữ liệu mô phỏng ({reason or 'chưa có dữ liệu mô phỏng'}).")
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench_admin", defaults={"is_superuser": True, "is_staff": True}
+        )
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        context = bench_context()
+        runner = Runner(client=client, context=context, requests=requests)
+        results = []
+        load_before = os.getloadavg()
+        # Production settings but plain static storage (no collectstatic manifest needed) and no HTTPS
+        # redirect (the test client speaks plain HTTP).
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        with override_settings(
+            ROOT_URLCONF="reports.bench_urls",
+            DEBUG=False,
+            SECURE_SSL_REDIRECT=False,
+            STORAGES=storages,
+            ALLOWED_HOSTS=["testserver"],
+        ):
+            for case in CASES:
+                if only and only.lower() not in case.name.lower():
+                    continue
+                self.stdout.write(f"… {case.name}")
+                result = runner.run(case)
+                self.stdout.write(f"  {result.status} {_ms(result.median)} ms, {result.queries} truy vấn")
+                results.append(result)
+        load = (load_before, os.getloadavg())
+        Path(output).write_text(render(results, context=context, requests=requests, load=load), encoding="utf-8")
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi {output}"))
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}".replace(",", " ").replace(".", ",")
+
+
+def _mb(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}".replace(",", " ").replace(".", ",")
+
+
+def _goals(result: Result) -> str:
+    """Each goal the case has, met (✅) or missed (❌)."""
+    if result.status != "ok":
+        return "–"
+    verdicts = []
+    case = result.case
+    if case.goal_ms is not None:
+        verdicts.append(f"{'✅' if result.median <= case.goal_ms else '❌'} ≤ {case.goal_ms:g} ms")
+    if case.goal_mb is not None and result.peak_mb is not None:
+        verdicts.append(f"{'✅' if result.peak_mb <= case.goal_mb else '❌'} ≤ {case.goal_mb:g} MB")
+    if result.ratio is not None and case.action != "call":  # the goal is for pages, not selectors
+        verdicts.append(f"{'✅' if result.ratio <= 3 else '❌'} ≤ 3× floor")
+    if result.small_queries is not None:
+        same = result.small_queries == result.queries
+        verdicts.append(f"{'✅' if same else '❌'} queries constant")
+    return "; ".join(verdicts)
+
+
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}×".replace(".", ",")
+
+
+def _goal_lines(results: list[Result]) -> list[str]:
+    """The issue's goals one by one: met, missed, or not measurable on this branch."""
+    lines = []
+    for r in results:
+        case = r.case
+        if case.goal_ms is None and case.goal_mb is None:
+            continue
+        wanted = " and ".join(
+            text
+            for text in (
+                f"median ≤ {case.goal_ms:g} ms" if case.goal_ms is not None else "",
+                f"peak ≤ {case.goal_mb:g} MB" if case.goal_mb is not None else "",
+            )
+            if text
+        )
+        if r.status != "ok":
+            lines.append(f"- {case.name}: {wanted}: **not measured** ({r.status}).")
+            continue
+        met = (case.goal_ms is None or r.median <= case.goal_ms) and (
+            case.goal_mb is None or (r.peak_mb or 0) <= case.goal_mb
+        )
+        got = f"median {_ms(r.median)} ms" + (f", peak {_mb(r.peak_mb)} MB" if case.goal_mb is not None else "")
+        lines.append(f"- {case.name}: {wanted}: {'met' if met else '**missed**'} ({got}).")
+    measured = [r for r in results if r.status == "ok" and r.ratio is not None and r.case.action != "call"]
+    over = [f"{r.case.name} ({_ratio(r.ratio)})" for r in measured if r.ratio > 3]
+    lines.append(
+        f"- Every page within 3× its floor: {len(measured) - len(over)} of {len(measured)} measured cases"
+        + (f"; over: {', '.join(over)}." if over else ".")
+    )
+    checked = [r for r in results if r.status == "ok" and r.small_queries is not None]
+    grown = [r.case.name for r in checked if r.small_queries != r.queries]
+    lines.append(
+        f"- Queries constant as the data grows (small unit vs large unit): {len(checked) - len(grown)} of "
+        f"{len(checked)} checked cases" + (f"; grew: {', '.join(grown)}." if grown else ".")
+    )
+    return lines
+
+
+def _missed(results: list[Result]) -> list[str]:
+    """Each missed goal with where the time went: the page's own SQL, or Python (views, templates)."""
+    lines = []
+    for r in results:
+        if r.status != "ok" or "❌" not in _goals(r):
+            continue
+        lines.append(
+            f"- **{r.case.name}**: {_goals(r)}. Median {_ms(r.median)} ms; its {r.queries} queries took "
+            f"{_ms(r.page_sql_ms)} ms (one measured request); this process's CPU time per request was "
+            f"{_ms(r.cpu_median)} ms (Python: view, template rendering, middleware, the driver's side of the "
+            f"queries), the rest is PostgreSQL and waiting for a core. The SQL floor is {_ms(r.sql_floor_ms)} ms "
+            f"and a bare page of the same size {_ms(r.bare_floor_ms)} ms."
+        )
+    return lines
+
+
+def _queries(result: Result) -> str:
+    if result.queries is None:
+        return "–"
+    if result.small_queries is None:
+        return str(result.queries)
+    return f"{result.small_queries} → {result.queries}"
+
+
+def render(results: list[Result], *, context: dict, requests: int, load: tuple) -> str:
+    lines = [
+        "# Benchmarks at national scale",
+        "",
+        f"Measured {dt.datetime.now(dt.UTC):%d/%m/%Y %H:%M} UTC on the synthetic country "
+        "(`manage.py make_synthetic_country --seed 2021`), PostgreSQL, in-process: Django's test `Client` with a "
+        f"logged-in superuser, DEBUG off, {requests} timed requests per case after one warm-up. Times are server "
+        "time (request → full response body, streaming included), no network.",
+        "",
+        "Reproduce:",
+        "",
+        "```",
+        COMMAND,
+        "```",
+        "",
+        "Cases are declared in `reports/bench_cases.py` (name, URL or callable, action, floor SQL, goals); the "
+        "harness is `reports/benchmark.py`. A case whose URL answers 404 (its page is not built on this branch) is "
+        "listed as not available instead of failing the run. Only the synthetic database is touched: `run_bench` "
+        "refuses a database holding real data.",
+        "",
+        "## Data",
+        "",
+        _data_line(),
+        "",
+        "## Results",
+        "",
+        "Python CPU: median CPU time of this process per request (time.process_time; PostgreSQL runs in its own "
+        "process), which waiting for a busy core does not inflate: when the load average (below) exceeds the core "
+        "count, compare it rather than the medians. Queries: on a small unit → on the large one (constant = does not grow with the data). Peak: tracemalloc "
+        "peak of one request (Python allocations); RSS Δ: growth of the process's max RSS over the timed requests. "
+        "Floor = the raw SQL computing the same figures (EXPLAIN ANALYZE planning + execution, median of 5) + a "
+        "bare Django view returning as many bytes behind the same middleware and login; ratio = median ÷ floor.",
+        "",
+        "| case | status | median ms | p95 ms | Python CPU ms | queries | page SQL ms | peak MB | RSS Δ MB | size kB "
+        "| SQL floor ms | bare page ms | ratio | goals |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        ratio = _ratio(r.ratio)
+        lines.append(
+            f"| {r.case.name} | {r.status} | {_ms(r.median)} | {_ms(r.p95)} | {_ms(r.cpu_median)} | {_queries(r)} | {_ms(r.page_sql_ms)} "
+            f"| {_mb(r.peak_mb)} "
+            f"| {_mb(r.rss_delta_mb)} | {r.size / 1024:.0f} | {_ms(r.sql_floor_ms)} | {_ms(r.bare_floor_ms)} "
+            f"| {ratio} | {_goals(r)} |"
+        )
+    lines += ["", "## Goals", "", *_goal_lines(results)]
+    lines += ["", "## Goals missed, and why", "", *(_missed(results) or ["None of the measured cases missed a goal."])]
+    waiting = [r.case.name for r in results if r.status.startswith("not available")]
+    if waiting:
+        lines += ["", "Not measured on this branch (page not built yet, or no such data): " + ", ".join(waiting) + "."]
+    notes = [f"- {r.case.name}: {r.case.note}" for r in results if r.case.note]
+    if notes:
+        lines += ["", "Notes on cases:", "", *notes]
+    (b1, b5, b15), (a1, a5, a15) = load
+    lines += [
+        "",
+        "## Machine",
+        "",
+        *_machine(),
+        f"- Load average (1/5/15 min) before the run {b1:.2f}/{b5:.2f}/{b15:.2f}, after {a1:.2f}/{a5:.2f}/{a15:.2f}: "
+        "other processes on the machine inflate the times when it exceeds the core count",
+        f"- Bench process max RSS at the end: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _data_line() -> str:
+    counts = {
+        "provinces": Unit.objects.filter(level="province").count(),
+        "districts": Unit.objects.filter(level="district").count(),
+        "communes": Unit.objects.filter(level="commune").count(),
+        "enrollment rows": Enrollment.objects.count(),
+    }
+    return ", ".join(f"{count:,} {name}".replace(",", ".") for name, count in counts.items()) + "."
+
+
+def _machine() -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = next(
+            line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+        )
+        ram = f"{int(memory) / 2**20:.1f} GiB"
+    except (OSError, StopIteration):
+        ram = "unknown"
+    database = f"{connection.display_name} {'.'.join(map(str, connection.get_database_version()))}"
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores (os.cpu_count)",
+        f"- RAM: {ram}",
+        f"- {database} on {connection.settings_dict['HOST'] or 'local socket'}, default configuration",
+        f"- Python {platform.python_version()}, Django {django.get_version()}, {platform.system()} {platform.release()}",
+    ]

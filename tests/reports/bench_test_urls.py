@@ -1,0 +1,31 @@
+"""Stand-ins for pages other issues build (an entry grid, an import form) to exercise the harness."""
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path
+
+from reports.bench_urls import urlpatterns as bench_urlpatterns
+
+POSTS: list[dict] = []
+
+
+def grid(request):
+    if request.method == "POST":
+        POSTS.append({key: request.POST.getlist(key) for key in request.POST})
+        return HttpResponseRedirect("/grid/")
+    return HttpResponse(
+        '<form method="post"><input type="hidden" name="version-1" value="3">'
+        '<input name="enrolled-1" value="46.106"><button>Lưu</button></form>'
+    )
+
+
+def upload(request):
+    if request.method == "POST":
+        POSTS.append({"file": request.FILES["workbook"].read(), "document": request.POST["document"]})
+        return HttpResponse("xem trước")
+    return HttpResponse(
+        '<form method="post" enctype="multipart/form-data"><input type="hidden" name="document" value="7">'
+        '<input type="file" name="workbook"></form>'
+    )
+
+
+urlpatterns = [path("grid/", grid), path("upload/", upload), *bench_urlpatterns]

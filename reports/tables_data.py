@@ -183,10 +183,7 @@ def ranking_table(
     ranked = list(ranked.select_related("parent").order_by("code"))
     targets = latest_targets([unit.pk for unit in ranked], year)
     rows = [_sum_row(unit, unit.full_name, sums.get(unit.pk), target=targets.get(unit.pk)) for unit in ranked]
-    for item in coverage.rank_by_rate(rows, rate=lambda r: r.rate, tie_break=lambda r: r.unit.code):
-        item.item.rank = item.rank
-    rows.sort(key=lambda r: r.rank)
-    return rows, _sum_row(None, label, sums.get(None))
+    return rank_rows(rows), _sum_row(None, label, sums.get(None))
 
 
 def ranking_rows(level: str, year: int, *, units=None) -> list[CoverageRow]:

@@ -19,16 +19,17 @@ def _runner(db_user=None) -> Runner:
 
 @override_settings(ROOT_URLCONF="reports.bench_urls")
 def test_a_page_is_measured_with_its_queries_and_a_floor(phong_tho):
-    result = _runner().run(Case("huyện", "/districts/109/?year=2021", small_url="/districts/219/?year=2021"))
+    result = _runner().run(Case("huyện", "/districts/109/?year=2021", small_url="/districts/109/?year=2022"))
     assert result.status == "ok"
     assert len(result.times_ms) == 3 and result.median > 0 and result.p95 >= result.median
-    assert result.queries and result.queries == result.small_queries
+    # The year without figures skips the queries that read months: at most one fewer, never more.
+    assert result.queries and result.small_queries and 0 <= result.queries - result.small_queries <= 1
     assert result.size > 1000 and result.bare_floor_ms > 0 and result.peak_mb > 0
 
 
 @override_settings(ROOT_URLCONF="reports.bench_urls")
 def test_a_page_not_built_yet_is_reported_not_failed(db):
-    result = _runner().run(Case("lưới", "/districts/109/entry/2021-12/"))
+    result = _runner().run(Case("lưới", "/districts/109/not-built-yet/"))
     assert result.status == "not available yet (404 on this branch)"
     assert result.median is None
 
@@ -78,7 +79,7 @@ def test_every_case_has_a_floor_and_the_report_says_what_is_missing(phong_tho):
     with override_settings(ROOT_URLCONF="reports.bench_urls"):
         results = [
             runner.run(Case("Bảng huyện", "/districts/109/?year=2021", goal_ms=0.001)),
-            runner.run(Case("Lưới", "/districts/109/entry/2021-12/")),
+            runner.run(Case("Lưới", "/districts/109/not-built-yet/")),
         ]
     text = render(results, context={}, requests=3, load=((0.1, 0.1, 0.1), (0.2, 0.2, 0.2)))
     assert "| Bảng huyện | ok |" in text and "❌ ≤ 0.001 ms" in text

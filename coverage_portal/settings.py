@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "communes",
     "targets",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [

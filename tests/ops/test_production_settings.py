@@ -12,7 +12,7 @@ PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 64 + "-not-a-real-secret-but-lon
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "TESTING", "HTTPS", "DATABASE_URL")}
+    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "TESTING", "HTTPS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     return subprocess.run([sys.executable, *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True,
                           timeout=120)
 

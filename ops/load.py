@@ -519,7 +519,7 @@ def run(config: Config) -> bool:
         deadline = started + config.seconds
         ramp = min(10.0, config.seconds / 4)
         threads = []
-        for i, (username, role, assignment) in enumerate(accounts):
+        for username, role, assignment in accounts:
             thread = threading.Thread(target=simulated_user, daemon=True, kwargs=dict(
                 port=port, username=username, role=role, assignment=assignment, deadline=deadline,
                 think_ms=config.think_ms, recorder=recorder, pages=available))

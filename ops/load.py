@@ -18,6 +18,7 @@ saved last. Exit status 1 when there were errors, the 95th percentile exceeded L
 
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -250,7 +251,7 @@ def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, int(round(fraction * len(ordered) + 0.5)) - 1))
+    index = max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))  # nearest rank
     return ordered[index]
 
 

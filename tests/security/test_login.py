@@ -108,3 +108,16 @@ def test_logging_out_needs_a_post_and_ends_the_session(client, officer_phong_tho
     assert client.get("/accounts/logout/").status_code == 405
     client.post("/accounts/logout/")
     assert client.get("/").status_code == 302
+
+
+def test_behind_the_proxy_the_lock_counts_the_real_client_address(client, officer_phong_tho, axes_on):
+    with override_settings(BEHIND_PROXY=True):
+        for _ in range(5):
+            client.post(LOGIN, {"username": officer_phong_tho.username, "password": "wrong-password-1"},
+                        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+        locked = client.post(LOGIN, {"username": officer_phong_tho.username, "password": PASSWORD},
+                             REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.9")
+        assert locked.status_code == 429  # a forged first entry does not escape the lock
+        other_office = client.post(LOGIN, {"username": officer_phong_tho.username, "password": PASSWORD},
+                                   REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+        assert other_office.status_code == 302  # the same proxy, another client: not locked out

@@ -497,9 +497,14 @@ def run(config: Config) -> bool:
         env["BIND"] = f"127.0.0.1:{port}"
         if config.workers:
             env["WEB_CONCURRENCY"] = config.workers
+        log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the work directory
         gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "coverage_portal/gunicorn.conf.py"],
-                                    cwd=ROOT, env=env)
-        wait_for(port, gunicorn)
+                                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for(port, gunicorn)
+        except SystemExit:
+            print((workdir / "gunicorn.log").read_text(errors="replace")[-3000:])
+            raise
         recorder = Recorder()
         probe = Browser("127.0.0.1", port)
         probe.log_in(next(a[0] for a in accounts if a[1] != "officer") if len(accounts) > 1 else accounts[0][0],

@@ -209,7 +209,11 @@ def main_form(html: str) -> Form | None:
 
 
 def enrolled_fields(form: Form) -> list[str]:
-    """The inputs that hold a month's enrolled total per commune, whatever the grid calls them."""
+    """The inputs that hold a month's enrolled total per commune, whatever the grid calls them
+    (LOAD_ENROLLED_FIELD, a regular expression, names them when the guess is wrong)."""
+    pattern = os.getenv("LOAD_ENROLLED_FIELD")
+    if pattern:
+        return [name for name, _, _ in form.fields if re.fullmatch(pattern, name)]
     return [name for name, kind, _ in form.fields
             if kind in ("text", "number", "tel", "")
             and "enrolled" in name.lower() and not any(w in name.lower() for w in SKIPPED_FIELD_WORDS)]

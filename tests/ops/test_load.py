@@ -131,3 +131,8 @@ def test_a_short_load_run_ends_without_errors_and_cleans_up():
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert '"errors": 0' in result.stdout and '"saved_figures_check": true' in result.stdout
     assert "dropped, gunicorn stopped" in result.stdout
+
+
+def test_the_enrolled_cells_can_be_named_by_a_pattern(monkeypatch):
+    monkeypatch.setenv("LOAD_ENROLLED_FIELD", r"c-\d+-population")
+    assert load.enrolled_fields(load.main_form(GRID)) == ["c-1-population"]

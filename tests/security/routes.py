@@ -14,6 +14,8 @@ PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 SKIPPED_NAMESPACES = {"admin"}
 # Pages anyone may request, logged in or not.
 PUBLIC = {"login", "logout", "healthz", "set_language", "javascript-catalog"}
+# Pages a logged-in user without any role may open (they explain that no unit is assigned yet).
+OPEN_TO_EVERY_USER = {"home"}
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,12 @@ def _value(route: str, converter: str, name: str, targets: Targets) -> str | Non
     # The nearest collection before the parameter says what a bare <code> or <pk> names.
     level = max(("communes/", "provinces/", "districts/", "documents/"), key=before.rfind)
     level = level if level in before else ""
+    if converter == "int" and name == "month":  # <int:year>/<int:month>
+        return str(int(targets.month[5:]))
     if "month" in name or name in ("ym", "period"):
         return targets.month
     if name == "year":
-        return targets.year
+        return targets.month[:4] if converter == "int" else targets.year
     if name.endswith("code") or name in ("code", "district", "commune", "province", "unit"):
         if "commune" in name or level == "communes/":
             return targets.commune

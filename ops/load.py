@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -311,14 +312,18 @@ def officer_saves(browser: Browser, recorder: Recorder, district: str, month: st
     return True
 
 
-def simulated_user(*, port: int, username: str, role: str, assignment, deadline: float, think_ms: int,
-                   recorder: Recorder, pages: list[str]) -> None:
+def logged_in(port: int, username: str, recorder: Recorder) -> Browser | None:
     browser = Browser("127.0.0.1", port)
     try:
         browser.log_in(username, PASSWORD)
     except Exception as error:  # a failed login is an error of the run, not a crash of the tool
         recorder.add("login", None, False, f"{username}: {error}")
-        return
+        return None
+    return browser
+
+
+def simulated_user(*, browser: Browser, port: int, username: str, role: str, assignment, deadline: float,
+                   think_ms: int, recorder: Recorder, pages: list[str]) -> None:
     round_no = 0
     while time.monotonic() < deadline:
         try:
@@ -525,13 +530,19 @@ def run(config: Config) -> bool:
             for page in available + [f"/districts/{DISTRICTS[0]}/?year=2021&format=xlsx"]:
                 probe.request("GET", page)
         print(f"gunicorn on 127.0.0.1:{port}; {len(accounts)} users for {config.seconds:.0f} s…", flush=True)
+        # Everyone logs in before the clock starts: a login costs a deliberately slow password hash,
+        # once a working day, and is not what the goal measures.
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            browsers = list(pool.map(lambda account: logged_in(port, account[0], recorder), accounts))
         started = time.monotonic()
         deadline = started + config.seconds
         ramp = min(10.0, config.seconds / 4)
         threads = []
-        for username, role, assignment in accounts:
+        for browser, (username, role, assignment) in zip(browsers, accounts, strict=True):
+            if browser is None:
+                continue
             thread = threading.Thread(target=simulated_user, daemon=True, kwargs=dict(
-                port=port, username=username, role=role, assignment=assignment, deadline=deadline,
+                browser=browser, port=port, username=username, role=role, assignment=assignment, deadline=deadline,
                 think_ms=config.think_ms, recorder=recorder, pages=available))
             thread.start()
             threads.append(thread)

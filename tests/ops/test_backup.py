@@ -127,3 +127,25 @@ def test_postgresql_round_trip_restores_every_figure(tmp_path):
     finally:
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def test_backup_files_are_named_after_the_database_and_the_time():
+    import datetime as dt
+
+    from ops.backup import default_path
+
+    when = dt.datetime(2026, 1, 2, 3, 4, 5)
+    postgres = {"ENGINE": "django.db.backends.postgresql", "NAME": "portal"}
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/portal/db.sqlite3"}
+    assert default_path(postgres, folder=Path("backups"), now=when) == Path("backups/portal-20260102-030405.dump")
+    assert default_path(sqlite, folder=Path("b"), now=when) == Path("b/db-20260102-030405.sqlite3")
+
+
+def test_a_sqlite_backup_is_refused_by_a_postgresql_restore(tmp_path):
+    from ops.backup import BackupError, check_file
+
+    copy = tmp_path / "db.sqlite3"
+    sqlite3.connect(copy).execute("CREATE TABLE t (x)")
+    with pytest.raises(BackupError, match="not a PostgreSQL"):
+        check_file(database={"ENGINE": "django.db.backends.postgresql", "NAME": "portal"}, source=copy)
+    check_file(database={"ENGINE": "django.db.backends.sqlite3", "NAME": "x"}, source=copy)

@@ -136,3 +136,29 @@ def test_a_short_load_run_ends_without_errors_and_cleans_up():
 def test_the_enrolled_cells_can_be_named_by_a_pattern(monkeypatch):
     monkeypatch.setenv("LOAD_ENROLLED_FIELD", r"c-\d+-population")
     assert load.enrolled_fields(load.main_form(GRID)) == ["c-1-population"]
+
+
+def test_officers_save_grids_over_http_and_every_figure_is_stored_once(transactional_db, live_server, settings,
+                                                                     monkeypatch):
+    """The whole officer scenario against a live server: login, CSRF, form read, save, check.
+    (Live-server tests are flushed afterwards, so this one loads the units itself.)"""
+    from communes.seed import load_units
+
+    load_units()
+    settings.ROOT_URLCONF = "tests.ops.fake_entry_urls"
+    monkeypatch.setattr(load, "PASSWORD", "Tai-khoan-tai-thu-test")
+    accounts = load.prepare_accounts_and_counts(["officer", "officer", "leader"])
+    port = int(live_server.url.rsplit(":", 1)[1])
+    recorder = load.Recorder()
+    for username, role, assignment in accounts:
+        browser = load.logged_in(port, username, recorder)
+        if role == "officer":
+            for round_no in range(3):
+                assert load.officer_saves(browser, recorder, *assignment, round_no) is True
+    assert all(sample.ok for sample in recorder.samples), [s.detail for s in recorder.samples if not s.ok]
+    assert set(recorder.saved) == {("109", "2024-01"), ("219", "2024-01")}
+    assert load.check_saved_figures(recorder) == []
+    phong_tho = Enrollment.objects.filter(unit__parent__code="109", month=dt.date(2024, 1, 1))
+    assert phong_tho.count() == 17  # one figure per commune of Phong Thổ, saved three times
+    assert sorted(phong_tho.values_list("enrolled", flat=True)) == recorder.saved[("109", "2024-01")]
+    assert recorder.saves[("109", "2024-01")] == 3

@@ -51,6 +51,8 @@ def backup(*, database: dict, output: Path) -> Path:
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(output),
               "--dbname", database["NAME"]], database)
     else:
+        if not Path(database["NAME"]).is_file():  # connecting would create an empty database to back up
+            raise BackupError(f"{database['NAME']}: no such database file.")
         source = sqlite3.connect(database["NAME"])
         target = sqlite3.connect(output)
         try:

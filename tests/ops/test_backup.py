@@ -149,3 +149,12 @@ def test_a_sqlite_backup_is_refused_by_a_postgresql_restore(tmp_path):
     with pytest.raises(BackupError, match="not a PostgreSQL"):
         check_file(database={"ENGINE": "django.db.backends.postgresql", "NAME": "portal"}, source=copy)
     check_file(database={"ENGINE": "django.db.backends.sqlite3", "NAME": "x"}, source=copy)
+
+
+def test_backing_up_a_missing_sqlite_file_is_an_error_not_an_empty_backup(tmp_path):
+    from ops.backup import BackupError, backup
+
+    with pytest.raises(BackupError, match="no such database file"):
+        backup(database={"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "none.sqlite3")},
+               output=tmp_path / "out.sqlite3")
+    assert not (tmp_path / "none.sqlite3").exists()

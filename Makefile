@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DEBUG=1
 
-.PHONY: run test test-pg test-browser lint format ci install messages clean bench
+.PHONY: run test test-pg test-browser lint format ci install messages clean bench serve load backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,28 @@ bench: install
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py make_synthetic_country --seed 2021 --if-absent
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py run_bench --output docs/benchmarks.md
+
+## serve: production: check the environment, migrate, collect static files, serve with gunicorn
+## (needs DATABASE_URL=postgres://..., SECRET_KEY, ALLOWED_HOSTS; see README "Production")
+serve: install
+	$(BIN)/python manage.py preflight
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	exec $(BIN)/gunicorn -c coverage_portal/gunicorn.conf.py
+
+## load: 30 simulated users for 2 minutes against gunicorn + a throwaway PostgreSQL database on
+## 127.0.0.1 (LOAD_USERS, LOAD_SECONDS, LOAD_PG_URL change it)
+load: install
+	$(BIN)/python -m ops.load
+
+## backup: dump the database (DATABASE_URL, or SQLite db.sqlite3) to backups/ (or OUTPUT=file)
+backup: install
+	$(BIN)/python manage.py backup $(if $(OUTPUT),--output $(OUTPUT),)
+
+## restore: replace the database's content with a backup: make restore FILE=backups/....dump
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file>"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(YES),--yes,)
 
 lint: install
 	$(BIN)/ruff check .

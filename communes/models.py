@@ -303,6 +303,19 @@ class EnrollmentByGroup(models.Model):
         return f"{self.group}: {self.enrolled}"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk edits of the audit trail are refused too, not only a row's save() and delete()."""
+
+    def update(self, **kwargs):
+        raise ValueError("The change log is append-only.")
+
+    def delete(self):
+        raise ValueError("The change log is append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError("The change log is append-only.")
+
+
 class ChangeRecord(models.Model):
     """One changed figure: who, when, old → new, why. Written once, never edited."""
 
@@ -315,6 +328,8 @@ class ChangeRecord(models.Model):
     channel = models.CharField(_("kênh"), max_length=20, default="entry")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lịch sử thay đổi")

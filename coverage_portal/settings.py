@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "communes",
     "targets",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = not TESTING or envbool("AXES_IN_TESTS")
+AXES_CLIENT_IP_CALLABLE = "ops.client_ip.client_ip"  # the real client behind nginx (BEHIND_PROXY)
 
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 8) * 3600  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -169,7 +171,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -193,7 +195,8 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", "True")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if envbool("BEHIND_PROXY"):
+BEHIND_PROXY = envbool("BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

@@ -63,7 +63,7 @@ def test_a_document_is_visible_only_to_those_who_see_its_unit(client, request, r
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_dashboards_answer_each_role_by_scope(client, request, role):
+def test_dashboards_answer_each_role_by_scope(client, db, request, role):
     login(client, request.getfixturevalue(role))
     district = client.get("/districts/109/?year=2021").status_code
     province = client.get("/provinces/12/?year=2021").status_code

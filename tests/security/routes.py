@@ -99,3 +99,10 @@ def url_for(route: Route, targets: Targets) -> str:
 def app_routes() -> list[Route]:
     """Routes that need a login (everything but the public ones)."""
     return [r for r in all_routes() if not r.is_public]
+
+
+def html_of(response) -> str:
+    """The page's text when it is an HTML page; "" for workbooks and other downloads."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return ""
+    return response.content.decode()

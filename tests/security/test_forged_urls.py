@@ -74,4 +74,5 @@ def test_unknown_codes_and_ids_are_not_found_even_for_an_administrator(client, a
     forged = Targets(province="00", district="999", commune="99999", document=987654, month="2021-06")
     for route in routes_naming_a_unit_or_document():
         url = url_for(route, forged)
-        assert client.get(url).status_code == 404, url
+        # A POST-only view answers a GET with 405 before looking anything up: nothing learnt either.
+        assert client.get(url).status_code in (404, 405), url

@@ -10,7 +10,7 @@ from django.test import override_settings
 from targets.models import ReportedFigure, Target
 
 from .conftest import log_in
-from .routes import app_routes, url_for
+from .routes import app_routes, html_of, url_for
 
 
 def test_the_limits_are_configured_consistently():
@@ -40,7 +40,7 @@ def test_an_oversized_workbook_is_refused_and_nothing_is_imported(client, admin_
         url = url_for(route, phong_tho_targets)
         response = client.get(url)
         if response.status_code == 200:
-            html = response.content.decode()
+            html = html_of(response)
             pages += [(url, n) for n in re.findall(r'<input[^>]*type="file"[^>]*name="([^"]+)"', html)]
             pages += [(url, n) for n in re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="file"', html)]
     if not pages:

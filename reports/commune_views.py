@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max, Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from communes.models import Enrollment, Level, Unit
@@ -35,6 +37,9 @@ def _todays_units(request) -> bool:
 @login_required
 def commune(request, code: str):
     on = date_param(request.GET.get("on"))
+    if request.GET.get("on") and on is None:
+        messages.warning(request, _("Ngày “%(text)s” không hợp lệ (viết YYYY-MM-DD): trang hiển thị đơn vị hiện nay.")
+                         % {"text": request.GET["on"][:20]})
     year = None if on else _year_param(request)
     unit = visible_unit_or_404(request.user, Level.COMMUNE, code, on=on, year=year)
     page = commune_page(unit, todays_units=_todays_units(request))

@@ -224,3 +224,9 @@ def test_commune_pages_with_lineages_of_different_sizes_take_the_same_queries(cl
     client.get("/communes/03571/?units=today")
     # Dào San (3 units merged) and Sì Lở Lầu (4 units merged), each with the annex's targets.
     assert _queries(client, "/communes/03571/?units=today") == _queries(client, "/communes/03562/?units=today")
+
+
+def test_an_invalid_date_is_said_not_silently_ignored(client, leader):
+    login(client, leader)
+    page = client.get("/communes/07537/?on=2024-13-45").content.decode()
+    assert "không hợp lệ" in page and "Biên Sơn" in page

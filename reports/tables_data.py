@@ -167,7 +167,7 @@ def _total_row(parent: Unit, units, targets: dict[int, Target]) -> CoverageRow:
 
 
 def ranking_table(
-    level: str, year: int, *, units=None, label: str = "Tổng cộng"
+    level: str, year: int, *, units=None, label: str | None = None
 ) -> tuple[list[CoverageRow], CoverageRow]:
     """Every unit of a level (districts or provinces) with its communes' year figures summed, ranked,
     and the total row.
@@ -183,14 +183,14 @@ def ranking_table(
     ranked = list(ranked.select_related("parent").order_by("code"))
     targets = latest_targets([unit.pk for unit in ranked], year)
     rows = [_sum_row(unit, unit.full_name, sums.get(unit.pk), target=targets.get(unit.pk)) for unit in ranked]
-    return rank_rows(rows), _sum_row(None, label, sums.get(None))
+    return rank_rows(rows), _sum_row(None, label or _("Tổng cộng"), sums.get(None))
 
 
 def ranking_rows(level: str, year: int, *, units=None) -> list[CoverageRow]:
     return ranking_table(level, year, units=units)[0]
 
 
-def ranking_total(level: str, year: int, *, units=None, label: str = "Tổng cộng") -> CoverageRow:
+def ranking_total(level: str, year: int, *, units=None, label: str | None = None) -> CoverageRow:
     return ranking_table(level, year, units=units, label=label)[1]
 
 

@@ -41,7 +41,7 @@
     var note = grid.querySelector('[data-groups-for="' + r + '"]');
     if (note) {
       note.textContent = (sum !== null && total !== null && sum !== total)
-        ? "Tổng các nhóm " + formatCount(sum) + " ≠ " + formatCount(total) : "";
+        ? (grid.dataset.groupsLabel || "Tổng các nhóm") + " " + formatCount(sum) + " ≠ " + formatCount(total) : "";
     }
   }
 

@@ -1,0 +1,46 @@
+"""The English catalog is complete, and the language switch shows its labels."""
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+from tests.conftest import PASSWORD
+
+CATALOG = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+def _entries(text: str) -> list[dict]:
+    """Each entry's flags and fields (msgid, msgstr, msgstr[0]…), continuation lines joined."""
+    entries = []
+    for block in text.strip().split("\n\n"):
+        entry, key = {"flags": set()}, None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+            elif line.startswith('"'):
+                entry[key] += ast.literal_eval(line)
+            elif line and not line.startswith("#"):
+                key, value = line.split(" ", 1)
+                entry[key] = ast.literal_eval(value)
+        entries.append(entry)
+    return entries
+
+
+def test_the_english_catalog_has_no_untranslated_or_fuzzy_entry():
+    entries = [e for e in _entries(CATALOG.read_text(encoding="utf-8")) if e.get("msgid")]
+    assert len(entries) > 300
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    untranslated = [e["msgid"] for e in entries if any(v == "" for k, v in e.items() if k.startswith("msgstr"))]
+    assert fuzzy == [] and untranslated == []
+
+
+def test_the_english_switch_shows_english_labels_on_the_district_page(client, leader):
+    assert client.login(username=leader.username, password=PASSWORD)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/districts/109/?year=2021").content.decode()
+    assert "Coverage rate" in page and "People enrolled" in page
+    assert "Tỷ lệ bao phủ" not in page
+
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert "Tỷ lệ bao phủ" in client.get("/districts/109/?year=2021").content.decode()

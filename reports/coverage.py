@@ -25,7 +25,8 @@ def exact_rate(*, enrolled: int | None, population: int | None) -> Fraction | No
     """The unrounded rate, for ranking and comparisons."""
     if enrolled is None or not population:
         return None
-    return Fraction(enrolled * 100, population)
+    # PostgreSQL's SUM over bigint comes back as Decimal: counts are whole, so int() is exact.
+    return Fraction(int(enrolled) * 100, int(population))
 
 
 def required_enrolled(*, target_rate: Decimal, population: int, strictly_above: bool = False) -> int:

@@ -41,3 +41,10 @@ def year_start(year: int) -> dt.date:
 
 def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
+
+
+def day_in_year(*, valid_from: dt.date | None, valid_to: dt.date | None, year: int) -> dt.date:
+    """The last day of `year` on which a unit with this validity was in force: a link with
+    ?on=<day> opens that very unit, not the later unit that reuses its code."""
+    day = min(valid_to or year_end(year), year_end(year))
+    return max(day, valid_from or day)

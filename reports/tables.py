@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 from django_tables2.utils import Accessor, OrderBy
 
+from communes.periods import day_in_year
+
 from .coverage import Status
 from .formatting import fmt_decimal, fmt_int, fmt_month, fmt_rate
 
@@ -125,6 +127,10 @@ class CoverageRankingTable(tables.Table):
         if record.unit.level == "commune":
             try:
                 url = reverse("commune", args=[record.unit.code])
+                if hasattr(self, "year"):
+                    # A year's ranking opens the commune of that year, not today's unit with its code.
+                    day = day_in_year(valid_from=record.unit.valid_from, valid_to=record.unit.valid_to, year=self.year)
+                    url += f"?on={day.isoformat()}"
             except NoReverseMatch:  # the commune page comes with its own issue
                 return format_html("{}{}", record.label, small)
             return format_html('<a href="{}">{}</a>{}', url, record.label, small)

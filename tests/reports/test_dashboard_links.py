@@ -31,3 +31,19 @@ def test_a_commune_that_ended_mid_year_opens_itself_not_its_successor(client, le
     url = _commune_link(page, "Thị trấn Biển Động")
     assert url == "/communes/07573/?on=2025-06-30"
     assert client.get(url).context["unit"].kind == "Thị trấn"
+
+
+def test_a_district_that_ended_links_to_its_last_month_not_december(client, leader):
+    _login(client, leader)
+    page = client.get("/districts/109/?year=2025").content.decode()
+    assert 'href="/districts/109/completeness/2025-06/"' in page
+    assert 'href="/districts/109/entry/2025-06/"' in page
+    assert "/2025-12/" not in page
+    assert client.get("/districts/109/completeness/2025-06/").status_code == 200
+
+
+def test_a_past_year_links_to_its_december(client, leader):
+    _login(client, leader)
+    page = client.get("/districts/109/?year=2022").content.decode()
+    assert 'href="/districts/109/completeness/2022-12/"' in page
+    assert 'href="/districts/109/entry/2022-12/"' in page

@@ -4,6 +4,7 @@ Rates come from summed counts (Σ enrolled ÷ Σ population), never from averagi
 comparisons use integers: a rate is only rounded when shown.
 """
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -128,9 +129,23 @@ class Status:
     OFF_TRACK = "off_track"
 
 
-def months_left(*, latest_month: int) -> int:
-    """Monthly figures still to come in the year after the latest month with data (12 → 0)."""
-    return max(0, 12 - latest_month)
+def final_month(*, year: int, valid_to: dt.date | None) -> int:
+    """The year's last month the unit reports for: December, or the month it ended in (a district
+    gone on 30/06/2025 has no figure, no month left and no projection after June 2025)."""
+    if valid_to is not None and valid_to.year == year:
+        return valid_to.month
+    return 12
+
+
+def ends_in_year(*, year: int, valid_to: dt.date | None) -> dt.date | None:
+    """The unit's last day when it falls in the year (the headline says so), else None."""
+    return valid_to if valid_to is not None and valid_to.year == year else None
+
+
+def months_left(*, latest_month: int, last_month: int = 12) -> int:
+    """Monthly figures still to come after the latest month with data, up to the year's last
+    month for the unit (`final_month`): 12 → 0, and 6 → 0 for a unit that ended in June."""
+    return max(0, last_month - latest_month)
 
 
 def rate_change(*, rate: Decimal | None, earlier: Decimal | None) -> Decimal | None:
@@ -140,18 +155,23 @@ def rate_change(*, rate: Decimal | None, earlier: Decimal | None) -> Decimal | N
     return (rate - earlier).quantize(CENT)
 
 
-def year_end_projection(*, months: Sequence[tuple[int, int]], population: int | None) -> Decimal | None:
+def year_end_projection(*, months: Sequence[tuple[int, int]], population: int | None,
+                        last_month: int = 12) -> Decimal | None:
     """Projected year-end rate: the least-squares line through the last PROJECTION_MONTHS
-    monthly enrolled counts of the year, carried to December, over the year's population.
+    monthly enrolled counts of the year, carried to the year's last month for the unit
+    (December, or the month it ended: `final_month`), over the year's population.
 
-    None with fewer than two months or no population; a December figure is its own projection.
+    None with fewer than two months or no population; a figure of that last month is its own
+    projection.
     """
     if not population or not months:
         return None
-    recent = sorted(months)[-PROJECTION_MONTHS:]
-    if recent[-1][0] == 12:
+    recent = sorted(m for m in months if m[0] <= last_month)[-PROJECTION_MONTHS:]
+    if not recent:
+        return None
+    if recent[-1][0] == last_month:
         return coverage_rate(enrolled=recent[-1][1], population=population)
-    projected = projection(months=recent)
+    projected = projection(months=recent, year_end_month=last_month)
     if projected is None:
         return None
     enrolled = min(max(projected, Decimal(0)), Decimal(population))

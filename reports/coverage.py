@@ -127,6 +127,13 @@ class Status:
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
+    CHECK_DATA = "check_data"  # more people enrolled than live there: a data error, not a success
+
+
+def exceeds_population(*, enrolled: int | None, population: int | None) -> bool:
+    """More cards than people (a rate over 100%): the population or the count is wrong, exactly
+    compared so that 100,004% (shown as 100,00%) is caught too."""
+    return enrolled is not None and population is not None and enrolled > population
 
 
 def final_month(*, year: int, valid_to: dt.date | None) -> int:
@@ -179,8 +186,10 @@ def year_end_projection(*, months: Sequence[tuple[int, int]], population: int | 
 
 
 def status(*, rate: Decimal | None, target_rate: Decimal | None, met: bool | None,
-           projected_rate: Decimal | None, months_left: int) -> str | None:
-    """On track, at risk or off track against the year's target.
+           projected_rate: Decimal | None, months_left: int, anomaly: bool = False) -> str | None:
+    """On track, at risk or off track against the year's target; "check the data" instead when
+    the figures are impossible (`anomaly`: `exceeds_population`, or a rate above 100%), which must
+    never read as a success.
 
     - on track: the target is met at the latest month, or the year-end projection meets it;
     - at risk: not so, but the projection (the latest rate when there is none) is less than
@@ -188,6 +197,8 @@ def status(*, rate: Decimal | None, target_rate: Decimal | None, met: bool | Non
     - off track: further below, or the year is over and the target was missed.
     None when there is no target or no figure.
     """
+    if rate is not None and (anomaly or rate > HUNDRED):
+        return Status.CHECK_DATA
     if rate is None or target_rate is None:
         return None
     if met:

@@ -77,7 +77,12 @@ class Headline:
             met=self.met,
             projected_rate=self.projected_rate,
             months_left=self.months_left,
+            anomaly=self.anomaly,
         )
+
+    @property
+    def anomaly(self) -> bool:
+        return coverage.exceeds_population(enrolled=self.enrolled, population=self.population)
 
 
 @dataclass

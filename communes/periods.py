@@ -41,3 +41,20 @@ def year_start(year: int) -> dt.date:
 
 def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
+
+
+def day_in_year(*, valid_from: dt.date | None, valid_to: dt.date | None, year: int) -> dt.date:
+    """The last day of `year` on which a unit with this validity was in force: a link with
+    ?on=<day> opens that very unit, not the later unit that reuses its code."""
+    day = min(valid_to or year_end(year), year_end(year))
+    return max(day, valid_from or day)
+
+
+def last_open_month(*, year: int, valid_to: dt.date | None, today: dt.date) -> dt.date:
+    """The month a year's page links its entry and completeness pages to: December of the year,
+    or earlier when the unit ended before (its last month) or the year is not over (this month),
+    so the link never lands on a month the unit did not exist in (410) or that has not begun."""
+    month = min(dt.date(year, 12, 1), today.replace(day=1))
+    if valid_to is not None:
+        month = min(month, valid_to.replace(day=1))
+    return month

@@ -70,6 +70,7 @@ elif SERVING:
 else:
     SECRET_KEY = SECRET_KEY or secrets.token_urlsafe(50)
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "coverage_portal.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

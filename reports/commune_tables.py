@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communes.periods import year_end
+from communes.periods import day_in_year
 
 from .tables import CoverageRankingTable
 
@@ -33,7 +33,7 @@ class ProvinceCommunesTable(CoverageRankingTable):
         if self.todays_units:
             url = reverse("commune", args=[unit.code]) + "?units=today"
         else:
-            day = min(unit.valid_to or year_end(self.year), year_end(self.year))
+            day = day_in_year(valid_from=unit.valid_from, valid_to=unit.valid_to, year=self.year)
             url = reverse("commune", args=[unit.code]) + f"?on={day.isoformat()}"
         return format_html('<a href="{}">{}</a>', url, record.label)
 

@@ -4,6 +4,7 @@ Rates come from summed counts (Σ enrolled ÷ Σ population), never from averagi
 comparisons use integers: a rate is only rounded when shown.
 """
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -127,11 +128,32 @@ class Status:
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
+    CHECK_DATA = "check_data"  # more people enrolled than live there: a data error, not a success
 
 
-def months_left(*, latest_month: int) -> int:
-    """Monthly figures still to come in the year after the latest month with data (12 → 0)."""
-    return max(0, 12 - latest_month)
+def exceeds_population(*, enrolled: int | None, population: int | None) -> bool:
+    """More cards than people (a rate over 100%): the population or the count is wrong, exactly
+    compared so that 100,004% (shown as 100,00%) is caught too."""
+    return enrolled is not None and population is not None and enrolled > population
+
+
+def final_month(*, year: int, valid_to: dt.date | None) -> int:
+    """The year's last month the unit reports for: December, or the month it ended in (a district
+    gone on 30/06/2025 has no figure, no month left and no projection after June 2025)."""
+    if valid_to is not None and valid_to.year == year:
+        return valid_to.month
+    return 12
+
+
+def ends_in_year(*, year: int, valid_to: dt.date | None) -> dt.date | None:
+    """The unit's last day when it falls in the year (the headline says so), else None."""
+    return valid_to if valid_to is not None and valid_to.year == year else None
+
+
+def months_left(*, latest_month: int, last_month: int = 12) -> int:
+    """Monthly figures still to come after the latest month with data, up to the year's last
+    month for the unit (`final_month`): 12 → 0, and 6 → 0 for a unit that ended in June."""
+    return max(0, last_month - latest_month)
 
 
 def rate_change(*, rate: Decimal | None, earlier: Decimal | None) -> Decimal | None:
@@ -141,18 +163,23 @@ def rate_change(*, rate: Decimal | None, earlier: Decimal | None) -> Decimal | N
     return (rate - earlier).quantize(CENT)
 
 
-def year_end_projection(*, months: Sequence[tuple[int, int]], population: int | None) -> Decimal | None:
+def year_end_projection(*, months: Sequence[tuple[int, int]], population: int | None,
+                        last_month: int = 12) -> Decimal | None:
     """Projected year-end rate: the least-squares line through the last PROJECTION_MONTHS
-    monthly enrolled counts of the year, carried to December, over the year's population.
+    monthly enrolled counts of the year, carried to the year's last month for the unit
+    (December, or the month it ended: `final_month`), over the year's population.
 
-    None with fewer than two months or no population; a December figure is its own projection.
+    None with fewer than two months or no population; a figure of that last month is its own
+    projection.
     """
     if not population or not months:
         return None
-    recent = sorted(months)[-PROJECTION_MONTHS:]
-    if recent[-1][0] == 12:
+    recent = sorted(m for m in months if m[0] <= last_month)[-PROJECTION_MONTHS:]
+    if not recent:
+        return None
+    if recent[-1][0] == last_month:
         return coverage_rate(enrolled=recent[-1][1], population=population)
-    projected = projection(months=recent)
+    projected = projection(months=recent, year_end_month=last_month)
     if projected is None:
         return None
     enrolled = min(max(projected, Decimal(0)), Decimal(population))
@@ -160,8 +187,10 @@ def year_end_projection(*, months: Sequence[tuple[int, int]], population: int | 
 
 
 def status(*, rate: Decimal | None, target_rate: Decimal | None, met: bool | None,
-           projected_rate: Decimal | None, months_left: int) -> str | None:
-    """On track, at risk or off track against the year's target.
+           projected_rate: Decimal | None, months_left: int, anomaly: bool = False) -> str | None:
+    """On track, at risk or off track against the year's target; "check the data" instead when
+    the figures are impossible (`anomaly`: `exceeds_population`, or a rate above 100%), which must
+    never read as a success.
 
     - on track: the target is met at the latest month, or the year-end projection meets it;
     - at risk: not so, but the projection (the latest rate when there is none) is less than
@@ -169,6 +198,8 @@ def status(*, rate: Decimal | None, target_rate: Decimal | None, met: bool | Non
     - off track: further below, or the year is over and the target was missed.
     None when there is no target or no figure.
     """
+    if rate is not None and (anomaly or rate > HUNDRED):
+        return Status.CHECK_DATA
     if rate is None or target_rate is None:
         return None
     if met:

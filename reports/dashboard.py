@@ -32,6 +32,8 @@ class Headline:
     months_left: int
     projected_rate: Decimal | None
     synthetic: bool
+    ends: dt.date | None = None  # the unit's last day, when it ended during the year
+    last_month: int = 12  # the year's last month for the unit: where months left and projection stop
 
     @property
     def rate(self) -> Decimal | None:
@@ -75,7 +77,12 @@ class Headline:
             met=self.met,
             projected_rate=self.projected_rate,
             months_left=self.months_left,
+            anomaly=self.anomaly,
         )
+
+    @property
+    def anomaly(self) -> bool:
+        return coverage.exceeds_population(enrolled=self.enrolled, population=self.population)
 
 
 @dataclass
@@ -163,8 +170,12 @@ def district_dashboard(unit: Unit, year: int) -> Dashboard:
 def _headline(table: CoverageTable, sums: dict[dt.date, series.MonthSum], year: int) -> Headline:
     this_year = [s for month, s in sums.items() if month.year == year]
     latest = this_year[-1] if this_year else None
+    valid_to = table.unit.valid_to if table.unit else None
+    last_month = coverage.final_month(year=year, valid_to=valid_to)
+    ends = coverage.ends_in_year(year=year, valid_to=valid_to)
     if latest is None:
-        return Headline(None, None, None, 0, table.total.expected, table.total.target, 12, None, False)
+        return Headline(None, None, None, 0, table.total.expected, table.total.target, last_month, None, False,
+                        ends=ends, last_month=last_month)
     # The projection follows months reported by as many communes as the latest one, so a month
     # with missing communes does not pull the line down.
     comparable = [(s.month.month, s.enrolled) for s in this_year if s.reported == latest.reported]
@@ -175,9 +186,12 @@ def _headline(table: CoverageTable, sums: dict[dt.date, series.MonthSum], year: 
         reported=latest.reported,
         expected=table.total.expected,
         target=table.total.target,
-        months_left=coverage.months_left(latest_month=latest.month.month),
-        projected_rate=coverage.year_end_projection(months=comparable, population=latest.population),
+        months_left=coverage.months_left(latest_month=latest.month.month, last_month=last_month),
+        projected_rate=coverage.year_end_projection(months=comparable, population=latest.population,
+                                                    last_month=last_month),
         synthetic=bool(latest.synthetic),
+        ends=ends,
+        last_month=last_month,
     )
 
 
@@ -209,8 +223,10 @@ def _compare_rows(rows: list[CoverageRow], units, year: int, *, parent_target: T
             continue
         row.previous_month_rate = _rate(figures.get((row.unit.pk, add_months(row.as_of, -1))))
         row.last_year_rate = _rate(figures.get((row.unit.pk, add_months(row.as_of, -12))))
-        row.months_left = coverage.months_left(latest_month=row.as_of.month)
-        row.projected_rate = coverage.year_end_projection(months=pairs.get(row.unit.pk, []), population=row.population)
+        last_month = coverage.final_month(year=year, valid_to=row.unit.valid_to)
+        row.months_left = coverage.months_left(latest_month=row.as_of.month, last_month=last_month)
+        row.projected_rate = coverage.year_end_projection(months=pairs.get(row.unit.pk, []), population=row.population,
+                                                          last_month=last_month)
         current = figures.get((row.unit.pk, row.as_of))
         row.synthetic = bool(current and current[2])
 
@@ -341,8 +357,10 @@ def _district_row(district: Unit, sums: dict[dt.date, series.MonthSum], year: in
     previous, last_year = sums.get(add_months(latest.month, -1)), sums.get(add_months(latest.month, -12))
     row.previous_month_rate = previous.rate if previous else None
     row.last_year_rate = last_year.rate if last_year else None
-    row.months_left = coverage.months_left(latest_month=latest.month.month)
+    last_month = coverage.final_month(year=year, valid_to=district.valid_to)
+    row.months_left = coverage.months_left(latest_month=latest.month.month, last_month=last_month)
     comparable = [(s.month.month, s.enrolled) for s in this_year if s.reported == latest.reported]
-    row.projected_rate = coverage.year_end_projection(months=comparable, population=latest.population)
+    row.projected_rate = coverage.year_end_projection(months=comparable, population=latest.population,
+                                                      last_month=last_month)
     row.synthetic = bool(latest.synthetic)
     return row

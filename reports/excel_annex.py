@@ -292,6 +292,7 @@ class Actual:
     as_of: dt.date | None
     target_rate: Decimal | None
     strictly_above: bool = False
+    inherited: bool = False  # the district's rate, for a commune without its own (marked *)
 
     @property
     def rate(self) -> Decimal | None:
@@ -360,6 +361,7 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
     units = Unit.objects.filter(pk__in=[r.unit.pk for r in annex.rows])
     targets = {(t.unit_id, t.year): t for t in document.targets.all()}
     computed = []
+    inherited = False
     for index, (label, year, month) in enumerate(groups):
         column = 3 + width * index
         _header(sheet, 4, column, label, columns=width)
@@ -373,10 +375,15 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
         write_cell(sheet, line, 2, row.name)
         for index, (_label, year, _month) in enumerate(groups):
             unit = computed[index][0].get(row.unit.pk)
-            target = targets.get((row.unit.pk, year))
+            # As on the dashboard: a commune without its own target for the year is measured
+            # against the district's (2025 in plan 231, whose commune columns were lost), marked *.
+            own = targets.get((row.unit.pk, year))
+            target = own or targets.get((document.scope_id, year))
+            inherited = inherited or (own is None and target is not None)
             actual = Actual(unit.population_value, unit.enrolled_value, unit.enrolled_month,
                             target.rate if target else None,
-                            bool(target and target.comparison == Comparison.MORE_THAN))
+                            bool(target and target.comparison == Comparison.MORE_THAN),
+                            inherited=own is None and target is not None)
             _write_actual(sheet, line, 3 + width * index, actual)
     line += 1
     write_cell(sheet, line, 1, "")
@@ -393,6 +400,10 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
         "gia của năm là số của tháng cuối năm có số liệu; tỷ lệ = Σ tham gia ÷ Σ dân số; còn thiếu = làm tròn lên "
         "(chỉ tiêu × dân số) − số người tham gia."), last_column)
     sheet.row_dimensions[line].height = 30
+    if inherited:
+        line += 1
+        _note(sheet, line, _(INHERITED_NOTE), last_column)
+        sheet.row_dimensions[line].height = 30
     sheet.freeze_panes = "C6"
     sheet.print_title_rows = "4:5"
     sheet.column_dimensions["A"].width = 5
@@ -402,12 +413,20 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
     print_landscape(sheet)
 
 
+INHERITED_NOTE = gettext_noop(
+    "* Xã không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của huyện (UBND tỉnh giao), như trên trang theo "
+    "dõi của huyện.")
+
+
 def _write_actual(sheet: Worksheet, row: int, column: int, actual: Actual, *, bold: bool = False) -> None:
     values = (actual.target_rate, actual.population, actual.enrolled, actual.rate, actual.gap, actual.status)
     for offset, ((kind, _text), value) in enumerate(zip(ACTUAL_HEADERS, values, strict=True)):
         cell = write_cell(sheet, row, column + offset, value, kind)
         if bold:
             cell.font = BOLD
+        if offset == 0 and actual.inherited:
+            # The rate stays a number; the format shows the mark the note explains.
+            cell.number_format = cell.number_format + '"*"'
 
 
 def annex_actuals_workbook(document: TargetDocument) -> bytes:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 from django_tables2.utils import Accessor, OrderBy
 
+from communes.periods import day_in_year
+
 from .coverage import Status
 from .formatting import fmt_decimal, fmt_int, fmt_month, fmt_rate
 
@@ -17,7 +19,9 @@ STATUS_LABELS = {
     Status.ON_TRACK: _("Đúng hướng"),
     Status.AT_RISK: _("Có nguy cơ"),
     Status.OFF_TRACK: _("Chệch hướng"),
+    Status.CHECK_DATA: _("Kiểm tra số liệu"),
 }
+ANOMALY_NOTE = _("Số người tham gia nhiều hơn dân số: kiểm tra lại số liệu.")
 
 
 def _num(value) -> str:
@@ -109,7 +113,9 @@ class CoverageRankingTable(tables.Table):
         return record.label
 
     def export_status(self, record):
-        return str(STATUS_LABELS.get(record.status, ""))
+        label = str(STATUS_LABELS.get(record.status, ""))
+        # The rate keeps its number in the workbook; the flag says it cannot be true.
+        return f"{label} – {ANOMALY_NOTE}" if getattr(record, "anomaly", False) else label
 
     def __init__(self, rows, *, total, **kwargs):
         self.total = total
@@ -125,6 +131,10 @@ class CoverageRankingTable(tables.Table):
         if record.unit.level == "commune":
             try:
                 url = reverse("commune", args=[record.unit.code])
+                if hasattr(self, "year"):
+                    # A year's ranking opens the commune of that year, not today's unit with its code.
+                    day = day_in_year(valid_from=record.unit.valid_from, valid_to=record.unit.valid_to, year=self.year)
+                    url += f"?on={day.isoformat()}"
             except NoReverseMatch:  # the commune page comes with its own issue
                 return format_html("{}{}", record.label, small)
             return format_html('<a href="{}">{}</a>{}', url, record.label, small)
@@ -140,7 +150,10 @@ class CoverageRankingTable(tables.Table):
     def render_as_of(self, value):
         return fmt_month(value)
 
-    def render_rate(self, value):
+    def render_rate(self, value, record):
+        if getattr(record, "anomaly", False):
+            return format_html('{} <span class="badge anomaly" title="{}">{}</span>', fmt_rate(value), ANOMALY_NOTE,
+                               _("kiểm tra số liệu"))
         return fmt_rate(value)
 
     def render_target_rate(self, value, record):

@@ -81,7 +81,12 @@ class CoverageRow:
         if self.months_left is None:
             return None
         return coverage.status(rate=self.rate, target_rate=self.target_rate, met=self.met,
-                               projected_rate=self.projected_rate, months_left=self.months_left)
+                               projected_rate=self.projected_rate, months_left=self.months_left,
+                               anomaly=self.anomaly)
+
+    @property
+    def anomaly(self) -> bool:
+        return coverage.exceeds_population(enrolled=self.enrolled, population=self.population)
 
     @property
     def small(self) -> bool:

@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from communes.models import Enrollment, Level, Unit
+from communes.periods import last_open_month
 from communes.scope import Scope, visible_unit_or_404
 from targets.models import TargetDocument
 
@@ -103,7 +105,8 @@ def district(request, code: str):
         request,
         "reports/district.html",
         {"unit": unit, "year": year, "data": dashboard.table, "dashboard": dashboard, "headline": dashboard.headline,
-         "chart": dashboard.chart, "table": table, "years": _year_choices(year), "method": _method()},
+         "chart": dashboard.chart, "table": table, "years": _year_choices(year), "method": _method(),
+         "open_month": last_open_month(year=year, valid_to=unit.valid_to, today=timezone.localdate())},
     )
 
 

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from reports import formatting
 
@@ -40,3 +41,17 @@ def status_label(value):
 def annex_cells(row, columns):
     """An annex row's cells in the table's column order (a gap where the row has none)."""
     return row.cells_in(columns)
+
+
+@register.filter
+def validity(unit) -> str:
+    """A unit's validity period in words: a bare "– 30/06/2025" reads as a missing start."""
+    start = unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else None
+    end = unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else None
+    if start and end:
+        return _("từ %(start)s đến %(end)s") % {"start": start, "end": end}
+    if end:
+        return _("đến %(end)s") % {"end": end}
+    if start:
+        return _("từ %(start)s") % {"start": start}
+    return _("đang hiệu lực")

@@ -65,7 +65,7 @@ def test_province_completeness_after_the_reform(client, leader):
 def test_the_district_page_links_to_the_entry_of_its_last_month(client, officer_phong_tho):
     login(client, officer_phong_tho)
     page = client.get("/districts/109/?year=2021").content.decode()
-    assert 'href="/districts/109/entry/"' in page
+    assert 'href="/districts/109/entry/2021-12/"' in page
     # Phong Thổ district ended on 30/06/2025: its last month is where entry lands.
     assert client.get("/districts/109/entry/")["Location"] == "/districts/109/entry/2025-06/"
 

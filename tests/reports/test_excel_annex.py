@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from communes.models import Level
+from communes.models import Level, Unit
 from reports.excel_annex import annex_actuals_workbook, annex_workbook
 from targets.models import TargetDocument
 from tests.conftest import make_counts, make_user, unit
@@ -178,3 +178,22 @@ def test_a_title_that_looks_like_a_formula_is_written_as_text(plan):
     plan.annex_title = "=HYPERLINK(\"http://x\")"
     sheet = open_sheet(annex_workbook(plan))
     assert sheet["A1"].value == "'=HYPERLINK(\"http://x\")" and sheet["A1"].data_type == "s"
+
+
+def test_a_commune_without_its_own_2025_target_is_measured_against_the_districts_marked(plan):
+    # Plan 231 lost its communes' 2025 columns; the district's 96,20% applies, as on the dashboard.
+    khong_lao = Unit.objects.for_url(Level.COMMUNE, "03583", on=dt.date(2025, 3, 1))
+    make_counts(khong_lao, dt.date(2025, 6, 1), population=4000, enrolled=3800)
+    sheet = open_sheet(annex_actuals_workbook(plan))
+    column = next(c.column for c in sheet[4] if c.value == "Năm 2025")
+    row = find_row(sheet, "Khổng Lào")
+    values = [sheet.cell(row=row, column=column + i).value for i in range(6)]
+    # ceil(96,20% × 4.000) = 3.848 → 48 people short of 3.800
+    assert values == [pytest.approx(0.962), 4000, 3800, pytest.approx(0.95), 48, "Chưa đạt"]
+    assert sheet.cell(row=row, column=column).number_format == '0.00%"*"'
+    # A year with the commune's own plan is not marked.
+    assert sheet.cell(row=row, column=column - 6).number_format == "0.00%"
+    notes = [c.value for c in sheet["A"] if isinstance(c.value, str) and c.value.startswith("* ")]
+    assert notes == ["* Xã không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của huyện (UBND tỉnh giao), "
+                     "như trên trang theo dõi của huyện."]
+    assert "Không có chỉ tiêu" not in values

@@ -77,7 +77,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	cd coverage_portal && ../$(BIN)/python ../manage.py compilemessages -l en
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --no-obsolete -e html,txt,py
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 ci:
 	bash .ci/run

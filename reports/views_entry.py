@@ -125,13 +125,13 @@ def _refuse_forged_post(request, rows) -> None:
 def _render_entry(request, area, month, status, rows, groups, grid, http_status: int = 200):
     scope = Scope.of(request.user)
     has_cohort = any(r.member for r in rows)
-    lines = [{"item": item, "cells": _cells(item, groups, has_cohort),
+    lines = [{"item": item, "cells": _cells(item, groups, has_cohort), "source": _source_cell(item),
               "rate": coverage.coverage_rate(enrolled=_int(item.raw.get("enrolled")),
                                              population=_int(item.raw.get("population"))),
               "previous_rate": _previous_rate(item.row)} for item in grid.rows]
     context = {
         "area": area, "month": month, "status": status, "rows": rows, "groups": groups, "grid": grid,
-        "lines": lines, "editable": any(r.editable for r in rows), "has_cohort": has_cohort,
+        "lines": lines, "problems": _problems(lines, groups), "editable": any(r.editable for r in rows), "has_cohort": has_cohort,
         "can_reopen": not status.open and not status.future and scope.can_reopen(area),
         "previous_month": add_months(month, -1), "next_month": add_months(month, 1),
         "url_name": URL_NAMES[area.level], "ended_root": _ended_root(scope, month),
@@ -150,13 +150,55 @@ def _cells(item, groups, has_cohort: bool) -> list[dict]:
     if has_cohort:
         spec += [("affected", ""), ("affected_pupils", "")]
         spec += [(k, formatting.fmt_int(getattr(previous, k) if previous else None, empty="")) for k in ("pupils", "households")]
-    spec += [("note", ""), ("population_source", "")]
-    return [
-        {"key": key, "name": field_name(row.unit.code, key), "col": col, "hint": hint,
-         "present": key in item.raw, "value": item.raw.get(key, ""), "text": key in ("note", "population_source"),
-         "error": item.errors.get(key), "warning": item.warnings.get(key)}
-        for col, (key, hint) in enumerate(spec)
-    ]
+    spec += [("note", "")]
+    return [_cell(item, key, col=col, hint=hint) for col, (key, hint) in enumerate(spec)]
+
+
+def _source_cell(item) -> dict:
+    """The new population's source sits under the population, in its cell: an error there is seen
+    where the figure is, not in a column scrolled out of view; it is off the keyboard grid."""
+    return _cell(item, "population_source", col=None, hint="")
+
+
+def _cell(item, key: str, *, col: int | None, hint: str) -> dict:
+    return {"key": key, "name": field_name(item.row.unit.code, key), "col": col, "hint": hint,
+            "present": key in item.raw, "value": item.raw.get(key, ""), "text": key in ("note", "population_source"),
+            "error": item.errors.get(key), "warning": item.warnings.get(key)}
+
+
+COLUMN_LABELS = {
+    "population": gettext_lazy("Dân số"), "population_source": gettext_lazy("Nguồn dân số mới"),
+    "enrolled": gettext_lazy("Số người tham gia BHYT"), "note": gettext_lazy("Ghi chú"),
+    "affected": gettext_lazy("Số người bị ảnh hưởng (05-CT/HU)"),
+    "affected_pupils": gettext_lazy("Số học sinh bị ảnh hưởng"),
+    "pupils": gettext_lazy("Học sinh đã tham gia lại"), "households": gettext_lazy("Tham gia lại theo hộ"),
+    "groups": gettext_lazy("Tổng các nhóm"),
+}
+
+
+def column_label(key: str, groups) -> str:
+    if key.startswith("g-"):
+        names = {g.code: g.name for g in groups}
+        return _("Nhóm: %(name)s") % {"name": names.get(key[2:], key[2:])}
+    return str(COLUMN_LABELS.get(key, key))
+
+
+def _problems(lines, groups) -> list[dict]:
+    """Every error and warning of the grid, listed above it: 'Xã – ô – lỗi', each a link to its cell,
+    so none is missed in a wide grid that scrolls sideways."""
+    out = []
+    for line in lines:
+        item = line["item"]
+        for cell in [*line["cells"], line["source"]]:
+            for kind in ("error", "warning"):
+                if cell[kind]:
+                    out.append({"unit": item.row.unit.full_name, "column": column_label(cell["key"], groups),
+                                "message": cell[kind], "kind": kind, "anchor": cell["name"]})
+        if item.warnings.get("groups"):
+            out.append({"unit": item.row.unit.full_name, "column": column_label("groups", groups),
+                        "message": item.warnings["groups"], "kind": "warning",
+                        "anchor": field_name(item.row.unit.code, "enrolled")})
+    return out
 
 
 def _population_hint(row) -> str:

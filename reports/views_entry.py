@@ -21,7 +21,7 @@ from communes.scope import Scope
 from . import coverage, formatting
 from .entry import field_name, initial_grid, read_grid
 from .entry_rows import closing_time, entry_rows, month_status, payer_groups, resolve_area, successors_of
-from .entry_save import Conflict, apply_grid
+from .entry_save import Conflict, apply_grid, find_conflicts
 
 URL_NAMES = {Level.DISTRICT: "entry", Level.PROVINCE: "province_entry"}
 
@@ -96,20 +96,27 @@ def _entry(request, level: str, code: str, month_text: str):
     _refuse_forged_post(request, rows)
     grid = read_grid(data=request.POST, rows=rows, groups=groups, month=month)
     if grid.has_errors or grid.needs_confirmation:
+        conflicts = find_conflicts(grid=grid, month=month, groups=groups)
+        if conflicts:
+            return _conflict_page(request, area, month, status, groups, conflicts)
         return _render_entry(request, area, month, status, rows, groups, grid)
     try:
         changes = apply_grid(grid=grid, month=month, user=request.user, groups=groups)
     except Conflict as conflict:
-        # Show the figures as they are now beside what the officer typed; saving again is a
-        # deliberate overwrite, so the form now carries the current versions.
-        rows = entry_rows(area=area, month=month, user=request.user, status=status)
-        grid = read_grid(data=request.POST, rows=rows, groups=groups, month=month)
-        for item in grid.rows:
-            item.version, item.progress_version = item.row.version, item.row.progress_version
-        grid.opened, grid.conflicts = timezone.now(), conflict.messages
-        return _render_entry(request, area, month, status, rows, groups, grid, http_status=409)
+        return _conflict_page(request, area, month, status, groups, conflict.messages)
     messages.success(request, _("Đã lưu %(n)s thay đổi.") % {"n": changes} if changes else _("Không có gì thay đổi."))
     return redirect(URL_NAMES[level], code=area.code, month=month_text)
+
+
+def _conflict_page(request, area, month, status, groups, conflicts: list[str]):
+    """The figures as they are now beside what the officer typed; saving again is a deliberate
+    overwrite, so the form now carries the current versions."""
+    rows = entry_rows(area=area, month=month, user=request.user, status=status)
+    grid = read_grid(data=request.POST, rows=rows, groups=groups, month=month)
+    for item in grid.rows:
+        item.version, item.progress_version = item.row.version, item.row.progress_version
+    grid.opened, grid.conflicts = timezone.now(), conflicts
+    return _render_entry(request, area, month, status, rows, groups, grid, http_status=409)
 
 
 def _refuse_forged_post(request, rows) -> None:

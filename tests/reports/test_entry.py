@@ -280,3 +280,27 @@ def test_a_population_changed_since_opening_is_a_conflict_even_when_only_enrolle
     assert "Xã Khổng Lào: dân số đã được Lò Thị Mai sửa lúc" in page
     assert 'value="1700"' in page and 'value="1400"' in page
     assert saved(KHONG_LAO) is None and saved(MA_LY_PHO) is None
+
+
+def test_a_confirmed_drop_is_not_asked_again_when_the_row_is_left_alone(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}).content.decode()
+    assert post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}, page=page,
+                     confirm=confirm_key(page)).status_code == 302
+    # A later save of another commune does not bring back Khổng Lào's confirmed warning.
+    response = post_grid(client, URL, {f"{MA_LY_PHO}-enrolled": "1400"})
+    assert response.status_code == 302
+    assert saved(MA_LY_PHO) == 1400
+    # Changing the figure again is judged afresh.
+    page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1450"}).content.decode()
+    assert "Giảm 213 người so với tháng 12/2021 (1.663)" in page
+    assert saved(KHONG_LAO) == 1500
+
+
+def test_confirmed_groups_that_do_not_add_up_are_not_asked_again(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    cells = {f"{KHONG_LAO}-enrolled": "1700", f"{KHONG_LAO}-g-nsnn": "1200", f"{KHONG_LAO}-g-hgd": "400"}
+    page = post_grid(client, URL, cells).content.decode()
+    assert post_grid(client, URL, cells, page=page, confirm=confirm_key(page)).status_code == 302
+    assert post_grid(client, URL, {f"{MA_LY_PHO}-enrolled": "1400"}).status_code == 302
+    assert saved(MA_LY_PHO) == 1400

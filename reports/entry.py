@@ -109,6 +109,18 @@ def read_grid(*, data, rows: list[Row], groups: list[PayerGroup], month: dt.date
     return grid
 
 
+def kept_grid(*, data, rows: list[Row], groups: list[PayerGroup]) -> GridInput:
+    """What was typed, as posted and unjudged: shown back when the month closed while the officer
+    typed, so nothing typed is lost though nothing can be saved."""
+    grid = GridInput(rows=[], opened=_parse_time(data.get("opened")))
+    for row in rows:
+        stored = _initial_row(row, groups)
+        stored.raw = {key: str(data.get(field_name(row.unit.code, key), value)).strip()
+                      for key, value in stored.raw.items()}
+        grid.rows.append(stored)
+    return grid
+
+
 def _int(text) -> int:
     return int(text) if str(text or "").isdigit() else 0
 

@@ -19,7 +19,7 @@ from communes.periods import add_months, parse_month
 from communes.scope import Scope
 
 from . import coverage, formatting
-from .entry import field_name, initial_grid, read_grid
+from .entry import field_name, initial_grid, kept_grid, read_grid
 from .entry_rows import closing_time, entry_rows, month_status, payer_groups, resolve_area, successors_of
 from .entry_save import Conflict, apply_grid, find_conflicts
 
@@ -93,7 +93,12 @@ def _entry(request, level: str, code: str, month_text: str):
     if request.method != "POST":
         grid = initial_grid(rows=rows, groups=groups)
         return _render_entry(request, area, month, status, rows, groups, grid)
-    _refuse_forged_post(request, rows)
+    _refuse_forged_post(request, rows, status)
+    if not any(row.editable for row in rows):
+        # The month closed (or its reopening ended) while the officer typed: say why, keep every
+        # typed value on the page to copy, save nothing.
+        grid = kept_grid(data=request.POST, rows=rows, groups=groups)
+        return _render_entry(request, area, month, status, rows, groups, grid, http_status=403, kept=True)
     grid = read_grid(data=request.POST, rows=rows, groups=groups, month=month)
     if grid.has_errors or grid.needs_confirmation:
         conflicts = find_conflicts(grid=grid, month=month, groups=groups)
@@ -119,9 +124,14 @@ def _conflict_page(request, area, month, status, groups, conflicts: list[str]):
     return _render_entry(request, area, month, status, rows, groups, grid, http_status=409)
 
 
-def _refuse_forged_post(request, rows) -> None:
-    """A POST naming a commune this user may not change now is refused whole, not silently trimmed."""
+def _refuse_forged_post(request, rows, status) -> None:
+    """A POST naming a commune this user may not change now is refused whole, not silently trimmed.
+    When the whole month closed, the communes the user could change were it open are allowed
+    through, to be shown back with the reason."""
     editable = {row.unit.code for row in rows if row.editable}
+    if not editable and not status.future:
+        scope = Scope.of(request.user)
+        editable = {row.unit.code for row in rows if scope.can_edit(row.unit)}
     if not editable:
         raise PermissionDenied(_("Bạn không thể sửa số liệu tháng này."))
     posted = {key.split("-", 1)[0] for key in request.POST if "-" in key and key != "csrfmiddlewaretoken"}
@@ -129,7 +139,7 @@ def _refuse_forged_post(request, rows) -> None:
         raise PermissionDenied(_("Biểu mẫu có xã ngoài phạm vi của bạn."))
 
 
-def _render_entry(request, area, month, status, rows, groups, grid, http_status: int = 200):
+def _render_entry(request, area, month, status, rows, groups, grid, http_status: int = 200, kept: bool = False):
     scope = Scope.of(request.user)
     has_cohort = any(r.member for r in rows)
     lines = [{"item": item, "cells": _cells(item, groups, has_cohort), "source": _source_cell(item),
@@ -138,7 +148,7 @@ def _render_entry(request, area, month, status, rows, groups, grid, http_status:
               "previous_rate": _previous_rate(item.row)} for item in grid.rows]
     context = {
         "area": area, "month": month, "status": status, "rows": rows, "groups": groups, "grid": grid,
-        "lines": lines, "problems": _problems(lines, groups), "editable": any(r.editable for r in rows), "has_cohort": has_cohort,
+        "lines": lines, "problems": _problems(lines, groups), "kept": kept, "editable": any(r.editable for r in rows), "has_cohort": has_cohort,
         "can_reopen": not status.open and not status.future and scope.can_reopen(area),
         "previous_month": add_months(month, -1), "next_month": add_months(month, 1),
         "url_name": URL_NAMES[area.level], "ended_root": _ended_root(scope, month),

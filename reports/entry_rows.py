@@ -24,6 +24,8 @@ from communes.periods import add_months, month_end
 from communes.scope import Scope
 from targets.models import CohortCommune, CohortProgress
 
+from .formatting import fmt_datetime
+
 
 @dataclass
 class Row:
@@ -85,7 +87,7 @@ def month_status(*, area: Unit, month: dt.date, now: dt.datetime | None = None) 
         closes_at=closes,
         reason=_("Tháng %(month)s đã khoá sổ lúc %(closed)s (%(days)s ngày sau khi hết tháng). "
                  "Cần lãnh đạo hoặc quản trị viên mở lại để sửa.")
-        % {"month": f"{month:%m/%Y}", "closed": timezone.localtime(closes).strftime("%d/%m/%Y %H:%M"),
+        % {"month": f"{month:%m/%Y}", "closed": fmt_datetime(closes),
            "days": settings.ENTRY_CLOSE_DAYS},
     )
 

@@ -5,12 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import ChangeRecord, Enrollment, EnrollmentByGroup, PayerGroup, Population
 from targets.models import CohortCommune, CohortProgress
 
+from . import formatting
 from .entry import GridInput, RowInput
 
 
@@ -93,8 +93,7 @@ class _Fresh:
 
 
 def _who(user, at) -> dict:
-    name = (user.get_full_name() or user.username) if user else _("(không rõ)")
-    return {"who": name, "when": timezone.localtime(at).strftime("%H:%M %d/%m/%Y") if at else "?"}
+    return {"who": formatting.person(user, empty=_("(không rõ)")), "when": formatting.fmt_datetime(at, empty="?")}
 
 
 def _conflicts(item: RowInput, fresh: _Fresh, opened, groups) -> list[str]:

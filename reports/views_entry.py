@@ -271,7 +271,7 @@ def reopen(request, level: str, code: str, month: str):
         until = timezone.now() + dt.timedelta(days=int(days))
         MonthReopening.objects.create(unit=area, month=month_date, until=until, reason=reason, by=request.user)
         messages.success(request, _("Đã mở lại tháng %(month)s đến %(until)s.")
-                         % {"month": f"{month_date:%m/%Y}", "until": timezone.localtime(until).strftime("%d/%m/%Y %H:%M")})
+                         % {"month": f"{month_date:%m/%Y}", "until": formatting.fmt_datetime(until)})
     return redirect(URL_NAMES[area.level], code=area.code, month=month)
 
 
@@ -281,6 +281,10 @@ FIELD_LABELS = {
     "cohort_affected_pupils": gettext_lazy("Số học sinh bị ảnh hưởng"),
     "cohort_pupils": gettext_lazy("Học sinh đã tham gia lại"), "cohort_households": gettext_lazy("Tham gia lại theo hộ"),
 }
+
+
+CHANNELS = {"entry": gettext_lazy("Nhập tay"), "import": gettext_lazy("Nhập từ Excel"),
+            "admin": gettext_lazy("Quản trị")}
 
 
 @login_required
@@ -293,7 +297,8 @@ def commune_entry_history(request, code: str, month: str):
         Q(period=month_date) | Q(field="population", period=dt.date(month_date.year, 1, 1))
     ).select_related("user")
     groups = {g.code: g.name for g in payer_groups(month_date)}
-    changes = [{"record": r, "label": _label(r.field, groups)} for r in records]
+    changes = [{"record": r, "label": _label(r.field, groups), "channel": str(CHANNELS.get(r.channel, r.channel))}
+               for r in records]
     return render(request, "reports/entry_history.html", {"unit": unit, "month": month_date, "changes": changes})
 
 

@@ -40,3 +40,15 @@ def status_label(value):
 def annex_cells(row, columns):
     """An annex row's cells in the table's column order (a gap where the row has none)."""
     return row.cells_in(columns)
+
+
+@register.filter
+def when(value):
+    """dd/mm/yyyy HH:MM, local time: the one date-time format of the portal's pages."""
+    return formatting.fmt_datetime(value)
+
+
+@register.filter
+def person(user):
+    """The full name, else the username."""
+    return formatting.person(user)

@@ -1,5 +1,6 @@
 """What the entry page shows around the inputs: where errors are seen, labels, hints, history."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -47,3 +48,60 @@ def test_a_summary_above_the_grid_lists_every_error_and_warning_with_a_link(clie
 def test_a_grid_without_problems_has_no_summary(client, officer_phong_tho):
     login(client, officer_phong_tho)
     assert "problems" not in client.get(URL).content.decode()
+
+
+def test_the_history_names_the_channel_and_the_person_in_words(client, officer_phong_tho):
+    from django.urls import reverse
+
+    from communes.models import ChangeRecord, Level
+    from tests.conftest import unit
+
+    officer_phong_tho.first_name, officer_phong_tho.last_name = "Lò Văn", "Páo"
+    officer_phong_tho.save()
+    login(client, officer_phong_tho)
+    post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700"})
+    ChangeRecord.objects.create(unit=unit(Level.COMMUNE, KHONG_LAO, 2022), period=dt.date(2022, 1, 1),
+                                field="enrolled", old_value=1700, new_value=1710, channel="import",
+                                user=officer_phong_tho)
+    page = client.get(reverse("commune_entry_history", args=[KHONG_LAO, "2022-01"])).content.decode()
+    assert "<td>Nhập tay</td>" in page and "<td>Nhập từ Excel</td>" in page and "<td>entry</td>" not in page
+    assert "<td>Lò Văn Páo</td>" in page
+    assert re.search(r"<td>\d\d/\d\d/\d{4} \d\d:\d\d</td>", page)
+
+
+def test_the_grid_names_who_entered_a_figure_and_when_in_full(client, officer_phong_tho):
+    officer_phong_tho.first_name, officer_phong_tho.last_name = "Lò Văn", "Páo"
+    officer_phong_tho.save()
+    login(client, officer_phong_tho)
+    post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700"})
+    page = client.get(URL).content.decode()
+    assert re.search(r"· Lò Văn Páo \d\d/\d\d/\d{4} \d\d:\d\d</small>", page)
+
+
+def test_the_reopening_note_names_the_leader_in_full(client, officer_phong_tho, leader_phong_tho, settings):
+    from django.utils import timezone
+
+    from communes.models import Level, MonthReopening
+    from tests.conftest import unit
+
+    settings.ENTRY_CLOSE_DAYS = 10
+    leader_phong_tho.first_name, leader_phong_tho.last_name = "Tao Thị", "Hoa"
+    leader_phong_tho.save()
+    until = timezone.make_aware(dt.datetime(2099, 3, 5, 14, 30))
+    MonthReopening.objects.create(unit=unit(Level.DISTRICT, "109"), month=dt.date(2022, 1, 1), until=until,
+                                  reason="Nộp muộn", by=leader_phong_tho)
+    login(client, officer_phong_tho)
+    page = client.get(URL).content.decode()
+    assert "Tháng này đã được Tao Thị Hoa mở lại đến 05/03/2099 14:30: Nộp muộn" in page
+
+
+def test_a_conflict_names_its_time_as_every_page_does(client, officer_phong_tho, admin_user):
+    from django.test import Client
+
+    login(client, officer_phong_tho)
+    mine = client.get(URL).content.decode()
+    other = Client()
+    login(other, admin_user)
+    post_grid(other, URL, {f"{KHONG_LAO}-enrolled": "1680"})
+    page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700"}, page=mine).content.decode()
+    assert re.search(r"số người tham gia đã được admin_x sửa lúc \d\d/\d\d/\d{4} \d\d:\d\d,", page)

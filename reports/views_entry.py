@@ -168,17 +168,20 @@ def _cells(item, groups, has_cohort: bool) -> list[dict]:
         spec += [("affected", ""), ("affected_pupils", "")]
         spec += [(k, formatting.fmt_int(getattr(previous, k) if previous else None, empty="")) for k in ("pupils", "households")]
     spec += [("note", "")]
-    return [_cell(item, key, col=col, hint=hint) for col, (key, hint) in enumerate(spec)]
+    return [_cell(item, key, col=col, hint=hint, groups=groups) for col, (key, hint) in enumerate(spec)]
 
 
 def _source_cell(item) -> dict:
     """The new population's source sits under the population, in its cell: an error there is seen
     where the figure is, not in a column scrolled out of view; it is off the keyboard grid."""
-    return _cell(item, "population_source", col=None, hint="")
+    return _cell(item, "population_source", col=None, hint="", groups=[])
 
 
-def _cell(item, key: str, *, col: int | None, hint: str) -> dict:
-    return {"key": key, "name": field_name(item.row.unit.code, key), "col": col, "hint": hint,
+def _cell(item, key: str, *, col: int | None, hint: str, groups) -> dict:
+    # What a screen reader says on entering the cell: the commune and the column, as a sighted
+    # officer reads them off the row and the heading.
+    label = f"{item.row.unit.full_name} – {column_label(key, groups)}"
+    return {"key": key, "name": field_name(item.row.unit.code, key), "col": col, "hint": hint, "label": label,
             "present": key in item.raw, "value": item.raw.get(key, ""), "text": key in ("note", "population_source"),
             "error": item.errors.get(key), "warning": item.warnings.get(key)}
 

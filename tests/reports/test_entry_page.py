@@ -105,3 +105,14 @@ def test_a_conflict_names_its_time_as_every_page_does(client, officer_phong_tho,
     post_grid(other, URL, {f"{KHONG_LAO}-enrolled": "1680"})
     page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700"}, page=mine).content.decode()
     assert re.search(r"số người tham gia đã được admin_x sửa lúc \d\d/\d\d/\d{4} \d\d:\d\d,", page)
+
+
+def test_screen_readers_hear_the_commune_and_the_column_heading(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    page = client.get(URL).content.decode()
+    labels = re.findall(rf'name="{KHONG_LAO}-[^"]+"[^>]*aria-label="([^"]+)"', page)
+    assert "Xã Khổng Lào – Dân số" in labels
+    assert "Xã Khổng Lào – Số người tham gia BHYT" in labels
+    assert "Xã Khổng Lào – Nhóm: Người lao động và người sử dụng lao động đóng" in labels
+    assert "Xã Khổng Lào – Ghi chú" in labels and "Xã Khổng Lào – Nguồn dân số mới" in labels
+    assert not [label for label in labels if "g-" in label or "enrolled" in label]

@@ -116,3 +116,14 @@ def test_screen_readers_hear_the_commune_and_the_column_heading(client, officer_
     assert "Xã Khổng Lào – Nhóm: Người lao động và người sử dụng lao động đóng" in labels
     assert "Xã Khổng Lào – Ghi chú" in labels and "Xã Khổng Lào – Nguồn dân số mới" in labels
     assert not [label for label in labels if "g-" in label or "enrolled" in label]
+
+
+def test_the_scripts_words_come_translated_from_the_template(client, officer_phong_tho, settings):
+    from pathlib import Path
+
+    script = (Path(settings.BASE_DIR) / "static/js/entry.js").read_text()
+    strings = re.findall(r'"([^"\\]*)"', script)
+    assert not [s for s in strings if re.search(r"[À-ỹ]", s)], "Vietnamese text hard-coded in entry.js"
+    login(client, officer_phong_tho)
+    page = client.get(URL).content.decode()
+    assert 'data-text-groups-differ="Tổng các nhóm {sum} ≠ {total}"' in page

@@ -240,9 +240,9 @@ def _int(text) -> int | None:
 
 
 def _previous_rate(row):
-    if not row.previous or not row.population:
+    if not row.previous or not row.previous_population:
         return None
-    return coverage.coverage_rate(enrolled=row.previous.enrolled, population=row.population.population)
+    return coverage.coverage_rate(enrolled=row.previous.enrolled, population=row.previous_population.population)
 
 
 def _ended_root(scope: Scope, month: dt.date):

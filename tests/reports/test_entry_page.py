@@ -127,3 +127,16 @@ def test_the_scripts_words_come_translated_from_the_template(client, officer_pho
     login(client, officer_phong_tho)
     page = client.get(URL).content.decode()
     assert 'data-text-groups-differ="Tổng các nhóm {sum} ≠ {total}"' in page
+
+
+def test_last_months_rate_uses_last_months_population(client, officer_phong_tho):
+    from communes.models import Level, Population
+    from tests.conftest import unit
+
+    # 2022 has a new population; December 2021's rate stays 1.663 of 2021's 3.913 people.
+    Population.objects.create(unit=unit(Level.COMMUNE, KHONG_LAO, 2022), year=2022, population=5000)
+    login(client, officer_phong_tho)
+    page = client.get(URL).content.decode()
+    rate = re.search(rf'name="{KHONG_LAO}-enrolled".*?<td class="num">(.*?)</td>', page, flags=re.S)[1]
+    assert '<small class="hint">42,50%</small>' in rate
+    assert "33,26%" not in page  # 1.663 ÷ 5.000: last month's enrolled over this year's people

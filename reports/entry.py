@@ -109,6 +109,18 @@ def read_grid(*, data, rows: list[Row], groups: list[PayerGroup], month: dt.date
     return grid
 
 
+def kept_grid(*, data, rows: list[Row], groups: list[PayerGroup]) -> GridInput:
+    """What was typed, as posted and unjudged: shown back when the month closed while the officer
+    typed, so nothing typed is lost though nothing can be saved."""
+    grid = GridInput(rows=[], opened=_parse_time(data.get("opened")))
+    for row in rows:
+        stored = _initial_row(row, groups)
+        stored.raw = {key: str(data.get(field_name(row.unit.code, key), value)).strip()
+                      for key, value in stored.raw.items()}
+        grid.rows.append(stored)
+    return grid
+
+
 def _int(text) -> int:
     return int(text) if str(text or "").isdigit() else 0
 
@@ -161,6 +173,8 @@ def _validate_counts(item: RowInput, month: dt.date) -> None:
         errors["enrolled"] = _("Số người tham gia (%(enrolled)s) lớn hơn dân số (%(population)s): sửa lại, "
                                "hoặc ghi chú lý do.") % {"enrolled": formatting.fmt_int(enrolled),
                                                         "population": formatting.fmt_int(population)}
+    if row.enrollment and enrolled == row.enrollment.enrolled:
+        return  # the stored figure was confirmed when it was saved: warn about what changes now
     previous = row.previous.enrolled if row.previous else None
     if coverage.drop_exceeds(previous=previous, current=enrolled, threshold=settings.ENTRY_DROP_WARNING):
         item.warnings["enrolled"] = _("Giảm %(drop)s người so với tháng %(month)s (%(before)s): kiểm tra lại "
@@ -176,9 +190,17 @@ def _validate_groups(item: RowInput, groups: list[PayerGroup]) -> None:
     enrolled = item.values["enrolled"]
     if enrolled is None:
         item.errors["enrolled"] = _("Đã nhập theo nhóm: cần nhập cả tổng số người tham gia.")
-    elif sum(given) != enrolled:
+    elif sum(given) != enrolled and _groups_changed(item, groups):
         item.warnings["groups"] = _("Tổng các nhóm (%(sum)s) khác tổng số người tham gia (%(total)s).") % {
             "sum": formatting.fmt_int(sum(given)), "total": formatting.fmt_int(enrolled)}
+
+
+def _groups_changed(item: RowInput, groups: list[PayerGroup]) -> bool:
+    """Stored groups that did not add up were confirmed when saved; only a change asks again."""
+    row = item.row
+    if row.enrollment is None or item.values["enrolled"] != row.enrollment.enrolled:
+        return True
+    return any(item.values[f"g-{g.code}"] != row.groups.get(g.code) for g in groups)
 
 
 def _validate_cohort(item: RowInput) -> None:

@@ -24,6 +24,8 @@ from communes.periods import add_months, month_end
 from communes.scope import Scope
 from targets.models import CohortCommune, CohortProgress
 
+from .formatting import fmt_datetime
+
 
 @dataclass
 class Row:
@@ -35,6 +37,7 @@ class Row:
     population: Population | None = None  # in effect: this year's figure, else the latest earlier one
     enrollment: Enrollment | None = None
     previous: Enrollment | None = None  # the latest month before this one
+    previous_population: Population | None = None  # in effect in the previous one's year
     groups: dict[str, int] = field(default_factory=dict)  # payer group code -> count this month
     previous_groups: dict[str, int] = field(default_factory=dict)
     member: CohortCommune | None = None
@@ -85,7 +88,7 @@ def month_status(*, area: Unit, month: dt.date, now: dt.datetime | None = None) 
         closes_at=closes,
         reason=_("Tháng %(month)s đã khoá sổ lúc %(closed)s (%(days)s ngày sau khi hết tháng). "
                  "Cần lãnh đạo hoặc quản trị viên mở lại để sửa.")
-        % {"month": f"{month:%m/%Y}", "closed": timezone.localtime(closes).strftime("%d/%m/%Y %H:%M"),
+        % {"month": f"{month:%m/%Y}", "closed": fmt_datetime(closes),
            "days": settings.ENTRY_CLOSE_DAYS},
     )
 
@@ -151,8 +154,10 @@ def payer_groups(month: dt.date) -> list[PayerGroup]:
 
 def _attach_counts(rows: list[Row], month: dt.date) -> None:
     by_unit = {row.unit.pk: row for row in rows}
+    populations: dict[int, list[Population]] = {}
     for population in Population.objects.filter(unit__in=by_unit, year__lte=month.year).order_by("year"):
         by_unit[population.unit_id].population = population  # the latest year wins
+        populations.setdefault(population.unit_id, []).append(population)
     earliest = add_months(month, -24)
     enrollments = Enrollment.objects.filter(unit__in=by_unit, month__gte=earliest, month__lte=month).order_by("month")
     for enrollment in enrollments.select_related("entered_by"):
@@ -161,6 +166,10 @@ def _attach_counts(rows: list[Row], month: dt.date) -> None:
             row.enrollment = enrollment
         else:
             row.previous = enrollment
+    for row in rows:
+        if row.previous:  # last month's rate is last month's enrolled over last month's population
+            earlier = [p for p in populations.get(row.unit.pk, []) if p.year <= row.previous.month.year]
+            row.previous_population = earlier[-1] if earlier else None
     wanted = [r.enrollment.pk for r in rows if r.enrollment] + [r.previous.pk for r in rows if r.previous]
     for item in EnrollmentByGroup.objects.filter(enrollment__in=wanted).select_related("group", "enrollment"):
         row = by_unit[item.enrollment.unit_id]

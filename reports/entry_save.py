@@ -5,12 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import ChangeRecord, Enrollment, EnrollmentByGroup, PayerGroup, Population
 from targets.models import CohortCommune, CohortProgress
 
+from . import formatting
 from .entry import GridInput, RowInput
 
 
@@ -32,6 +32,17 @@ def apply_grid(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup
         # Two first saves of the same commune-month at once: the later one finds the row taken.
         raise Conflict([_("Một người khác vừa lưu số liệu tháng này cùng lúc với bạn; chưa lưu gì. "
                           "Kiểm tra rồi lưu lại.")]) from error
+
+
+def find_conflicts(*, grid: GridInput, month: dt.date, groups: list[PayerGroup]) -> list[str]:
+    """What someone else changed since the form was opened that this POST would overwrite.
+
+    Checked before the typed values are judged too: a figure that went stale under the officer is a
+    conflict to be named (who, when), not a validation error it happens to cause."""
+    items = [item for item in grid.rows if item.row.editable]
+    with transaction.atomic():
+        fresh = _Fresh.lock(units=[item.row.unit for item in items], month=month)
+        return [msg for item in items for msg in _conflicts(item, fresh, grid.opened, groups)]
 
 
 def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup]) -> int:
@@ -82,8 +93,7 @@ class _Fresh:
 
 
 def _who(user, at) -> dict:
-    name = (user.get_full_name() or user.username) if user else _("(không rõ)")
-    return {"who": name, "when": timezone.localtime(at).strftime("%H:%M %d/%m/%Y") if at else "?"}
+    return {"who": formatting.person(user, empty=_("(không rõ)")), "when": formatting.fmt_datetime(at, empty="?")}
 
 
 def _conflicts(item: RowInput, fresh: _Fresh, opened, groups) -> list[str]:
@@ -107,7 +117,7 @@ def _conflicts(item: RowInput, fresh: _Fresh, opened, groups) -> list[str]:
 def _cohort_conflicts(item: RowInput, fresh: _Fresh, opened) -> list[str]:
     unit, values, out = item.row.unit, item.values, []
     member = fresh.members[item.row.member.pk]
-    if opened and any(values[k] != getattr(member, k) for k in ("affected", "affected_pupils")):
+    if opened and any(k in values and values[k] != getattr(member, k) for k in ("affected", "affected_pupils")):
         latest = ChangeRecord.objects.filter(unit=unit, field__startswith="cohort_affected", at__gt=opened) \
             .select_related("user").first()
         if latest:
@@ -116,7 +126,7 @@ def _cohort_conflicts(item: RowInput, fresh: _Fresh, opened) -> list[str]:
     progress = fresh.progress.get(member.pk)
     stored = progress.version if progress else 0
     if stored != item.progress_version and any(
-        values[k] != (getattr(progress, k) if progress else None) for k in ("pupils", "households")
+        k in values and values[k] != (getattr(progress, k) if progress else None) for k in ("pupils", "households")
     ):
         out.append(_("%(unit)s: số đã tham gia lại đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang.")
                    % {"unit": unit.full_name, **_who(progress.entered_by if progress else None,
@@ -125,11 +135,13 @@ def _cohort_conflicts(item: RowInput, fresh: _Fresh, opened) -> list[str]:
 
 
 def _enrollment_changes(values, enrollment, fresh: _Fresh, groups) -> bool:
+    # A cell that did not parse (values lacks it) is not compared: its own error says what is wrong.
     if enrollment is None:
-        return values["enrolled"] is not None
-    stored_groups = {code: g.enrolled for code, g in fresh.groups.get(enrollment.pk, {}).items()}
-    return (values["enrolled"] != enrollment.enrolled or values["note"] != enrollment.note
-            or any(values[f"g-{g.code}"] != stored_groups.get(g.code) for g in groups))
+        return values.get("enrolled") is not None
+    stored = {"enrolled": enrollment.enrolled, "note": enrollment.note}
+    stored.update({f"g-{code}": g.enrolled for code, g in fresh.groups.get(enrollment.pk, {}).items()})
+    keys = ["enrolled", "note", *(f"g-{g.code}" for g in groups)]
+    return any(key in values and values[key] != stored.get(key) for key in keys)
 
 
 class _Writer:

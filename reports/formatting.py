@@ -26,3 +26,19 @@ def fmt_rate(value, empty: str = "–") -> str:
 
 def fmt_month(value, empty: str = "–") -> str:
     return empty if value is None else f"{value.month:02d}/{value.year}"
+
+
+def fmt_datetime(value, empty: str = "–") -> str:
+    """One date-time format on every page and message: 05/02/2022 14:30, local time."""
+    if value is None:
+        return empty
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if timezone.is_aware(value) else value.strftime("%d/%m/%Y %H:%M")
+
+
+def person(user, empty: str = "–") -> str:
+    """How a person is named on pages and in messages: the full name, else the username."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.username

@@ -19,9 +19,9 @@ from communes.periods import add_months, parse_month
 from communes.scope import Scope
 
 from . import coverage, formatting
-from .entry import field_name, initial_grid, read_grid
+from .entry import field_name, initial_grid, kept_grid, read_grid
 from .entry_rows import closing_time, entry_rows, month_status, payer_groups, resolve_area, successors_of
-from .entry_save import Conflict, apply_grid
+from .entry_save import Conflict, apply_grid, find_conflicts
 
 URL_NAMES = {Level.DISTRICT: "entry", Level.PROVINCE: "province_entry"}
 
@@ -93,28 +93,45 @@ def _entry(request, level: str, code: str, month_text: str):
     if request.method != "POST":
         grid = initial_grid(rows=rows, groups=groups)
         return _render_entry(request, area, month, status, rows, groups, grid)
-    _refuse_forged_post(request, rows)
+    _refuse_forged_post(request, rows, status)
+    if not any(row.editable for row in rows):
+        # The month closed (or its reopening ended) while the officer typed: say why, keep every
+        # typed value on the page to copy, save nothing.
+        grid = kept_grid(data=request.POST, rows=rows, groups=groups)
+        return _render_entry(request, area, month, status, rows, groups, grid, http_status=403, kept=True)
     grid = read_grid(data=request.POST, rows=rows, groups=groups, month=month)
     if grid.has_errors or grid.needs_confirmation:
+        conflicts = find_conflicts(grid=grid, month=month, groups=groups)
+        if conflicts:
+            return _conflict_page(request, area, month, status, groups, conflicts)
         return _render_entry(request, area, month, status, rows, groups, grid)
     try:
         changes = apply_grid(grid=grid, month=month, user=request.user, groups=groups)
     except Conflict as conflict:
-        # Show the figures as they are now beside what the officer typed; saving again is a
-        # deliberate overwrite, so the form now carries the current versions.
-        rows = entry_rows(area=area, month=month, user=request.user, status=status)
-        grid = read_grid(data=request.POST, rows=rows, groups=groups, month=month)
-        for item in grid.rows:
-            item.version, item.progress_version = item.row.version, item.row.progress_version
-        grid.opened, grid.conflicts = timezone.now(), conflict.messages
-        return _render_entry(request, area, month, status, rows, groups, grid, http_status=409)
+        return _conflict_page(request, area, month, status, groups, conflict.messages)
     messages.success(request, _("Đã lưu %(n)s thay đổi.") % {"n": changes} if changes else _("Không có gì thay đổi."))
     return redirect(URL_NAMES[level], code=area.code, month=month_text)
 
 
-def _refuse_forged_post(request, rows) -> None:
-    """A POST naming a commune this user may not change now is refused whole, not silently trimmed."""
+def _conflict_page(request, area, month, status, groups, conflicts: list[str]):
+    """The figures as they are now beside what the officer typed; saving again is a deliberate
+    overwrite, so the form now carries the current versions."""
+    rows = entry_rows(area=area, month=month, user=request.user, status=status)
+    grid = read_grid(data=request.POST, rows=rows, groups=groups, month=month)
+    for item in grid.rows:
+        item.version, item.progress_version = item.row.version, item.row.progress_version
+    grid.opened, grid.conflicts = timezone.now(), conflicts
+    return _render_entry(request, area, month, status, rows, groups, grid, http_status=409)
+
+
+def _refuse_forged_post(request, rows, status) -> None:
+    """A POST naming a commune this user may not change now is refused whole, not silently trimmed.
+    When the whole month closed, the communes the user could change were it open are allowed
+    through, to be shown back with the reason."""
     editable = {row.unit.code for row in rows if row.editable}
+    if not editable and not status.future:
+        scope = Scope.of(request.user)
+        editable = {row.unit.code for row in rows if scope.can_edit(row.unit)}
     if not editable:
         raise PermissionDenied(_("Bạn không thể sửa số liệu tháng này."))
     posted = {key.split("-", 1)[0] for key in request.POST if "-" in key and key != "csrfmiddlewaretoken"}
@@ -122,16 +139,16 @@ def _refuse_forged_post(request, rows) -> None:
         raise PermissionDenied(_("Biểu mẫu có xã ngoài phạm vi của bạn."))
 
 
-def _render_entry(request, area, month, status, rows, groups, grid, http_status: int = 200):
+def _render_entry(request, area, month, status, rows, groups, grid, http_status: int = 200, kept: bool = False):
     scope = Scope.of(request.user)
     has_cohort = any(r.member for r in rows)
-    lines = [{"item": item, "cells": _cells(item, groups, has_cohort),
+    lines = [{"item": item, "cells": _cells(item, groups, has_cohort), "source": _source_cell(item),
               "rate": coverage.coverage_rate(enrolled=_int(item.raw.get("enrolled")),
                                              population=_int(item.raw.get("population"))),
               "previous_rate": _previous_rate(item.row)} for item in grid.rows]
     context = {
         "area": area, "month": month, "status": status, "rows": rows, "groups": groups, "grid": grid,
-        "lines": lines, "editable": any(r.editable for r in rows), "has_cohort": has_cohort,
+        "lines": lines, "problems": _problems(lines, groups), "kept": kept, "editable": any(r.editable for r in rows), "has_cohort": has_cohort,
         "can_reopen": not status.open and not status.future and scope.can_reopen(area),
         "previous_month": add_months(month, -1), "next_month": add_months(month, 1),
         "url_name": URL_NAMES[area.level], "ended_root": _ended_root(scope, month),
@@ -150,13 +167,58 @@ def _cells(item, groups, has_cohort: bool) -> list[dict]:
     if has_cohort:
         spec += [("affected", ""), ("affected_pupils", "")]
         spec += [(k, formatting.fmt_int(getattr(previous, k) if previous else None, empty="")) for k in ("pupils", "households")]
-    spec += [("note", ""), ("population_source", "")]
-    return [
-        {"key": key, "name": field_name(row.unit.code, key), "col": col, "hint": hint,
-         "present": key in item.raw, "value": item.raw.get(key, ""), "text": key in ("note", "population_source"),
-         "error": item.errors.get(key), "warning": item.warnings.get(key)}
-        for col, (key, hint) in enumerate(spec)
-    ]
+    spec += [("note", "")]
+    return [_cell(item, key, col=col, hint=hint, groups=groups) for col, (key, hint) in enumerate(spec)]
+
+
+def _source_cell(item) -> dict:
+    """The new population's source sits under the population, in its cell: an error there is seen
+    where the figure is, not in a column scrolled out of view; it is off the keyboard grid."""
+    return _cell(item, "population_source", col=None, hint="", groups=[])
+
+
+def _cell(item, key: str, *, col: int | None, hint: str, groups) -> dict:
+    # What a screen reader says on entering the cell: the commune and the column, as a sighted
+    # officer reads them off the row and the heading.
+    label = f"{item.row.unit.full_name} – {column_label(key, groups)}"
+    return {"key": key, "name": field_name(item.row.unit.code, key), "col": col, "hint": hint, "label": label,
+            "present": key in item.raw, "value": item.raw.get(key, ""), "text": key in ("note", "population_source"),
+            "error": item.errors.get(key), "warning": item.warnings.get(key)}
+
+
+COLUMN_LABELS = {
+    "population": gettext_lazy("Dân số"), "population_source": gettext_lazy("Nguồn dân số mới"),
+    "enrolled": gettext_lazy("Số người tham gia BHYT"), "note": gettext_lazy("Ghi chú"),
+    "affected": gettext_lazy("Số người bị ảnh hưởng (05-CT/HU)"),
+    "affected_pupils": gettext_lazy("Số học sinh bị ảnh hưởng"),
+    "pupils": gettext_lazy("Học sinh đã tham gia lại"), "households": gettext_lazy("Tham gia lại theo hộ"),
+    "groups": gettext_lazy("Tổng các nhóm"),
+}
+
+
+def column_label(key: str, groups) -> str:
+    if key.startswith("g-"):
+        names = {g.code: g.name for g in groups}
+        return _("Nhóm: %(name)s") % {"name": names.get(key[2:], key[2:])}
+    return str(COLUMN_LABELS.get(key, key))
+
+
+def _problems(lines, groups) -> list[dict]:
+    """Every error and warning of the grid, listed above it: 'Xã – ô – lỗi', each a link to its cell,
+    so none is missed in a wide grid that scrolls sideways."""
+    out = []
+    for line in lines:
+        item = line["item"]
+        for cell in [*line["cells"], line["source"]]:
+            for kind in ("error", "warning"):
+                if cell[kind]:
+                    out.append({"unit": item.row.unit.full_name, "column": column_label(cell["key"], groups),
+                                "message": cell[kind], "kind": kind, "anchor": cell["name"]})
+        if item.warnings.get("groups"):
+            out.append({"unit": item.row.unit.full_name, "column": column_label("groups", groups),
+                        "message": item.warnings["groups"], "kind": "warning",
+                        "anchor": field_name(item.row.unit.code, "enrolled")})
+    return out
 
 
 def _population_hint(row) -> str:
@@ -178,9 +240,9 @@ def _int(text) -> int | None:
 
 
 def _previous_rate(row):
-    if not row.previous or not row.population:
+    if not row.previous or not row.previous_population:
         return None
-    return coverage.coverage_rate(enrolled=row.previous.enrolled, population=row.population.population)
+    return coverage.coverage_rate(enrolled=row.previous.enrolled, population=row.previous_population.population)
 
 
 def _ended_root(scope: Scope, month: dt.date):
@@ -212,7 +274,7 @@ def reopen(request, level: str, code: str, month: str):
         until = timezone.now() + dt.timedelta(days=int(days))
         MonthReopening.objects.create(unit=area, month=month_date, until=until, reason=reason, by=request.user)
         messages.success(request, _("Đã mở lại tháng %(month)s đến %(until)s.")
-                         % {"month": f"{month_date:%m/%Y}", "until": timezone.localtime(until).strftime("%d/%m/%Y %H:%M")})
+                         % {"month": f"{month_date:%m/%Y}", "until": formatting.fmt_datetime(until)})
     return redirect(URL_NAMES[area.level], code=area.code, month=month)
 
 
@@ -222,6 +284,10 @@ FIELD_LABELS = {
     "cohort_affected_pupils": gettext_lazy("Số học sinh bị ảnh hưởng"),
     "cohort_pupils": gettext_lazy("Học sinh đã tham gia lại"), "cohort_households": gettext_lazy("Tham gia lại theo hộ"),
 }
+
+
+CHANNELS = {"entry": gettext_lazy("Nhập tay"), "import": gettext_lazy("Nhập từ Excel"),
+            "admin": gettext_lazy("Quản trị")}
 
 
 @login_required
@@ -234,7 +300,8 @@ def commune_entry_history(request, code: str, month: str):
         Q(period=month_date) | Q(field="population", period=dt.date(month_date.year, 1, 1))
     ).select_related("user")
     groups = {g.code: g.name for g in payer_groups(month_date)}
-    changes = [{"record": r, "label": _label(r.field, groups)} for r in records]
+    changes = [{"record": r, "label": _label(r.field, groups), "channel": str(CHANNELS.get(r.channel, r.channel))}
+               for r in records]
     return render(request, "reports/entry_history.html", {"unit": unit, "month": month_date, "changes": changes})
 
 

@@ -55,3 +55,15 @@ def validity(unit) -> str:
     if start:
         return _("từ %(start)s") % {"start": start}
     return _("đang hiệu lực")
+
+
+@register.filter
+def when(value):
+    """dd/mm/yyyy HH:MM, local time: the one date-time format of the portal's pages."""
+    return formatting.fmt_datetime(value)
+
+
+@register.filter
+def person(user):
+    """The full name, else the username."""
+    return formatting.person(user)

@@ -5,6 +5,11 @@
   var grid = document.querySelector("table.entry-grid");
   if (!grid) { return; }
 
+  // Words shown to the officer come from the template, translated there ({% translate %}).
+  function text(name) {
+    return grid.dataset["text" + name.charAt(0).toUpperCase() + name.slice(1)] || "";
+  }
+
   function cell(r, c) {
     return grid.querySelector('input[data-r="' + r + '"][data-c="' + c + '"]');
   }
@@ -18,7 +23,7 @@
   }
 
   function formatRate(enrolled, population) {
-    if (enrolled === null || !population) { return "–"; }
+    if (enrolled === null || !population) { return text("none"); }
     var rate = Math.round(enrolled * 10000 / population) / 100;
     return rate.toFixed(2).replace(".", ",") + "%";
   }
@@ -41,7 +46,7 @@
     var note = grid.querySelector('[data-groups-for="' + r + '"]');
     if (note) {
       note.textContent = (sum !== null && total !== null && sum !== total)
-        ? (grid.dataset.groupsLabel || "Tổng các nhóm") + " " + formatCount(sum) + " ≠ " + formatCount(total) : "";
+        ? text("groupsDiffer").replace("{sum}", formatCount(sum)).replace("{total}", formatCount(total)) : "";
     }
   }
 

@@ -40,6 +40,11 @@ def test_an_officer_fills_a_month_by_typing_and_pasting(seeded, live_server, pag
     page.keyboard.type("1.700")
     row = cell(page, "03583", "enrolled").get_attribute("data-r")
     assert page.locator(f'[data-rate-for="{row}"]').inner_text() == "43,44%"
+    cell(page, "03583", "g-nsnn").fill("1200")  # the groups' live check speaks the template's words
+    assert page.locator(f'[data-groups-for="{row}"]').inner_text() == "Tổng các nhóm 1.200 ≠ 1.700"
+    cell(page, "03583", "g-nsnn").fill("")
+    cell(page, "03583", "enrolled").click()
+    page.keyboard.press("End")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.name") == "03586-enrolled"
     page.keyboard.press("ArrowUp")

@@ -258,3 +258,49 @@ def test_a_cell_posted_empty_cannot_erase_a_saved_figure(client, officer_phong_t
     page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": ""}).content.decode()
     assert "Không được để trống số đã nhập" in page
     assert saved(KHONG_LAO) == 1700
+
+
+def test_a_population_changed_since_opening_is_a_conflict_even_when_only_enrolled_was_typed(
+        client, officer_phong_tho):
+    colleague = make_user("officer_pt3", Role.OFFICER, unit(Level.DISTRICT, "109"))
+    colleague.first_name, colleague.last_name = "Lò Thị", "Mai"
+    colleague.save()
+    login(client, officer_phong_tho)
+    mine = client.get(URL).content.decode()  # shows 3.913, 2021's figure
+    from django.test import Client
+
+    other = Client()
+    login(other, colleague)
+    post_grid(other, URL, {f"{KHONG_LAO}-population": "3950", f"{KHONG_LAO}-population_source": "Thống kê"})
+    # The stale 3.913 still in my form would read as a new figure without a source: that is the
+    # colleague's change showing through, and it must be named as such.
+    response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700", f"{MA_LY_PHO}-enrolled": "1400"}, page=mine)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Xã Khổng Lào: dân số đã được Lò Thị Mai sửa lúc" in page
+    assert 'value="1700"' in page and 'value="1400"' in page
+    assert saved(KHONG_LAO) is None and saved(MA_LY_PHO) is None
+
+
+def test_a_confirmed_drop_is_not_asked_again_when_the_row_is_left_alone(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}).content.decode()
+    assert post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}, page=page,
+                     confirm=confirm_key(page)).status_code == 302
+    # A later save of another commune does not bring back Khổng Lào's confirmed warning.
+    response = post_grid(client, URL, {f"{MA_LY_PHO}-enrolled": "1400"})
+    assert response.status_code == 302
+    assert saved(MA_LY_PHO) == 1400
+    # Changing the figure again is judged afresh.
+    page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1450"}).content.decode()
+    assert "Giảm 213 người so với tháng 12/2021 (1.663)" in page
+    assert saved(KHONG_LAO) == 1500
+
+
+def test_confirmed_groups_that_do_not_add_up_are_not_asked_again(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    cells = {f"{KHONG_LAO}-enrolled": "1700", f"{KHONG_LAO}-g-nsnn": "1200", f"{KHONG_LAO}-g-hgd": "400"}
+    page = post_grid(client, URL, cells).content.decode()
+    assert post_grid(client, URL, cells, page=page, confirm=confirm_key(page)).status_code == 302
+    assert post_grid(client, URL, {f"{MA_LY_PHO}-enrolled": "1400"}).status_code == 302
+    assert saved(MA_LY_PHO) == 1400

@@ -145,3 +145,23 @@ def test_the_district_pages_before_the_reform_still_take_entries(client, officer
     # Since 01/01/2025 Thanh Hải, Kiên Lao… belong to thị xã Chũ; Biển Động is a town.
     assert "Thanh Hải" not in page and "Thị trấn Biển Động" in page
     assert not ChangeRecord.objects.exists()
+
+
+def test_a_month_that_closes_while_the_officer_types_keeps_the_typed_values(client, officer_phong_tho, settings):
+    settings.ENTRY_CLOSE_DAYS = 100_000
+    login(client, officer_phong_tho)
+    page = client.get(URL).content.decode()  # opened while the month is open
+    settings.ENTRY_CLOSE_DAYS = 10  # …and it closes before the officer saves
+    response = post_grid(client, URL, {"03583-enrolled": "1.700", "03574-enrolled": "1 400"}, page=page)
+    text = response.content.decode()
+    assert response.status_code == 403
+    assert "Tháng 01/2022 đã khoá sổ lúc 11/02/2022 00:00" in text and "tháng đã khoá trong khi bạn nhập" in text
+    assert 'name="03583-enrolled" id="03583-enrolled" value="1.700"' in text
+    assert 'name="03574-enrolled" id="03574-enrolled" value="1 400"' in text
+    assert not Enrollment.objects.filter(month=dt.date(2022, 1, 1)).exists()
+    assert not ChangeRecord.objects.exists()
+
+
+def test_a_closed_month_still_refuses_a_post_for_another_district(client, officer_phong_tho):
+    login(client, officer_phong_tho)
+    assert client.post(URL, {"07564-enrolled": "1700"}).status_code == 403

@@ -1,0 +1,44 @@
+"""The entry page runs a fixed number of queries whatever the number of communes in the grid."""
+
+import pytest
+
+from communes.models import Enrollment, Role
+from tests.conftest import make_user
+from tests.reports.factories import make_district
+
+from .entry_helpers import form_fields, login
+
+# Measured once (login, session and the save's audit record included); the same with 30 or 300 communes.
+GET, POST = 10, 18
+
+
+@pytest.fixture(autouse=True)
+def months_stay_open(settings):
+    settings.ENTRY_CLOSE_DAYS = 100_000
+
+
+def grid(client, communes: int):
+    district = make_district(f"6{communes}", communes)
+    login(client, make_user(f"officer_q{communes}", Role.OFFICER, district))
+    return district, f"/districts/{district.code}/entry/2023-06/"
+
+
+@pytest.mark.parametrize("communes", [30, 300])
+def test_the_entry_page_query_count_does_not_grow(client, db, django_assert_max_num_queries, communes):
+    _, url = grid(client, communes)
+    with django_assert_max_num_queries(GET):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('data-key="enrolled"') == communes
+
+
+@pytest.mark.parametrize("communes", [30, 300])
+def test_saving_the_entry_grid_query_count_does_not_grow(client, db, django_assert_max_num_queries, communes):
+    district, url = grid(client, communes)
+    data = form_fields(client.get(url).content.decode())
+    first = f"{district.code}0000"
+    data[f"{first}-enrolled"] = "850"  # one commune changes; every other row is posted as it was
+    with django_assert_max_num_queries(POST):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert Enrollment.objects.get(unit__code=first, month="2023-06-01").enrolled == 850

@@ -107,21 +107,23 @@ def _apply_workbooks(client, ctx):
     return [(f"edited-{name}", _edited_workbook(content)), original]
 
 
-_saves = itertools.count()
-
-
-def lower_enrolled(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def shift_enrolled():
     """A save that changes every commune: each `<code>-enrolled` count one lower, then one higher on
     the next save (far below the 5% drop warning, never above the population), so the page really
-    writes 30 rows every time and the data ends where it began."""
-    step = -1 if next(_saves) % 2 == 0 else 1
-    edited = []
-    for name, value in fields:
-        digits = value.replace(".", "").replace(" ", "")
-        if name.endswith("-enrolled") and digits.isdigit() and int(digits) > 0:
-            value = str(int(digits) + step)
-        edited.append((name, value))
-    return edited
+    writes every row each time and the data ends where it began."""
+    saves = itertools.count()
+
+    def edit(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        step = -1 if next(saves) % 2 == 0 else 1
+        edited = []
+        for name, value in fields:
+            digits = value.replace(".", "").replace(" ", "")
+            if name.endswith("-enrolled") and digits.isdigit() and int(digits) > 0:
+                value = str(int(digits) + step)
+            edited.append((name, value))
+        return edited
+
+    return edit
 
 
 # --- the raw SQL that computes each case's figures (its floor) --------------------------------
@@ -254,7 +256,7 @@ CASES = [
         _url("/districts/{0}/entry/{month}/", "district"),
         _save_sql,
         action="resubmit",
-        edit=lower_enrolled,
+        edit=shift_enrolled(),
         goal_ms=150,
         small_url=_url("/districts/{0}/entry/{month}/", "small_district"),
     ),

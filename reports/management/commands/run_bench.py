@@ -85,7 +85,7 @@ ANALYSIS = """## Why, and what was changed
   each month with a correlated subquery fetching the population for every enrollment row: 500.000 index
   lookups, 2,3 s plus 0,3 s of JIT in EXPLAIN ANALYZE; it now joins `communes_population` on (unit, year),
   a hash join of 0,5 s. (2) django-tables2 rendered all ~700 districts (~3 s of template rendering in the
-  profile); the ranking tables now show 100 rows per page (`RANKING_PAGE`, `reports/views.py`), ranks and
+  profile); the district rankings (home, province) now show 100 rows per page (`RANKING_PAGE`, `reports/views.py`), ranks and
   totals still over every district, `?format=xlsx` still downloads all rows. Still **missed**: the page
   computes 24 months of sums per district (change vs last month and vs a year before, year-end projection)
   and 48 months of national sums for the chart, two aggregates over ~500.000 enrollment rows (~1,5 s of SQL

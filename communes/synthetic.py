@@ -352,3 +352,53 @@ def _copy_text(value) -> str:
         return "t" if value else "f"
     text = str(value)
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+COUNTRY_DOCUMENT_NUMBER = "TQ/KH-MP"
+
+
+@transaction.atomic
+def ensure_country_document() -> TargetDocument:
+    """A synthetic national plan whose annex lists every commune (about 10.600 rows): what the
+    national annex export is measured on. The provinces' synthetic plans are copied row for row,
+    numbered in commune-code order. The model has no country-level unit, so the document hangs on
+    the first province (its scope only decides who may open it; the bench's superuser may).
+    Idempotent: an existing one is returned unchanged."""
+    existing = TargetDocument.objects.filter(number=COUNTRY_DOCUMENT_NUMBER, note=DOCUMENT_NOTE).first()
+    if existing is not None:
+        return existing
+    provinces = Unit.objects.filter(level=Level.PROVINCE, is_synthetic=True).order_by("code")
+    document = TargetDocument.objects.create(
+        kind=DocumentKind.PLAN,
+        number=COUNTRY_DOCUMENT_NUMBER,
+        issued_on=dt.date(2022, 7, 14),
+        issuer="[MÔ PHỎNG] Toàn quốc",
+        title="[MÔ PHỎNG] Kế hoạch thực hiện chỉ tiêu bao phủ BHYT giai đoạn 2022 – 2025 – toàn quốc (mọi xã)",
+        scope=provinces.first(),
+        annex_title="CHỈ TIÊU BAO PHỦ BHYT TOÀN QUỐC THEO XÃ (MÔ PHỎNG)",
+        note=DOCUMENT_NOTE,
+    )
+    province_plans = TargetDocument.objects.filter(note=DOCUMENT_NOTE, scope__level=Level.PROVINCE).exclude(
+        pk=document.pk
+    )
+    communes = Unit.objects.filter(level=Level.COMMUNE, is_synthetic=True).order_by("code")
+    row_of = {pk: row for row, pk in enumerate(communes.values_list("pk", flat=True), start=1)}
+    targets = (
+        Target(
+            document_id=document.pk, unit_id=t.unit_id, year=t.year, rate=t.rate, comparison=t.comparison,
+            planned_population=t.planned_population, planned_enrolled=t.planned_enrolled,
+            row_number=row_of[t.unit_id], printed_name=t.printed_name, wording=t.wording,
+        )
+        for t in Target.objects.filter(document__in=province_plans, unit__in=communes).iterator(chunk_size=5_000)
+    )
+    figures = (
+        ReportedFigure(
+            document_id=document.pk, unit_id=f.unit_id, kind=f.kind, year=f.year, as_of=f.as_of,
+            population=f.population, enrolled=f.enrolled, rate=f.rate, row_number=row_of[f.unit_id],
+            printed_name=f.printed_name, comparison=f.comparison,
+        )
+        for f in ReportedFigure.objects.filter(document__in=province_plans, unit__in=communes).iterator(chunk_size=5_000)
+    )
+    _insert(Target, targets, 5_000)
+    _insert(ReportedFigure, figures, 5_000)
+    return document

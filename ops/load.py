@@ -47,6 +47,7 @@ OFFICER_MONTHS = [(d, f"2024-{m:02d}") for m in range(1, 13) for d in DISTRICTS]
 # Enrolled values every officer types: below every commune's population, and within 4% of each
 # other so that no save meets the "drop of more than 5% from last month" confirmation.
 ENROLLED_BASE, ENROLLED_SPREAD = 1000, 40
+ENROLLED_FIELD = r"[^\s]+-enrolled"  # <commune code>-enrolled, as reports/entry.py names the cell
 SKIPPED_FIELD_WORDS = ("group", "pupil", "student", "household", "cohort", "affected", "prev", "last", "old",
                        "version", "note", "population")
 
@@ -210,14 +211,15 @@ def main_form(html: str) -> Form | None:
 
 
 def enrolled_fields(form: Form) -> list[str]:
-    """The inputs that hold a month's enrolled total per commune, whatever the grid calls them
-    (LOAD_ENROLLED_FIELD, a regular expression, names them when the guess is wrong)."""
+    """The inputs that hold a month's enrolled total per commune: the grid names them
+    `<commune code>-enrolled` (reports/entry.py field_name); LOAD_ENROLLED_FIELD, a regular
+    expression, names them otherwise. Hidden or read-only companions are never typed into."""
     pattern = os.getenv("LOAD_ENROLLED_FIELD")
     if pattern:
         return [name for name, _, _ in form.fields if re.fullmatch(pattern, name)]
     return [name for name, kind, _ in form.fields
-            if kind in ("text", "number", "tel", "")
-            and "enrolled" in name.lower() and not any(w in name.lower() for w in SKIPPED_FIELD_WORDS)]
+            if kind in ("text", "number", "tel", "") and re.fullmatch(ENROLLED_FIELD, name)
+            and not any(w in name.lower() for w in SKIPPED_FIELD_WORDS)]
 
 
 def form_data(form: Form, changes: dict[str, str], *, confirm: bool = False) -> list[tuple[str, str]]:

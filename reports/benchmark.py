@@ -28,11 +28,14 @@ class Case:
     name: str
     url: str | Resolver
     floor_sql: str | Callable[[dict], tuple[str, list]] = ""
-    action: str = "get"  # get | resubmit (GET the page, POST its form back) | upload (POST a workbook)
+    # get | resubmit (GET the page, POST its form back: must redirect, i.e. save) | upload (POST a
+    # workbook: the preview) | apply (upload untimed, then POST the preview's apply form: must redirect)
+    action: str = "get"
     goal_ms: float | None = None
     goal_mb: float | None = None
     small_url: str | Resolver | None = None  # the same page on a smaller unit: queries must not grow
-    upload: Callable[[Client, dict], tuple[str, bytes] | None] | None = None
+    # the workbook to upload, or several used in turn
+    upload: Callable[[Client, dict], tuple[str, bytes] | list[tuple[str, bytes]] | None] | None = None
     edit: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None  # what a save changes
     note: str = ""
 
@@ -51,6 +54,7 @@ class Result:
     size: int = 0
     sql_floor_ms: float | None = None
     bare_floor_ms: float | None = None
+    failures: int = 0
 
     @property
     def median(self) -> float | None:
@@ -85,6 +89,8 @@ class PostForm:
     data: list[tuple[str, str]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
+
+_WRITES = ("resubmit", "apply")
 
 # Forms every page carries (base.html): never the page's own form.
 _CHROME_ACTIONS = ("/i18n/", "/accounts/logout/")
@@ -159,7 +165,19 @@ def _as_post(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
 class Runner:
     def __init__(self, *, client: Client, context: dict, requests: int = 20, bare_url: str = "/__bench__/bare/"):
         self.client, self.context, self.requests, self.bare_url = client, context, requests, bare_url
-        self._workbooks: dict[str, tuple[str, bytes] | None] = {}
+        self._workbooks: dict[str, list[tuple[str, bytes]] | None] = {}
+        self._turn = 0
+
+    def workbook(self, case: Case) -> tuple[str, bytes] | None:
+        """The case's workbook (exported once, not before every request); several are used in turn."""
+        if case.name not in self._workbooks:
+            made = case.upload(self.client, self.context) if case.upload else None
+            self._workbooks[case.name] = [made] if isinstance(made, tuple) else made
+        books = self._workbooks[case.name]
+        if not books:
+            return None
+        self._turn += 1
+        return books[self._turn % len(books)]
 
     def resolve(self, url: str | Resolver | None) -> str | None:
         return url(self.context) if callable(url) else url
@@ -176,14 +194,12 @@ class Runner:
             target = form.action or url
             data = _as_post(case.edit(form.data) if case.edit else form.data)
             return lambda: self.client.post(target, data)
-        if case.action == "upload":
+        if case.action in ("upload", "apply"):
             page = self.client.get(url)
             if page.status_code != 200:
                 return lambda: page
             form = read_form(page.content.decode())
-            if case.name not in self._workbooks:  # exported once, not before every request
-                self._workbooks[case.name] = case.upload(self.client, self.context) if case.upload else None
-            workbook = self._workbooks[case.name]
+            workbook = self.workbook(case)
             if workbook is None or not form.files:
                 return None
             filename, content = workbook
@@ -196,7 +212,14 @@ class Runner:
                 files = {name: SimpleUploadedFile(filename, content) for name in form.files}
                 return self.client.post(target, {**data, **files})
 
-            return post
+            if case.action == "upload":
+                return post
+            preview = post()  # untimed: the upload and its preview
+            if preview.status_code != 200:
+                return lambda: preview
+            confirm = read_form(preview.content.decode())
+            fields = _as_post([*confirm.data, ("apply", "1")])
+            return lambda: self.client.post(confirm.action or url, fields)
         raise ValueError(case.action)
 
     def run(self, case: Case) -> Result:
@@ -217,6 +240,9 @@ class Runner:
         first = send()  # warm-up: template loading, connection
         if first.status_code >= 400 or (case.action == "get" and first.status_code != 200):
             return Result(case, f"error {first.status_code}")
+        if case.action in _WRITES and first.status_code != 302:
+            # A re-rendered form (errors, unconfirmed warnings, a closed month) saved nothing.
+            return Result(case, f"error: answered {first.status_code}, not a redirect (nothing saved)")
         result.size = len(b"".join(first.streaming_content) if first.streaming else first.content)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         for _ in range(self.requests):
@@ -228,6 +254,11 @@ class Runner:
                 b"".join(response.streaming_content)
             result.times_ms.append((time.perf_counter() - started) * 1000)
             result.cpu_ms.append((time.process_time() - cpu) * 1000)
+            expected = 302 if case.action in _WRITES else response.status_code if case.action == "upload" else 200
+            if response.status_code != expected or response.status_code >= 400:
+                result.failures += 1
+        if result.failures:
+            result.status = f"error: {result.failures} of {self.requests} requests failed"
         result.rss_delta_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
         result.queries, result.page_sql_ms = self._queries(case, url)
         small = self.resolve(case.small_url)

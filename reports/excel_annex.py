@@ -82,8 +82,9 @@ class Annex:
 
 
 def document_communes(document: TargetDocument):
-    """The units the annex may name: those under the document's district on its date."""
-    return Unit.objects.filter(parent=document.scope).in_force(document.issued_on)
+    """The communes the annex may name: those under the document's district, or under a province's
+    districts for a province's plan, on its date."""
+    return Unit.objects.communes().within(document.scope).in_force(document.issued_on)
 
 
 def read_annex(document: TargetDocument) -> Annex:

@@ -40,15 +40,23 @@ def _with_population(enrollments):
     )
 
 
+def _counted(units, *, start: dt.date, end: dt.date):
+    """Enrolled counts joined to their unit's population of the count's year; a count without one
+    drops out. A join, not a subquery per count: at national scale (10.600 communes × 48 months) the
+    correlated subquery ran half a million index lookups (2,3 s) where the hash join takes 0,5 s."""
+    return Enrollment.objects.filter(
+        unit__in=units, month__gte=start, month__lte=end, unit__populations__year=ExtractYear("month")
+    )
+
+
 def monthly_sums(units, *, start: dt.date, end: dt.date) -> dict[dt.date, MonthSum]:
     """Σ enrolled and Σ population per month between start and end over `units` (one query)."""
     rows = (
-        _with_population(Enrollment.objects.filter(unit__in=units, month__gte=start, month__lte=end))
-        .filter(population_value__isnull=False)
+        _counted(units, start=start, end=end)
         .values("month")
         .annotate(
             enrolled_sum=Sum("enrolled"),
-            population_sum=Sum("population_value"),
+            population_sum=Sum("unit__populations__population"),
             reported=Count("pk"),
             synthetic=Count("pk", filter=Q(is_synthetic=True)),
         )
@@ -94,12 +102,11 @@ def sums_by_parent(units, *, start: dt.date, end: dt.date) -> dict[int, dict[dt.
     """Per parent unit (a district) and month: Σ enrolled and Σ population over its communes among
     `units` (one query), for ranking districts the way communes are ranked."""
     rows = (
-        _with_population(Enrollment.objects.filter(unit__in=units, month__gte=start, month__lte=end))
-        .filter(population_value__isnull=False)
+        _counted(units, start=start, end=end)
         .values("unit__parent", "month")
         .annotate(
             enrolled_sum=Sum("enrolled"),
-            population_sum=Sum("population_value"),
+            population_sum=Sum("unit__populations__population"),
             reported=Count("pk"),
             synthetic=Count("pk", filter=Q(is_synthetic=True)),
         )

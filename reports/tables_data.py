@@ -204,8 +204,9 @@ def _sum_row(unit: Unit | None, label: str, sums: tuple | None, *, target: Targe
     return CoverageRow(
         unit=unit,
         label=label,
-        population=population,
-        enrolled=enrolled,
+        # PostgreSQL sums bigints as numeric (Decimal); the rates' Fraction arithmetic needs ints.
+        population=None if population is None else int(population),
+        enrolled=None if enrolled is None else int(enrolled),
         as_of=dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
         target=target,
         reported=int(reported or 0),

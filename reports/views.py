@@ -35,10 +35,17 @@ def latest_year_with_data(units) -> int:
     return latest.year if latest else dt.date.today().year
 
 
-def _ranking_table(request, rows, total, year: int) -> CoverageRankingTable:
+RANKING_PAGE = 100
+
+
+def _ranking_table(request, rows, total, year: int, *, paged: bool = False) -> CoverageRankingTable:
     table = CoverageRankingTable(rows, total=total, order_by=request.GET.get("sort"))
     table.year = year
-    RequestConfig(request, paginate=False).configure(table)
+    # A national ranking has ~700 districts: rendering them all through django-tables2 took 3 s.
+    # Rankings of districts (home, province) show pages of RANKING_PAGE rows; ranks and totals
+    # cover every row, and ?format=xlsx still downloads all of them. A district's communes stay
+    # on one page.
+    RequestConfig(request, paginate={"per_page": RANKING_PAGE} if paged else False).configure(table)
     return table
 
 
@@ -81,7 +88,7 @@ def province(request, code: str):
 def _ranking_page(request, *, root, districts, label: str, template: str, requested_year=None):
     year = requested_year or _year_param(request, 0) or latest_year_with_data(Unit.objects.filter(parent__in=districts))
     ranking = district_ranking(root=root, districts=districts, year=year, label=label)
-    table = _ranking_table(request, ranking.table.rows, ranking.table.total, year)
+    table = _ranking_table(request, ranking.table.rows, ranking.table.total, year, paged=True)
     if wants_xlsx(request):
         return table_download(table, title=f"Xếp hạng bao phủ BHYT – {label} – năm {year}",
                               filename=f"xep-hang-{root.code if root else 'tat-ca'}-{year}.xlsx")

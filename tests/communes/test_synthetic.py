@@ -138,3 +138,34 @@ def test_the_command_loads_an_empty_database_and_keeps_it_with_if_absent(django_
         "make_synthetic_country", "--replace", "--provinces", "1", "--districts", "1", "--communes", "2", stdout=out
     )
     assert Unit.objects.filter(is_synthetic=True).count() == 1 + 1 + 2
+
+
+def test_the_national_plan_lists_every_commune_once_per_year_and_is_made_once(tiny_country):
+    document = synthetic.ensure_country_document()
+    communes = Unit.objects.filter(level=Level.COMMUNE, is_synthetic=True)
+    assert communes.count() == 12
+    targets = Target.objects.filter(document=document)
+    assert targets.count() == 12 * len(synthetic.PLAN_YEARS)
+    assert ReportedFigure.objects.filter(document=document).count() == 12
+    # rows numbered in commune-code order, the figures copied from the province's plan
+    first = communes.order_by("code").first()
+    mine = targets.get(unit=first, year=2025)
+    province_plan = Target.objects.exclude(document=document).get(
+        document__scope=first.parent.parent, unit=first, year=2025
+    )
+    assert mine.row_number == 1
+    assert (mine.planned_population, mine.planned_enrolled, mine.rate) == (
+        province_plan.planned_population, province_plan.planned_enrolled, province_plan.rate
+    )
+    assert synthetic.ensure_country_document() == document
+    assert TargetDocument.objects.filter(number=synthetic.COUNTRY_DOCUMENT_NUMBER).count() == 1
+
+
+def test_a_province_plan_names_the_communes_under_its_districts(tiny_country):
+    from reports.excel_annex import document_communes
+
+    province = Unit.objects.filter(level=Level.PROVINCE, is_synthetic=True).order_by("code").first()
+    plan = TargetDocument.objects.get(scope=province)
+    assert set(document_communes(plan)) == set(Unit.objects.filter(parent__parent=province, level=Level.COMMUNE))
+    district_plan = TargetDocument.objects.filter(scope__parent=province).first()
+    assert set(document_communes(district_plan)) == set(Unit.objects.filter(parent=district_plan.scope))

@@ -13,9 +13,14 @@ def grid(request):
         POSTS.append({key: request.POST.getlist(key) for key in request.POST})
         return HttpResponseRedirect("/grid/")
     return HttpResponse(
-        '<form method="post"><input type="hidden" name="version-1" value="3">'
-        '<input name="enrolled-1" value="46.106"><button>Lưu</button></form>'
+        '<form method="post"><input type="hidden" name="1-version" value="3">'
+        '<input name="1-enrolled" value="46.106"><input name="1-population" value="50.000"><button>Lưu</button></form>'
     )
+
+
+def refused(request):
+    """A grid that re-renders its form (a warning to confirm): nothing saved."""
+    return HttpResponse('<form method="post"><input name="1-enrolled" value="46.106"></form>')
 
 
 def upload(request):
@@ -28,4 +33,4 @@ def upload(request):
     )
 
 
-urlpatterns = [path("grid/", grid), path("upload/", upload), *bench_urlpatterns]
+urlpatterns = [path("grid/", grid), path("refused/", refused), path("upload/", upload), *bench_urlpatterns]

@@ -4,7 +4,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from communes.models import Level
-from reports.bench_cases import CASES, lower_enrolled
+from reports.bench_cases import CASES, shift_enrolled
 from reports.benchmark import Case, Runner, read_form
 from reports.management.commands.run_bench import render
 from reports.tables_data import ranking_rows
@@ -92,10 +92,12 @@ def test_a_save_case_posts_the_pages_own_form_back(db):
     from tests.reports import bench_test_urls
 
     bench_test_urls.POSTS.clear()
-    case = Case("lưu", "/grid/", action="resubmit", small_url="/grid/", edit=lower_enrolled)
+    case = Case("lưu", "/grid/", action="resubmit", small_url="/grid/", edit=shift_enrolled())
     result = _runner().run(case)
     assert result.status == "ok" and len(result.times_ms) == 3
-    assert bench_test_urls.POSTS[0] == {"version-1": ["3"], "enrolled-1": ["46105"]}
+    # one lower, then one higher: every save writes, and the data ends where it began
+    assert bench_test_urls.POSTS[0] == {"1-version": ["3"], "1-enrolled": ["46105"], "1-population": ["50.000"]}
+    assert bench_test_urls.POSTS[1]["1-enrolled"] == ["46107"]
     assert len(bench_test_urls.POSTS) == 1 + 3 + 2 + 1  # warm-up, timed, queries (large and small), memory
 
 
@@ -113,3 +115,9 @@ def test_an_import_case_uploads_the_workbook_through_the_pages_form(db):
 def test_an_import_case_without_a_workbook_is_not_available(db):
     case = Case("nhập", "/upload/", action="upload", upload=lambda client, ctx: None)
     assert _runner().run(case).status == "not available yet (no upload form or workbook)"
+
+
+@override_settings(ROOT_URLCONF="tests.reports.bench_test_urls")
+def test_a_save_that_re_renders_the_form_is_an_error_not_a_time(db):
+    case = Case("lưu", "/refused/", action="resubmit", edit=shift_enrolled())
+    assert _runner().run(case).status == "error: answered 200, not a redirect (nothing saved)"

@@ -212,3 +212,16 @@ def test_missing_values_sort_last_in_both_directions():
     for order, expected in (("population", ["a", "c", "b"]), ("-population", ["c", "a", "b"])):
         table = CoverageRankingTable(list(rows), total=total, order_by=order)
         assert [row.record.label for row in table.rows] == expected
+
+
+def test_a_long_ranking_is_paged_but_its_excel_has_every_row(leader_client, monkeypatch):
+    from reports import views
+
+    monkeypatch.setattr(views, "RANKING_PAGE", 1)  # the country's ~700 districts, in miniature
+    first = leader_client.get("/?year=2021").content.decode()
+    second = leader_client.get("/?year=2021&page=2").content.decode()
+    assert ("Huyện Lục Ngạn" in first) != ("Huyện Lục Ngạn" in second)
+    assert "85,63%" in first + second  # Phong Thổ on one of the pages
+    book = load_workbook(io.BytesIO(leader_client.get("/?year=2021&format=xlsx").content))
+    labels = [row[1] for row in book.active.iter_rows(values_only=True)]
+    assert "Huyện Lục Ngạn" in labels and "Huyện Phong Thổ" in labels

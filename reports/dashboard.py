@@ -16,13 +16,13 @@ from targets.models import Cohort, CohortCommune, CohortProgress, Comparison, Ta
 
 from . import coverage, series
 from .chart import LineChart, line_chart
-from .tables_data import CoverageRow, CoverageTable, latest_targets, rank_rows, year_table
+from .tables_data import CoverageFigures, CoverageRow, CoverageTable, latest_targets, rank_rows, year_table
 
 CHART_YEARS = 4  # this year and the three before it
 
 
 @dataclass
-class Headline:
+class Headline(CoverageFigures):
     month: dt.date | None
     enrolled: int | None
     population: int | None
@@ -34,36 +34,6 @@ class Headline:
     synthetic: bool
     ends: dt.date | None = None  # the unit's last day, when it ended during the year
     last_month: int = 12  # the year's last month for the unit: where months left and projection stop
-
-    @property
-    def rate(self) -> Decimal | None:
-        return coverage.coverage_rate(enrolled=self.enrolled, population=self.population)
-
-    @property
-    def target_rate(self) -> Decimal | None:
-        return self.target.rate if self.target else None
-
-    @property
-    def strictly_above(self) -> bool:
-        return bool(self.target and self.target.comparison == Comparison.MORE_THAN)
-
-    @property
-    def gap_points(self) -> Decimal | None:
-        return coverage.gap_points(rate=self.rate, target_rate=self.target_rate)
-
-    @property
-    def gap_people(self) -> int | None:
-        return coverage.gap_people(
-            target_rate=self.target_rate,
-            population=self.population,
-            enrolled=self.enrolled,
-            strictly_above=self.strictly_above,
-        )
-
-    @property
-    def met(self) -> bool | None:
-        gap = self.gap_people
-        return None if gap is None else gap == 0
 
     @property
     def per_month(self) -> int | None:
@@ -79,10 +49,6 @@ class Headline:
             months_left=self.months_left,
             anomaly=self.anomaly,
         )
-
-    @property
-    def anomaly(self) -> bool:
-        return coverage.exceeds_population(enrolled=self.enrolled, population=self.population)
 
 
 @dataclass

@@ -18,25 +18,10 @@ from targets.models import Comparison, Target
 from . import coverage
 
 
-@dataclass
-class CoverageRow:
-    unit: Unit | None
-    label: str
-    population: int | None
-    enrolled: int | None
-    as_of: dt.date | None = None
-    target: Target | None = None
-    rank: int | None = None
-    reported: int = 0
-    expected: int = 0
-    extra: dict = field(default_factory=dict)
-    # Filled by the dashboard (reports.dashboard): comparisons, projection and status.
-    previous_month_rate: Decimal | None = None
-    last_year_rate: Decimal | None = None
-    projected_rate: Decimal | None = None
-    months_left: int | None = None
-    target_inherited: bool = False
-    synthetic: bool = False
+class CoverageFigures:
+    """What anything with `enrolled`, `population` and `target` knows: its rate, its gap to the
+    target in points and in people, whether it is met, whether it exceeds its population.
+    Shared by the ranking rows and the dashboard headline."""
 
     @property
     def rate(self) -> Decimal | None:
@@ -69,6 +54,32 @@ class CoverageRow:
         return None if gap is None else gap == 0
 
     @property
+    def anomaly(self) -> bool:
+        return coverage.exceeds_population(enrolled=self.enrolled, population=self.population)
+
+
+@dataclass
+class CoverageRow(CoverageFigures):
+    unit: Unit | None
+    label: str
+    population: int | None
+    enrolled: int | None
+    as_of: dt.date | None = None
+    target: Target | None = None
+    rank: int | None = None
+    reported: int = 0
+    expected: int = 0
+    extra: dict = field(default_factory=dict)
+    # Filled by the dashboard (reports.dashboard): comparisons, projection and status.
+    previous_month_rate: Decimal | None = None
+    last_year_rate: Decimal | None = None
+    projected_rate: Decimal | None = None
+    months_left: int | None = None
+    target_inherited: bool = False
+    synthetic: bool = False
+
+
+    @property
     def change_month(self) -> Decimal | None:
         return coverage.rate_change(rate=self.rate, earlier=self.previous_month_rate)
 
@@ -83,10 +94,6 @@ class CoverageRow:
         return coverage.status(rate=self.rate, target_rate=self.target_rate, met=self.met,
                                projected_rate=self.projected_rate, months_left=self.months_left,
                                anomaly=self.anomaly)
-
-    @property
-    def anomaly(self) -> bool:
-        return coverage.exceeds_population(enrolled=self.enrolled, population=self.population)
 
     @property
     def small(self) -> bool:

@@ -39,16 +39,6 @@ class Headline(CoverageFigures):
     def per_month(self) -> int | None:
         return coverage.per_month_needed(gap=self.gap_people, months_left=self.months_left)
 
-    @property
-    def status(self) -> str | None:
-        return coverage.status(
-            rate=self.rate,
-            target_rate=self.target_rate,
-            met=self.met,
-            projected_rate=self.projected_rate,
-            months_left=self.months_left,
-            anomaly=self.anomaly,
-        )
 
 
 @dataclass

@@ -57,6 +57,15 @@ class CoverageFigures:
     def anomaly(self) -> bool:
         return coverage.exceeds_population(enrolled=self.enrolled, population=self.population)
 
+    @property
+    def status(self) -> str | None:
+        """On track / at risk / off track; None until months_left and the projection are known."""
+        if self.months_left is None:
+            return None
+        return coverage.status(rate=self.rate, target_rate=self.target_rate, met=self.met,
+                               projected_rate=self.projected_rate, months_left=self.months_left,
+                               anomaly=self.anomaly)
+
 
 @dataclass
 class CoverageRow(CoverageFigures):
@@ -86,14 +95,6 @@ class CoverageRow(CoverageFigures):
     @property
     def change_year(self) -> Decimal | None:
         return coverage.rate_change(rate=self.rate, earlier=self.last_year_rate)
-
-    @property
-    def status(self) -> str | None:
-        if self.months_left is None:
-            return None
-        return coverage.status(rate=self.rate, target_rate=self.target_rate, met=self.met,
-                               projected_rate=self.projected_rate, months_left=self.months_left,
-                               anomaly=self.anomaly)
 
     @property
     def small(self) -> bool:

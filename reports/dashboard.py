@@ -113,7 +113,8 @@ class Dashboard:
 def district_dashboard(unit: Unit, year: int) -> Dashboard:
     table = year_table(unit, year)
     children = Unit.objects.filter(parent=unit)
-    sums = series.monthly_sums(children, start=dt.date(year - CHART_YEARS + 1, 1, 1), end=dt.date(year, 12, 1))
+    start = dt.date(year - CHART_YEARS + 1, 1, 1)
+    sums = series.children_sums([unit.pk], start=start, end=dt.date(year, 12, 1)).get(unit.pk, {})
     headline = _headline(table, sums, year)
     _compare_rows(table.rows, children, year, parent_target=table.total.target)
     _compare_total(table.total, sums, headline)
@@ -283,8 +284,9 @@ def district_ranking(*, root: Unit | None, districts, year: int, label: str) -> 
     districts = list(districts.in_force_during(first, last).select_related("parent").order_by("code"))
     communes = Unit.objects.filter(parent__in=[d.pk for d in districts])
     start = dt.date(year - CHART_YEARS + 1, 1, 1)
-    per_district = series.sums_by_parent(communes, start=dt.date(year - 1, 1, 1), end=dt.date(year, 12, 1))
-    totals = series.monthly_sums(communes, start=start, end=dt.date(year, 12, 1))
+    district_ids = [d.pk for d in districts]
+    per_district = series.children_sums(district_ids, start=dt.date(year - 1, 1, 1), end=dt.date(year, 12, 1))
+    totals = series.children_total(district_ids, start=start, end=dt.date(year, 12, 1))
     targets = latest_targets([d.pk for d in districts] + ([root.pk] if root else []), year)
     rows = [_district_row(d, per_district.get(d.pk, {}), year, targets.get(d.pk)) for d in districts]
     rows = rank_rows(rows)

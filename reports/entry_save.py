@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import ChangeRecord, Enrollment, EnrollmentByGroup, PayerGroup, Population
@@ -59,6 +60,7 @@ def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup]) -
             writer.enrollment(item, fresh.enrollments.get(item.row.unit.pk), fresh.groups, groups)
             if item.row.member:
                 writer.cohort(item, fresh.members[item.row.member.pk], fresh.progress.get(item.row.member.pk))
+        writer.flush()
         return writer.changes
 
 
@@ -145,15 +147,34 @@ def _enrollment_changes(values, enrollment, fresh: _Fresh, groups) -> bool:
 
 
 class _Writer:
-    """Writes changed figures and one ChangeRecord per changed figure."""
+    """Collects changed figures and one ChangeRecord per changed figure, then writes them in a few
+    bulk statements (`flush`): a save costs the same number of queries for 3 communes or 500. The
+    rows were locked and compared first (`_Fresh.lock`), so nobody can change them in between."""
 
     def __init__(self, *, user, month: dt.date):
         self.user, self.month, self.changes = user, month, 0
+        self.now = timezone.now()
+        self.records: list[ChangeRecord] = []
+        self.populations: dict[str, list[Population]] = {"new": [], "changed": []}
+        self.enrollments: dict[str, list[Enrollment]] = {"new": [], "changed": []}
+        self.groups: dict[str, list[EnrollmentByGroup]] = {"new": [], "changed": [], "gone": []}
 
     def record(self, unit, field_: str, old, new, *, note: str = "", period: dt.date | None = None) -> None:
-        ChangeRecord.objects.create(unit=unit, period=period or self.month, field=field_, old_value=old,
-                                    new_value=new, note=note, channel="entry", user=self.user)
+        self.records.append(ChangeRecord(unit=unit, period=period or self.month, field=field_, old_value=old,
+                                         new_value=new, note=note, channel="entry", user=self.user))
         self.changes += 1
+
+    def flush(self) -> None:
+        Population.objects.bulk_create(self.populations["new"])
+        Population.objects.bulk_update(self.populations["changed"], ["population", "source", "entered_by",
+                                                                     "entered_at"])
+        Enrollment.objects.bulk_create(self.enrollments["new"])  # before their groups: they need the keys
+        Enrollment.objects.bulk_update(self.enrollments["changed"], ["enrolled", "note", "version", "entered_by",
+                                                                     "entered_at"])
+        EnrollmentByGroup.objects.filter(pk__in=[g.pk for g in self.groups["gone"]]).delete()
+        EnrollmentByGroup.objects.bulk_create(self.groups["new"])
+        EnrollmentByGroup.objects.bulk_update(self.groups["changed"], ["enrolled"])
+        ChangeRecord.objects.bulk_create(self.records)
 
     def population(self, item: RowInput, stored: Population | None) -> None:
         value, source = item.values["population"], item.values["population_source"]
@@ -164,14 +185,14 @@ class _Writer:
         if stored is None:
             carried = item.row.population
             source = source or (f"{carried.source} (số năm {carried.year})" if carried else "")
-            Population.objects.create(unit=item.row.unit, year=self.month.year, population=value,
-                                      source=source[:300], entered_by=self.user)
+            self.populations["new"].append(Population(unit=item.row.unit, year=self.month.year, population=value,
+                                                      source=source[:300], entered_by=self.user))
             self.record(item.row.unit, "population", None, value, note=source, period=year_start)
         elif value != stored.population:
             old = stored.population
-            stored.population, stored.entered_by = value, self.user
+            stored.population, stored.entered_by, stored.entered_at = value, self.user, self.now
             stored.source = source or stored.source
-            stored.save()
+            self.populations["changed"].append(stored)
             self.record(item.row.unit, "population", old, value, note=source, period=year_start)
 
     def enrollment(self, item: RowInput, stored: Enrollment | None, fresh_groups, groups) -> None:
@@ -179,21 +200,21 @@ class _Writer:
         if values["enrolled"] is None:
             return
         if stored is None:
-            stored = Enrollment.objects.create(unit=unit, month=self.month, enrolled=values["enrolled"],
-                                               note=values["note"], entered_by=self.user)
+            stored = Enrollment(unit=unit, month=self.month, enrolled=values["enrolled"], note=values["note"],
+                                entered_by=self.user)
+            self.enrollments["new"].append(stored)
             self.record(unit, "enrolled", None, values["enrolled"], note=values["note"])
-        else:
-            changed = False
-            if values["enrolled"] != stored.enrolled or values["note"] != stored.note:
-                self.record(unit, "enrolled", stored.enrolled, values["enrolled"], note=values["note"])
-                stored.enrolled, stored.note, changed = values["enrolled"], values["note"], True
-            changed |= self._groups(item, stored, fresh_groups.get(stored.pk, {}), groups)
-            if changed:
-                stored.version += 1
-                stored.entered_by = self.user
-                stored.save()
+            self._groups(item, stored, {}, groups)
             return
-        self._groups(item, stored, {}, groups)
+        changed = False
+        if values["enrolled"] != stored.enrolled or values["note"] != stored.note:
+            self.record(unit, "enrolled", stored.enrolled, values["enrolled"], note=values["note"])
+            stored.enrolled, stored.note, changed = values["enrolled"], values["note"], True
+        changed |= self._groups(item, stored, fresh_groups.get(stored.pk, {}), groups)
+        if changed:
+            stored.version += 1
+            stored.entered_by, stored.entered_at = self.user, self.now
+            self.enrollments["changed"].append(stored)
 
     def _groups(self, item: RowInput, enrollment: Enrollment, stored: dict, groups) -> bool:
         changed = False
@@ -202,13 +223,14 @@ class _Writer:
             if new == (old.enrolled if old else None):
                 continue
             if new is None:
-                old.delete()
+                self.groups["gone"].append(old)
             elif old is None:
-                EnrollmentByGroup.objects.create(enrollment=enrollment, group=group, enrolled=new)
+                self.groups["new"].append(EnrollmentByGroup(enrollment=enrollment, group=group, enrolled=new))
             else:
-                old.enrolled = new
-                old.save(update_fields=["enrolled"])
+                self.groups["changed"].append(old)
             self.record(item.row.unit, f"group:{group.code}", old.enrolled if old else None, new)
+            if old is not None and new is not None:
+                old.enrolled = new
             changed = True
         return changed
 

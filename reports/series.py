@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
-from communes.models import Enrollment, Population
+from communes import rollup
+from communes.models import Enrollment, MonthlyRollup, Population
 
 from . import coverage
 
@@ -98,23 +99,35 @@ def unit_month_figures(units, *, months: list[dt.date]) -> dict[tuple[int, dt.da
     }
 
 
-def sums_by_parent(units, *, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, MonthSum]]:
-    """Per parent unit (a district) and month: Σ enrolled and Σ population over its communes among
-    `units` (one query), for ranking districts the way communes are ranked."""
-    rows = (
-        _counted(units, start=start, end=end)
-        .values("unit__parent", "month")
-        .annotate(
-            enrolled_sum=Sum("enrolled"),
-            population_sum=Sum("unit__populations__population"),
-            reported=Count("pk"),
-            synthetic=Count("pk", filter=Q(is_synthetic=True)),
-        )
-        .order_by("unit__parent", "month")
+def children_sums(parent_ids, *, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, MonthSum]]:
+    """Per parent and month: Σ over all its children, the same figures as `monthly_sums` over
+    `Unit.objects.filter(parent=…)`, read from the roll-up (one query; a refresh first if a write
+    is pending, so a save shows at once)."""
+    rollup.refresh()
+    rows = MonthlyRollup.objects.filter(parent__in=parent_ids, month__gte=start, month__lte=end).order_by(
+        "parent", "month"
     )
     out: dict[int, dict[dt.date, MonthSum]] = defaultdict(dict)
-    for row in rows:
-        out[row["unit__parent"]][row["month"]] = MonthSum(
-            row["month"], row["enrolled_sum"], row["population_sum"], row["reported"], row["synthetic"]
-        )
+    for parent, month, enrolled, population, reported, synthetic in rows.values_list(
+        "parent", "month", "enrolled", "population", "reported", "synthetic"
+    ):
+        out[parent][month] = MonthSum(month, enrolled, population, reported, synthetic)
     return out
+
+
+def children_total(parent_ids, *, start: dt.date, end: dt.date) -> dict[dt.date, MonthSum]:
+    """Per month: Σ over all children of all these parents (the roll-up summed by the database)."""
+    rollup.refresh()
+    rows = (
+        MonthlyRollup.objects.filter(parent__in=parent_ids, month__gte=start, month__lte=end)
+        .values("month")
+        .annotate(enrolled_sum=Sum("enrolled"), population_sum=Sum("population"),
+                  reported_sum=Sum("reported"), synthetic_sum=Sum("synthetic"))
+        .order_by("month")
+    )
+    # int(): PostgreSQL sums bigints as numeric.
+    return {
+        row["month"]: MonthSum(row["month"], int(row["enrolled_sum"]), int(row["population_sum"]),
+                               int(row["reported_sum"]), int(row["synthetic_sum"]))
+        for row in rows
+    }

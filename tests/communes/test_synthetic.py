@@ -169,3 +169,14 @@ def test_a_province_plan_names_the_communes_under_its_districts(tiny_country):
     assert set(document_communes(plan)) == set(Unit.objects.filter(parent__parent=province, level=Level.COMMUNE))
     district_plan = TargetDocument.objects.filter(scope__parent=province).first()
     assert set(document_communes(district_plan)) == set(Unit.objects.filter(parent=district_plan.scope))
+
+
+def test_the_bulk_loaded_country_has_its_monthly_rollup(tiny_country):
+    """COPY (PostgreSQL) and bulk inserts (SQLite) mark the roll-up like any other write."""
+    from reports import series
+
+    span = {"start": dt.date(2021, 1, 1), "end": dt.date(2025, 12, 1)}
+    for district in Unit.objects.filter(level=Level.DISTRICT, code__startswith="M"):
+        rolled_up = series.children_sums([district.pk], **span)[district.pk]
+        assert len(rolled_up) == 60
+        assert rolled_up == series.monthly_sums(Unit.objects.filter(parent=district), **span)

@@ -1,8 +1,9 @@
 """The entry page runs a fixed number of queries whatever the number of communes in the grid."""
 
 import pytest
+from django.db import connection
 
-from communes.models import Enrollment, Role
+from communes.models import ChangeRecord, Enrollment, Role
 from tests.conftest import make_user
 from tests.reports.factories import make_district
 
@@ -42,3 +43,20 @@ def test_saving_the_entry_grid_query_count_does_not_grow(client, db, django_asse
         response = client.post(url, data)
     assert response.status_code == 302
     assert Enrollment.objects.get(unit__code=first, month="2023-06-01").enrolled == 850
+
+
+@pytest.mark.parametrize("communes", [30, 300])
+def test_a_save_changing_every_commune_costs_the_same_queries(client, db, django_assert_max_num_queries, communes):
+    """Changed rows and their audit records are written in bulk statements, not one per commune."""
+    district, url = grid(client, communes)
+    data = form_fields(client.get(url).content.decode())
+    before = {name: int(value.replace(".", "")) for name, value in data.items() if name.endswith("-enrolled")}
+    data.update({name: str(value + 1) for name, value in before.items()})  # one more person everywhere
+    # SQLite cuts a bulk statement into batches under its 999-parameter limit: a few more for 300.
+    with django_assert_max_num_queries(POST if connection.vendor == "postgresql" else POST + 4):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    saved = dict(Enrollment.objects.filter(unit__parent=district, month="2023-06-01")
+                 .values_list("unit__code", "enrolled"))
+    assert saved == {name.removesuffix("-enrolled"): value + 1 for name, value in before.items()}
+    assert ChangeRecord.objects.filter(unit__parent=district, field="enrolled", period="2023-06-01").count() == communes

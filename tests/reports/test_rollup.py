@@ -1,0 +1,160 @@
+"""The monthly roll-up per parent: the same sums as adding up the counts, and never a stale figure
+after a write, whoever writes (the grid, an edit, a bulk load, a commune moved to another parent)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from communes import rollup
+from communes.models import Enrollment, Level, MonthlyRollup, Population, Role, RollupPending, Unit
+from reports import series
+from tests.conftest import make_counts, make_user, unit
+
+from .entry_helpers import login, post_grid
+
+JAN, FEB = dt.date(2022, 1, 1), dt.date(2022, 2, 1)
+YEARS = (dt.date(2020, 1, 1), dt.date(2026, 12, 1))
+KHONG_LAO, MA_LY_PHO = "03583", "03574"
+
+
+def from_rollup(parent: Unit) -> dict:
+    return series.children_sums([parent.pk], start=YEARS[0], end=YEARS[1]).get(parent.pk, {})
+
+
+def added_up(parent: Unit) -> dict:
+    """The reference: every count of the parent's children added up on the spot."""
+    return series.monthly_sums(Unit.objects.filter(parent=parent), start=YEARS[0], end=YEARS[1])
+
+
+@pytest.fixture
+def two_districts(phong_tho, luc_ngan):
+    """Two months of 2022 for a few communes of each district; one commune without a 2022
+    population (its count must stay out of both sums)."""
+    for index, commune in enumerate(Unit.objects.filter(parent=phong_tho).order_by("code")[:4]):
+        make_counts(commune, JAN, population=3_000 + index, enrolled=2_500 + index)
+        make_counts(commune, FEB, population=3_000 + index, enrolled=2_600 + index)
+    for index, commune in enumerate(Unit.objects.filter(parent=luc_ngan).order_by("code")[:3]):
+        make_counts(commune, FEB, population=5_000, enrolled=4_000 + index)
+    orphan = Unit.objects.filter(parent=luc_ngan).order_by("code")[5]
+    Enrollment.objects.create(unit=orphan, month=FEB, enrolled=999)
+    return phong_tho, luc_ngan
+
+
+def test_the_rollup_equals_the_counts_added_up_for_every_parent(two_districts):
+    parents = Unit.objects.filter(children__enrollments__isnull=False).distinct()
+    assert parents.count() >= 2
+    for parent in parents:
+        assert from_rollup(parent) == added_up(parent), parent
+    phong_tho, luc_ngan = two_districts
+    february = from_rollup(luc_ngan)[FEB]
+    assert (february.enrolled, february.population, february.reported) == (4_000 + 4_001 + 4_002, 15_000, 3)
+
+
+def test_the_national_total_sums_the_parents_counts(two_districts):
+    phong_tho, luc_ngan = two_districts
+    total = series.children_total([phong_tho.pk, luc_ngan.pk], start=FEB, end=FEB)[FEB]
+    assert (total.enrolled, total.population, total.reported) == (
+        2_600 + 2_601 + 2_602 + 2_603 + 4_000 + 4_001 + 4_002,
+        3_000 + 3_001 + 3_002 + 3_003 + 15_000,
+        7,
+    )
+    assert str(total.rate) == str(series.MonthSum(FEB, total.enrolled, total.population, 7).rate)
+
+
+def test_an_edit_a_delete_and_a_new_population_show_at_once(two_districts):
+    phong_tho, _ = two_districts
+    first = Unit.objects.filter(parent=phong_tho).order_by("code").first()
+    assert from_rollup(phong_tho)[JAN].enrolled == 2_500 + 2_501 + 2_502 + 2_503
+
+    Enrollment.objects.filter(unit=first, month=JAN).update(enrolled=2_900)  # a bulk UPDATE
+    assert from_rollup(phong_tho)[JAN].enrolled == 2_900 + 2_501 + 2_502 + 2_503
+
+    Population.objects.filter(unit=first, year=2022).update(population=3_500)
+    assert from_rollup(phong_tho)[JAN].population == 3_500 + 3_001 + 3_002 + 3_003
+
+    Enrollment.objects.filter(unit=first, month=JAN).delete()
+    assert from_rollup(phong_tho)[JAN].reported == 3
+    Population.objects.filter(unit=first, year=2022).delete()  # its February count drops out too
+    assert from_rollup(phong_tho)[FEB].reported == 3
+    assert from_rollup(phong_tho) == added_up(phong_tho)
+
+
+def test_a_bulk_load_shows_at_once(two_districts):
+    _, luc_ngan = two_districts
+    communes = list(Unit.objects.filter(parent=luc_ngan).order_by("code")[:3])
+    Enrollment.objects.bulk_create(
+        [Enrollment(unit=commune, month=dt.date(2022, 3, 1), enrolled=4_500) for commune in communes]
+    )
+    assert from_rollup(luc_ngan)[dt.date(2022, 3, 1)].enrolled == 3 * 4_500
+
+
+def test_a_commune_moved_to_another_parent_leaves_one_sum_for_the_other(two_districts):
+    phong_tho, luc_ngan = two_districts
+    moved = Unit.objects.filter(parent=phong_tho).order_by("code").first()
+    before_pt, before_ln = from_rollup(phong_tho)[FEB].enrolled, from_rollup(luc_ngan)[FEB].enrolled
+    Unit.objects.filter(pk=moved.pk).update(parent=luc_ngan)
+    assert from_rollup(phong_tho)[FEB].enrolled == before_pt - 2_600
+    assert from_rollup(luc_ngan)[FEB].enrolled == before_ln + 2_600
+    assert from_rollup(phong_tho) == added_up(phong_tho) and from_rollup(luc_ngan) == added_up(luc_ngan)
+
+
+def test_a_write_during_a_refresh_stays_pending_for_the_next_read(two_districts, monkeypatch):
+    """The refresh removes only the pending rows it read: one added meanwhile (here, by a write
+    inside the refresh, standing for a transaction that committed during it) is kept."""
+    phong_tho, _ = two_districts
+    late = Unit.objects.filter(parent=phong_tho).order_by("code")[6]
+    recompute = rollup._recomputed
+
+    def write_meanwhile(scope):
+        make_counts(late, FEB, population=1_000, enrolled=900)
+        return recompute(scope)
+
+    monkeypatch.setattr(rollup, "_recomputed", write_meanwhile)
+    rollup.refresh()
+    monkeypatch.setattr(rollup, "_recomputed", recompute)
+    assert RollupPending.objects.exists()
+    assert from_rollup(phong_tho)[FEB].reported == 5
+    assert not RollupPending.objects.exists()
+
+
+def test_a_refresh_with_nothing_pending_costs_one_query(two_districts, django_assert_num_queries):
+    rollup.refresh()
+    with django_assert_num_queries(1):
+        assert rollup.refresh() == 0
+
+
+def test_a_grid_save_shows_on_the_dashboard_at_once(client, officer_phong_tho, settings):
+    """No cache to expire: the entry's transaction marks the district, the next read recomputes it."""
+    settings.ENTRY_CLOSE_DAYS = 100_000
+    phong_tho = unit(Level.DISTRICT, "109")
+    login(client, officer_phong_tho)
+    dashboard = reverse("district", args=["109"]) + "?year=2022"
+    grid = "/districts/109/entry/2022-01/"
+
+    assert post_grid(client, grid, {f"{KHONG_LAO}-enrolled": "1.700"}).status_code == 302
+    page = client.get(dashboard).content.decode()
+    assert "43,44%" in page  # 1.700 ÷ 3.913: the only commune reported in 2022
+    assert from_rollup(phong_tho)[JAN].enrolled == 1_700
+
+    assert post_grid(client, grid, {f"{KHONG_LAO}-enrolled": "1.800"}).status_code == 302
+    page = client.get(dashboard).content.decode()
+    assert "46,00%" in page and "43,44%" not in page  # 1.800 ÷ 3.913
+    assert MonthlyRollup.objects.get(parent=phong_tho, month=JAN).enrolled == 1_800
+
+
+def test_the_national_ranking_follows_a_save_at_once(client, officer_phong_tho, settings):
+    settings.ENTRY_CLOSE_DAYS = 100_000
+    leader = make_user("leader_country", Role.LEADER, None)
+    login(client, officer_phong_tho)
+    post_grid(client, "/districts/109/entry/2022-01/", {f"{KHONG_LAO}-enrolled": "1.700"})
+    client.logout()
+    login(client, leader)
+    assert "43,44%" in client.get("/?year=2022").content.decode()
+    client.logout()
+    login(client, officer_phong_tho)
+    post_grid(client, "/districts/109/entry/2022-01/", {f"{MA_LY_PHO}-enrolled": "1.400"})
+    client.logout()
+    login(client, leader)
+    # (1.700 + 1.400) ÷ (3.913 + 2.881) = 45,63%
+    assert "45,63%" in client.get("/?year=2022").content.decode()

@@ -123,6 +123,29 @@ def test_applying_writes_in_one_go_and_records_each_change(plan, staff):
     assert "231/KH-UBND" in records[0].note and "kh.xlsx" in records[0].note
 
 
+def _apply_queries(plan, staff, rows) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parsed = read_bytes(official_workbook(rows), document=plan)
+    shown = preview(document=plan, parsed=parsed, confirmed={})
+    with CaptureQueriesContext(connection) as queries:
+        written = apply(document=plan, parsed=parsed, confirmed={}, expected=shown.fingerprint, user=staff,
+                        filename="kh.xlsx")
+    return written, len(queries)
+
+
+def test_applying_every_row_costs_the_queries_of_one_row(plan, staff):
+    """Targets and audit records are written in bulk statements, not one query per cell."""
+    one = changed(printed_rows(), "Không Lào", 5, "4 000")
+    every = [row[:5] + [str(int(row[5].replace(" ", "")) + 7)] + row[6:] for row in printed_rows()]
+    written_one, queries_one = _apply_queries(plan, staff, one)
+    written_every, queries_every = _apply_queries(plan, staff, every)
+    assert (written_one, written_every) == (1, 17)
+    assert queries_every == queries_one
+    assert Target.objects.get(document=plan, unit__code="03583", year=2022).planned_population == 3966 + 7
+
+
 def test_applying_refuses_when_the_figures_changed_since_the_preview(plan, staff):
     parsed = read_bytes(official_workbook(changed(printed_rows(), "Không Lào", 5, "4 000")), document=plan)
     shown = preview(document=plan, parsed=parsed, confirmed={})

@@ -213,7 +213,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 300-commune grid posts many cells
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# bootstrap5 with body rows built in Python (reports/templatetags/fast_table.py).
+DJANGO_TABLES2_TEMPLATE = "reports/partials/table.html"
 
 LOGGING = {
     "version": 1,

@@ -11,9 +11,9 @@ import io
 import itertools
 
 import openpyxl
-from django.db.models import Count
+from django.db.models import Count, F
 
-from communes.models import Level, Unit
+from communes.models import Enrollment, Level, Unit
 from communes.synthetic import COUNTRY_DOCUMENT_NUMBER
 from targets.models import TargetDocument
 
@@ -126,6 +126,18 @@ def shift_enrolled():
     return edit
 
 
+def one_commune_saved():
+    """An untimed write before each request: one commune's December count one lower, then one
+    higher, as a save would; the next read must first bring the roll-up up to date."""
+    saves = itertools.count()
+
+    def save(ctx: dict) -> None:
+        step = -1 if next(saves) % 2 == 0 else 1
+        Enrollment.objects.filter(unit=ctx["commune"], month=ctx["month"]).update(enrolled=F("enrolled") + step)
+
+    return save
+
+
 # --- the raw SQL that computes each case's figures (its floor) --------------------------------
 
 _COMMUNE_FIGURES = """
@@ -231,6 +243,15 @@ CASES = [
         "/?year=2025",
         _ranking_sql("", lambda ctx: []),
         goal_ms=500,
+    ),
+    Case(
+        "Xếp hạng toàn quốc các huyện, ngay sau một lần lưu",
+        "/?year=2025",
+        _ranking_sql("", lambda ctx: []),
+        goal_ms=500,
+        prepare=one_commune_saved(),
+        note="before each request (untimed) one commune's count changes, as a save does: the page first "
+        "recomputes that district's year in the monthly roll-up (communes/rollup.py)",
     ),
     Case(
         "Xếp hạng toàn quốc các huyện (hàm ranking_table, có dòng tổng)",

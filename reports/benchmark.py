@@ -37,6 +37,7 @@ class Case:
     # the workbook to upload, or several used in turn
     upload: Callable[[Client, dict], tuple[str, bytes] | list[tuple[str, bytes]] | None] | None = None
     edit: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None  # what a save changes
+    prepare: Callable[[dict], None] | None = None  # run untimed before each request (e.g. a write)
     note: str = ""
 
 
@@ -184,6 +185,8 @@ class Runner:
 
     def request(self, case: Case, url: str):
         """One request of the case; what is prepared (the form to re-post) is not timed."""
+        if case.prepare:
+            case.prepare(self.context)
         if case.action == "get":
             return lambda: self.client.get(url)
         if case.action == "resubmit":

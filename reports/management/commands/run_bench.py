@@ -81,34 +81,53 @@ class Command(BaseCommand):
 # the table above it is regenerated on every run.
 ANALYSIS = """## Why, and what was changed
 
-- **National ranking (home page)**: was 4,5 s. Two causes, both fixed: (1) `reports/series.py` summed
-  each month with a correlated subquery fetching the population for every enrollment row: 500.000 index
-  lookups, 2,3 s plus 0,3 s of JIT in EXPLAIN ANALYZE; it now joins `communes_population` on (unit, year),
-  a hash join of 0,5 s. (2) django-tables2 rendered all ~700 districts (~3 s of template rendering in the
-  profile); the district rankings (home, province) now show 100 rows per page (`RANKING_PAGE`, `reports/views.py`), ranks and
-  totals still over every district, `?format=xlsx` still downloads all rows. Still **missed**: the page
-  computes 24 months of sums per district (change vs last month and vs a year before, year-end projection)
-  and 48 months of national sums for the chart, two aggregates over ~500.000 enrollment rows (~1,5 s of SQL
-  on this loaded 2-core machine). The set-based `ranking_table` (last month per commune, no series) meets the
-  goal at ~0,2 s. Meeting it on the page needs a monthly roll-up per district (a table kept by the save, or a
-  materialized view refreshed on save): not a small change.
-- **National annex export**: was 19 s; 45 s of a profiled run went into openpyxl hashing each cell's style
-  objects. `reports/xlsx.write_cell` now styles the first cell of each kind and copies its style indices to
-  the others (same number format, border, alignment; every export benefits). Met now, close to the limit on
-  a busy machine: what remains is openpyxl writing 190.000 cells (its pure-Python XML writer; lxml is not
-  installed) and reading 53.000 target rows.
-- **District dashboard**: ~80 ms on an idle machine, over 100 ms when the machine is busy (see load
-  average): its Python CPU (template rendering through django-tables2, chart, headline) is ~40-60 ms and
-  its 13 queries ~20-60 ms. Missed only under load.
-- **Grid save**: met. Its queries grow with the communes (34 for the small district, 76 for 30 communes):
-  each row is an optimistic-locking `UPDATE … WHERE version = …` and its audit record, by design (a
-  conflict must be detected per commune).
-- **Import apply**: no goal; 6.683 queries for 513 rows (per row: the target read, full_clean, save, two
-  audit records). Bulk writes would cut it to a few queries; not done here.
-- **3× floor**: missed by every page. The floors are one raw SQL statement and a bare view returning the
-  bytes; the pages add login/session/scope checks (3-4 queries), the headline, chart and table rendering
-  (Python CPU column). For small pages the ratio is dominated by fixed per-request work (Django middleware,
-  templates) rather than by the data size; queries stay constant for every page (✅ above).
+- **National ranking (home page)**: 4,5 s at first, 1,08 s after the first fixes (a join instead of a
+  correlated subquery per count; 100 districts per page, `RANKING_PAGE` in `reports/views.py`, ranks,
+  totals and `?format=xlsx` still over every district), now ~130 ms, with no cache. The page needs, per
+  district, 24 months of sums (change vs last month and vs a year before, year-end projection) and 48
+  months of national sums for the chart: two aggregates over ~500.000 enrolled counts, ~0,85 s of SQL.
+  Both now read a roll-up, `communes.MonthlyRollup` (one row per parent unit and month: 41.460 rows),
+  kept exact rather than cached: triggers on the enrolled counts, the populations and the units'
+  parents (migration `communes/0004_rollup_triggers`; on PostgreSQL statement-level with transition
+  tables, so a COPY marks each district-year once) append the changed (district, year) to
+  `RollupPending` inside the writing transaction, whoever writes; every read first recomputes what is
+  pending (`communes/rollup.py`; one query when nothing is) and removes only the pending rows it read,
+  so a write committed meanwhile stays pending for the next read. The case "ngay sau một lần lưu"
+  changes one commune's count before each request (untimed): the page then recomputes that district's
+  year first and still answers in about the same time. Tested in `tests/reports/test_rollup.py`: the
+  roll-up equals the counts added up for every parent; a grid save shows on the district dashboard and
+  the national ranking at the next read; a bulk UPDATE, a DELETE, a bulk insert, a changed population
+  and a commune moved to another district all show at once; a write during a refresh stays pending;
+  the synthetic country's COPY is covered in `tests/communes/test_synthetic.py`.
+- **Table rendering**: django-tables2's template resolved each cell's attributes, and django-tables2
+  inspected the render method's signature, for every cell: 0,1 ms a cell, most of the ranking pages'
+  Python time. `reports/templatetags/fast_table.py` builds the body rows in Python with the tables' own
+  render methods, attributes and signatures worked out once per column; the HTML is the stock
+  template's (`tests/reports/test_fast_table.py` compares them). District dashboard 66 → ~37 ms,
+  province 62 → ~23 ms, national ranking 185 → ~130 ms.
+- **National annex export**: 19 s at first (openpyxl hashing every cell's style; `reports/xlsx.write_cell`
+  copies the first styled cell's style indices), 4,9 s after that, now ~2,7 s: the 53.000 targets are
+  read as tuples with each unit read once (1,5 s → 0,4 s; `excel_annex.read_annex`), and lxml is
+  installed for openpyxl's XML writer (saving 1,5 → 1,1 s). What remains is openpyxl building and
+  writing 190.000 cells.
+- **Grid save**: queries are now constant (18 for the small district as for 30 communes; 300 in
+  `tests/reports/test_entry_queries.py`): the rows are locked and compared with what the form was
+  opened on (a conflict is still refused per commune, naming who changed what, before anything is
+  written), then the changed counts, populations, payer-group rows and their audit records are written
+  in bulk statements.
+- **Import apply**: was 6.683 queries and 3,0 s for 513 rows; now 18 queries, ~0,3 s: the document's
+  targets and year results are read once, changed in memory and written in bulk with their audit
+  records (`tests/reports/test_excel_import.py`: applying 17 changed rows costs the queries of one).
+- **3× floor: met by the national ranking, missed by the other pages; not pursued further.** For most
+  pages the floor is about 1-2 ms: a bare Django response (0,8-1,3 ms) plus sub-millisecond SQL. 3× leaves
+  ~2-4 ms for everything a page does beyond serving bytes: the role and scope checks (2-3 queries), its
+  figures (5-10 queries) and rendering 30-500 rows through Django templates (the Python CPU column:
+  16-40 ms for the pages, 50 ms for a province's workbook). The write pages must lock, compare, write
+  and audit: their 18 queries alone cost more than 3× the one UPDATE of their floor. Only serving
+  prerendered pages could come near the floor for the reading pages. No such cache was added: the
+  pages carry per-user parts (links by role, CSRF tokens), any save anywhere would have to expire
+  them, and the pages already answer in 20-130 ms at national scale. The ratios stay in the table,
+  measured on every run, so a regression shows.
 - **Other fixes found by measuring**: `ranking_table`'s total row came back from PostgreSQL as Decimal (the
   UNION sums bigints as numeric) and crashed the exact-rate ranking: now ints. A province plan's import
   matched its rows against the province's districts, not its communes (`excel_annex.document_communes`

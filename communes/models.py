@@ -8,6 +8,7 @@ to a unit only at a date.
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -212,7 +213,7 @@ class Population(models.Model):
     """A unit's population for a year, with where the figure comes from."""
 
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="populations")
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(1900), MaxValueValidator(2100)])
     population = models.PositiveIntegerField(_("dân số"))
     source = models.CharField(_("nguồn"), max_length=300, blank=True)
     as_of = models.DateField(_("số liệu tại ngày"), null=True, blank=True)
@@ -420,12 +421,15 @@ class MonthlyRollup(models.Model):
 
 
 class RollupPending(models.Model):
-    """A (parent, year) whose roll-up is out of date; written only by the triggers. Year 0: every
-    year (a commune moved to another parent). Append-only on purpose: a writer never skips its row
-    because another is pending, since a concurrent refresh may be removing that one."""
+    """A roll-up out of date; written only by the triggers. A changed count or population names
+    its unit, whose parent is looked up when the roll-up is refreshed (the parent may change before
+    the count's transaction commits); a unit moved to another parent names both parents, year 0 for
+    every year. Append-only on purpose: a writer never skips its row because another is pending,
+    since a concurrent refresh may be removing that one."""
 
-    parent_id = models.IntegerField()
-    year = models.PositiveSmallIntegerField()
+    unit_id = models.BigIntegerField(null=True)
+    parent_id = models.BigIntegerField(null=True)
+    year = models.PositiveIntegerField()
 
     def __str__(self) -> str:
-        return f"{self.parent_id} {self.year or '*'}"
+        return f"{self.unit_id or ''}→{self.parent_id or ''} {self.year or '*'}"

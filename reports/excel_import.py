@@ -647,10 +647,12 @@ def _learn_aliases(parsed: Parsed, confirmed: dict[str, int], note: str) -> None
     known = set(UnitAlias.objects.filter(unit_id__in={u for _, u in confirmed_rows}).values_list("unit_id", "key"))
     aliases = {}
     for row, unit_id in confirmed_rows:
-        if (unit_id, name_key(row.name)) not in known:
-            aliases[(unit_id, name_key(row.name))] = UnitAlias(unit_id=unit_id, name=row.name[:100],
-                                                               source=note[:200], key=name_key(row.name))
-    UnitAlias.objects.bulk_create(aliases.values())
+        name = row.name[:100]
+        key = name_key(name)  # as UnitAlias.save() keys it: from the stored (cut) name
+        if (unit_id, key) not in known:
+            aliases[(unit_id, key)] = UnitAlias(unit_id=unit_id, name=name, source=note[:200], key=key)
+    # ignore_conflicts: another import learning the same spelling at the same moment is no error.
+    UnitAlias.objects.bulk_create(aliases.values(), ignore_conflicts=True)
 
 
 class _ImportWriter:

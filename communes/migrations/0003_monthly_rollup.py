@@ -15,8 +15,9 @@ class Migration(migrations.Migration):
             name='RollupPending',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('parent_id', models.IntegerField()),
-                ('year', models.PositiveSmallIntegerField()),
+                ('unit_id', models.BigIntegerField(null=True)),
+                ('parent_id', models.BigIntegerField(null=True)),
+                ('year', models.PositiveIntegerField()),
             ],
         ),
         migrations.CreateModel(

@@ -4,11 +4,11 @@ from communes import rollup
 
 
 def install(apps, schema_editor):
-    rollup.install_triggers(schema_editor)
+    rollup.install_triggers(schema_editor.connection)
 
 
 def remove(apps, schema_editor):
-    rollup.remove_triggers(schema_editor)
+    rollup.remove_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -481,3 +481,16 @@ def test_a_forged_apply_by_a_user_who_may_not_import_changes_nothing(client, pla
                            {"token": token, "fingerprint": fingerprint, "apply": "1"})
     assert response.status_code == status
     assert Target.objects.get(document=plan, unit__code="03583", year=2022).planned_population == 3966
+
+
+def test_a_confirmed_spelling_is_learned_once_and_keyed_like_the_admin_keys_it(plan):
+    """A long confirmed name is cut to the alias's 100 characters and keyed from what is stored, so
+    the next import recognises it (and a second confirmation of it adds nothing)."""
+    commune = unit(Level.COMMUNE, "03583", 2022)
+    long_name = "Khổng Lào " + "rất dài " * 20
+    row = excel_import.ParsedRow(line=9, name=long_name, number=1, unit_id=None, proposals=[], figures={})
+    parsed = excel_import.Parsed(sheet="Phụ lục", groups=[], rows=[row], assigned={})
+    for _ in range(2):
+        excel_import._learn_aliases(parsed, {"9": commune.pk}, note="thử")
+    alias = UnitAlias.objects.get(unit=commune, name=long_name[:100])
+    assert alias.key == excel_import.name_key(long_name[:100])  # what UnitAlias.save() computes

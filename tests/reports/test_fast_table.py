@@ -46,3 +46,38 @@ def test_the_fast_rows_equal_the_stock_templates_rows(client, leader, monkeypatc
     assert fast != stock  # the two templates did run (their whitespace differs)
     if "2021" in url and "/districts/" in url:
         assert "A &amp; &lt;B&gt;" in fast and "kiểm tra số liệu" in fast
+
+
+class _Sample(django_tables2.Table):
+    """Cells the ranking tables do not have: raw numbers and dates to localize, a column that
+    must not be localized, attributes computed per record, an empty value."""
+
+    rate = django_tables2.Column()
+    day = django_tables2.Column()
+    flagged = django_tables2.Column(attrs={"td": {"class": lambda record: "bad" if record["bad"] else "ok"}})
+    raw = django_tables2.Column(localize=False)
+    name = django_tables2.Column()
+
+
+@pytest.mark.parametrize("with_callable_attrs", [True, False])
+def test_numbers_dates_and_per_record_attributes_render_as_the_stock_template_does(rf, with_callable_attrs):
+    from decimal import Decimal
+
+    from django.template import RequestContext, Template
+    from django.utils import translation
+
+    rows = [{"rate": Decimal("42.50"), "day": dt.date(2022, 1, 31), "flagged": "x", "bad": True, "raw": 1234.5,
+             "name": "A & <B>"},
+            {"rate": None, "day": None, "flagged": "y", "bad": False, "raw": 7.25, "name": ""}]
+    exclude = () if with_callable_attrs else ("flagged",)
+    outputs = []
+    for template_name in ("reports/partials/table.html", STOCK):
+        table = _Sample(rows, exclude=exclude, template_name=template_name)
+        with translation.override("vi"):
+            outputs.append(Template("{% load django_tables2 %}{% render_table table %}").render(
+                RequestContext(rf.get("/"), {"table": table})))
+    fast, stock = outputs
+    assert fast != stock
+    assert _tables(fast) == _tables(stock)
+    assert "42,50" in fast and "31/01/2022" in fast and "1234.5" in fast and "A &amp; &lt;B&gt;" in fast
+    assert ('class="bad"' in fast) is with_callable_attrs

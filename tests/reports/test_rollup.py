@@ -4,6 +4,7 @@ after a write, whoever writes (the grid, an edit, a bulk load, a commune moved t
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from communes import rollup
@@ -158,3 +159,88 @@ def test_the_national_ranking_follows_a_save_at_once(client, officer_phong_tho, 
     login(client, leader)
     # (1.700 + 1.400) ÷ (3.913 + 2.881) = 45,63%
     assert "45,63%" in client.get("/?year=2022").content.decode()
+
+
+def test_a_count_is_rolled_up_under_the_parent_its_unit_has_when_the_rollup_is_refreshed(two_districts):
+    """A count written, then its commune moved before any read: the count lands in the new district
+    (the trigger notes the unit; its parent is read at refresh)."""
+    phong_tho, luc_ngan = two_districts
+    moved = Unit.objects.filter(parent=phong_tho).order_by("code").first()
+    rollup.refresh()
+    Enrollment.objects.filter(unit=moved, month=FEB).update(enrolled=2_999)
+    Unit.objects.filter(pk=moved.pk).update(parent=luc_ngan)
+    assert from_rollup(luc_ngan) == added_up(luc_ngan) and from_rollup(phong_tho) == added_up(phong_tho)
+    assert from_rollup(luc_ngan)[FEB].enrolled == 4_000 + 4_001 + 4_002 + 2_999
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_commune_moved_while_its_count_is_being_written_is_not_lost():
+    """Under READ COMMITTED the count's transaction sees the old parent; a refresh between the move
+    and the count's commit must not leave the new district without the count."""
+    import psycopg2
+
+    district_a = Unit.objects.create(level=Level.DISTRICT, kind="Huyện", code="XA", name="A")
+    district_b = Unit.objects.create(level=Level.DISTRICT, kind="Huyện", code="XB", name="B")
+    commune = Unit.objects.create(level=Level.COMMUNE, kind="Xã", code="XC", name="C", parent=district_a)
+    make_counts(commune, JAN, population=1_000, enrolled=100)
+    rollup.refresh()
+    settings = connection.settings_dict
+    writer, mover = (psycopg2.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"],
+                                      port=settings["PORT"] or 5432) for _ in range(2))
+    try:
+        writer.cursor().execute("UPDATE communes_enrollment SET enrolled = 200 WHERE unit_id = %s", [commune.pk])
+        mover.cursor().execute("UPDATE communes_unit SET parent_id = %s WHERE id = %s", [district_b.pk, commune.pk])
+        mover.commit()
+        from_rollup(district_b)  # a page read between the move and the count's commit
+        writer.commit()
+    finally:
+        writer.close()
+        mover.close()
+    assert from_rollup(district_b)[JAN].enrolled == 200
+    assert from_rollup(district_b) == added_up(district_b) and from_rollup(district_a) == {}
+
+
+def test_many_pending_rows_are_cleared_in_chunks(two_districts, monkeypatch):
+    phong_tho, luc_ngan = two_districts
+    monkeypatch.setattr(rollup, "_CHUNK", 7)  # SQLite refuses statements over its parameter limit
+    communes = list(Unit.objects.filter(parent__in=[phong_tho, luc_ngan]).values_list("pk", flat=True))
+    RollupPending.objects.bulk_create(RollupPending(unit_id=pk, year=2022) for pk in communes * 3)
+    assert RollupPending.objects.count() > 7 * 5
+    rollup.refresh()
+    assert not RollupPending.objects.exists()
+    assert from_rollup(phong_tho) == added_up(phong_tho) and from_rollup(luc_ngan) == added_up(luc_ngan)
+
+
+def test_a_population_for_an_impossible_year_does_not_stop_the_rollup(two_districts):
+    """Validators keep such a year out of forms and the admin; a bulk load could still write one."""
+    phong_tho, _ = two_districts
+    Population.objects.create(unit=Unit.objects.filter(parent=phong_tho).first(), year=20_210, population=5)
+    assert rollup.refresh() > 0
+    assert not RollupPending.objects.exists() and from_rollup(phong_tho) == added_up(phong_tho)
+
+
+def test_every_trigger_is_installed_and_comes_back_after_a_table_rebuild(db):
+    """On SQLite, altering a table rebuilds it and drops its triggers; every migrate puts them back."""
+    from communes.apps import _ensure_rollup_triggers
+
+    expected = rollup.expected_triggers(connection.vendor)
+    assert expected <= rollup.installed_triggers()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER communes_enrollment_rollup_insert"
+                       + (" ON communes_enrollment" if connection.vendor == "postgresql" else ""))
+    assert "communes_enrollment_rollup_insert" not in rollup.installed_triggers()
+    _ensure_rollup_triggers(using="default")  # what every migrate runs (post_migrate)
+    assert expected <= rollup.installed_triggers()
+
+
+def test_reinstalling_the_triggers_drops_rows_whose_counts_are_gone(two_districts):
+    phong_tho, _ = two_districts
+    rollup.refresh()
+    stale = MonthlyRollup.objects.create(parent=unit(Level.PROVINCE, "12", 2021), month=JAN, enrolled=5,
+                                         population=9, reported=1)
+    rollup.remove_triggers(connection)
+    rollup.install_triggers(connection)
+    rollup.refresh()
+    assert not MonthlyRollup.objects.filter(pk=stale.pk).exists()
+    assert from_rollup(phong_tho) == added_up(phong_tho)

@@ -47,9 +47,21 @@ def refresh() -> int:
             MonthlyRollup.objects.filter(condition).delete()
         for condition in _months_of(scope, "unit__parent", "month"):
             MonthlyRollup.objects.bulk_create(_recomputed(condition), batch_size=_CHUNK)
-        for keys in _chunks([pk for pk, *_ in pending]):
-            RollupPending.objects.filter(pk__in=keys).delete()
+        _forget([pk for pk, *_ in pending])
     return sum(len(parents) for parents in scope.values())
+
+
+def _forget(read: list[int]) -> None:
+    """Remove the pending rows this refresh read, and only those."""
+    if connection.vendor == "sqlite":
+        # The transaction began IMMEDIATE (settings): it has held the write lock since it read the
+        # rows, so none was added since; one statement whatever their number (SQLite's row-level
+        # triggers note every written row).
+        RollupPending.objects.filter(pk__lte=max(read)).delete()
+        return
+    # PostgreSQL: a writer may have committed a row meanwhile, with a lower key than some read.
+    for keys in _chunks(read):
+        RollupPending.objects.filter(pk__in=keys).delete()
 
 
 def _chunks(values: list, size: int | None = None):
@@ -76,14 +88,19 @@ def _pending_scope(pending: list[tuple]) -> dict[int, set[int]]:
 
 
 def _months_of(scope: dict[int, set[int]], parent_field: str, month_field: str):
-    """The pending months as conditions, a few thousand parents each."""
-    for year, parents in scope.items():
-        for chunk in _chunks(sorted(parents)):
-            condition = Q(**{f"{parent_field}__in": chunk})
-            if year != ALL_YEARS:
-                condition &= Q(**{f"{month_field}__gte": dt.date(year, 1, 1),
-                                  f"{month_field}__lte": dt.date(year, 12, 31)})
+    """The pending months as conditions, each one statement's worth (up to _CHUNK parents)."""
+    terms = [(year, chunk) for year, parents in sorted(scope.items()) for chunk in _chunks(sorted(parents))]
+    condition, size = Q(pk__in=[]), 0
+    for year, parents in terms:
+        part = Q(**{f"{parent_field}__in": parents})
+        if year != ALL_YEARS:
+            part &= Q(**{f"{month_field}__gte": dt.date(year, 1, 1), f"{month_field}__lte": dt.date(year, 12, 31)})
+        if size and size + len(parents) > (_CHUNK):
             yield condition
+            condition, size = Q(pk__in=[]), 0
+        condition, size = condition | part, size + len(parents)
+    if size:
+        yield condition
 
 
 def _recomputed(condition: Q):
@@ -206,8 +223,10 @@ def ensure_triggers(connection) -> None:
     vendor = connection.vendor
     if vendor not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"roll-up triggers for {vendor}")
-    remove_triggers(connection, functions=False)
-    _execute(connection, _postgresql_statements() if vendor == "postgresql" else _sqlite_statements())
+    # One transaction: a write between the DROP and the CREATE would otherwise go unnoted.
+    with transaction.atomic(using=connection.alias):
+        remove_triggers(connection, functions=False)
+        _execute(connection, _postgresql_statements() if vendor == "postgresql" else _sqlite_statements())
 
 
 def install_triggers(connection) -> None:

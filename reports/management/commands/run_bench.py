@@ -88,17 +88,22 @@ ANALYSIS = """## Why, and what was changed
   months of national sums for the chart: two aggregates over ~500.000 enrolled counts, ~0,85 s of SQL.
   Both now read a roll-up, `communes.MonthlyRollup` (one row per parent unit and month: 41.460 rows),
   kept exact rather than cached: triggers on the enrolled counts, the populations and the units'
-  parents (migration `communes/0004_rollup_triggers`; on PostgreSQL statement-level with transition
-  tables, so a COPY marks each district-year once) append the changed (district, year) to
-  `RollupPending` inside the writing transaction, whoever writes; every read first recomputes what is
-  pending (`communes/rollup.py`; one query when nothing is) and removes only the pending rows it read,
-  so a write committed meanwhile stays pending for the next read. The case "ngay sau một lần lưu"
+  parents (migration `communes/0004_rollup_triggers`, re-created after every migrate; on PostgreSQL
+  statement-level with transition tables, so a COPY notes each commune-year once) append what changed
+  (the commune and year; both districts when a commune moves) to `RollupPending` inside the writing
+  transaction, whoever writes; every read first recomputes what is pending under each commune's
+  parent at that moment (`communes/rollup.py`; one query when nothing is pending) and removes only the
+  pending rows it read, so a write committed meanwhile stays pending for the next read. The case "ngay sau một lần lưu"
   changes one commune's count before each request (untimed): the page then recomputes that district's
   year first and still answers in about the same time. Tested in `tests/reports/test_rollup.py`: the
   roll-up equals the counts added up for every parent; a grid save shows on the district dashboard and
   the national ranking at the next read; a bulk UPDATE, a DELETE, a bulk insert, a changed population
   and a commune moved to another district all show at once; a write during a refresh stays pending;
-  the synthetic country's COPY is covered in `tests/communes/test_synthetic.py`.
+  on PostgreSQL, a commune moved by one connection while another writes its count is not lost; the
+  triggers come back after a table rebuild; the synthetic country's COPY is covered in
+  `tests/communes/test_synthetic.py`. A code review found the last two cases and three more (a refresh
+  over SQLite's parameter limit, a population typed for year 20210, rows left after reinstalling),
+  fixed and tested.
 - **Table rendering**: django-tables2's template resolved each cell's attributes, and django-tables2
   inspected the render method's signature, for every cell: 0,1 ms a cell, most of the ranking pages'
   Python time. `reports/templatetags/fast_table.py` builds the body rows in Python with the tables' own

@@ -83,7 +83,7 @@ ANALYSIS = """## Why, and what was changed
 
 - **National ranking (home page)**: 4,5 s at first, 1,08 s after the first fixes (a join instead of a
   correlated subquery per count; 100 districts per page, `RANKING_PAGE` in `reports/views.py`, ranks,
-  totals and `?format=xlsx` still over every district), now ~130 ms, with no cache. The page needs, per
+  totals and `?format=xlsx` still over every district), now ~115-130 ms, with no cache. The page needs, per
   district, 24 months of sums (change vs last month and vs a year before, year-end projection) and 48
   months of national sums for the chart: two aggregates over ~500.000 enrolled counts, ~0,85 s of SQL.
   Both now read a roll-up, `communes.MonthlyRollup` (one row per parent unit and month: 41.460 rows),
@@ -108,8 +108,8 @@ ANALYSIS = """## Why, and what was changed
   inspected the render method's signature, for every cell: 0,1 ms a cell, most of the ranking pages'
   Python time. `reports/templatetags/fast_table.py` builds the body rows in Python with the tables' own
   render methods, attributes and signatures worked out once per column; the HTML is the stock
-  template's (`tests/reports/test_fast_table.py` compares them). District dashboard 66 → ~37 ms,
-  province 62 → ~23 ms, national ranking 185 → ~130 ms.
+  template's (`tests/reports/test_fast_table.py` compares them). District dashboard 66 → ~32-37 ms,
+  province 62 → ~20-23 ms, national ranking 185 → ~115-130 ms.
 - **National annex export**: 19 s at first (openpyxl hashing every cell's style; `reports/xlsx.write_cell`
   copies the first styled cell's style indices), 4,9 s after that, now ~2,7 s: the 53.000 targets are
   read as tuples with each unit read once (1,5 s → 0,4 s; `excel_annex.read_annex`), and lxml is
@@ -123,7 +123,8 @@ ANALYSIS = """## Why, and what was changed
 - **Import apply**: was 6.683 queries and 3,0 s for 513 rows; now 18 queries, ~0,3 s: the document's
   targets and year results are read once, changed in memory and written in bulk with their audit
   records (`tests/reports/test_excel_import.py`: applying 17 changed rows costs the queries of one).
-- **3× floor: met by the national ranking, missed by the other pages; not pursued further.** For most
+- **3× floor: met by the national ranking page (2,6-2,8×; about 3,2× on the request right after a
+  save, which recomputes one district-year first), missed by the other pages; not pursued further.** For most
   pages the floor is about 1-2 ms: a bare Django response (0,8-1,3 ms) plus sub-millisecond SQL. 3× leaves
   ~2-4 ms for everything a page does beyond serving bytes: the role and scope checks (2-3 queries), its
   figures (5-10 queries) and rendering 30-500 rows through Django templates (the Python CPU column:
@@ -131,7 +132,7 @@ ANALYSIS = """## Why, and what was changed
   and audit: their 18 queries alone cost more than 3× the one UPDATE of their floor. Only serving
   prerendered pages could come near the floor for the reading pages. No such cache was added: the
   pages carry per-user parts (links by role, CSRF tokens), any save anywhere would have to expire
-  them, and the pages already answer in 20-130 ms at national scale. The ratios stay in the table,
+  them, and the pages already answer in 17-130 ms at national scale. The ratios stay in the table,
   measured on every run, so a regression shows.
 - **Other fixes found by measuring**: `ranking_table`'s total row came back from PostgreSQL as Decimal (the
   UNION sums bigints as numeric) and crashed the exact-rate ranking: now ints. A province plan's import

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import InternalError, connection, transaction
 
 from communes.models import ChangeRecord
 from tests.conftest import unit
@@ -74,4 +75,14 @@ def test_administrators_may_read_but_not_change_the_log(client, admin_user, reco
     assert page.status_code == 200 and "điều chỉnh" in page.content.decode()
     assert client.post(f"/admin/communes/changerecord/{record.pk}/change/", {"new_value": "1"}).status_code == 403
     assert client.post(f"/admin/communes/changerecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert ChangeRecord.objects.get(pk=record.pk).new_value == 4100
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's (production)")
+@pytest.mark.parametrize("statement", ["UPDATE communes_changerecord SET new_value = 1 WHERE id = %s",
+                                       "DELETE FROM communes_changerecord WHERE id = %s"])
+def test_raw_sql_cannot_rewrite_the_log_either(record, statement):
+    """Below Django (psql, another program): the database refuses, and the record is unchanged."""
+    with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, [record.pk])
     assert ChangeRecord.objects.get(pk=record.pk).new_value == 4100

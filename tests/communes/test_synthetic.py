@@ -112,11 +112,12 @@ def test_the_command_refuses_a_database_with_real_data(db):
     assert not Unit.objects.filter(is_synthetic=True).exists()
 
 
-def test_the_command_loads_an_empty_database_and_keeps_it_with_if_absent(django_db_blocker, db):
+@pytest.fixture
+def empty_database(db):
+    """The session's real data dropped inside this test's transaction (rolled back after it)."""
     from communes.models import UnitAlias, UnitSuccession
     from targets.models import Cohort
 
-    # An empty database: drop the session's real data inside this test's transaction (rolled back).
     Cohort.objects.all().delete()
     TargetDocument.objects.all().delete()
     UnitAlias.objects.all().delete()
@@ -125,6 +126,9 @@ def test_the_command_loads_an_empty_database_and_keeps_it_with_if_absent(django_
     Population.objects.all().delete()
     for level in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE):
         Unit.objects.filter(level=level).delete()
+
+
+def test_the_command_loads_an_empty_database_and_keeps_it_with_if_absent(empty_database):
     out = StringIO()
     call_command(
         "make_synthetic_country", "--seed", "3", "--provinces", "1", "--districts", "2", "--communes", "2", stdout=out
@@ -180,3 +184,18 @@ def test_the_bulk_loaded_country_has_its_monthly_rollup(tiny_country):
         rolled_up = series.children_sums([district.pk], **span)[district.pk]
         assert len(rolled_up) == 60
         assert rolled_up == series.monthly_sums(Unit.objects.filter(parent=district), **span)
+
+
+def test_replacing_a_country_with_an_audit_trail_is_refused_and_keeps_everything(empty_database):
+    """After `make bench` the synthetic units carry change records, which are never deleted."""
+    from communes.models import ChangeRecord
+
+    call_command("make_synthetic_country", "--provinces", "1", "--districts", "1", "--communes", "2", stdout=StringIO())
+    commune = Unit.objects.filter(level=Level.COMMUNE, code__startswith="M").first()
+    ChangeRecord.objects.create(unit=commune, period=dt.date(2025, 12, 1), field="enrolled", old_value=1, new_value=2)
+    before = (Unit.objects.filter(is_synthetic=True).count(), Enrollment.objects.filter(is_synthetic=True).count())
+    with pytest.raises(CommandError, match="lịch sử thay đổi"):
+        call_command("make_synthetic_country", "--replace", "--provinces", "1", "--districts", "1", "--communes", "1",
+                     stdout=StringIO())
+    after = (Unit.objects.filter(is_synthetic=True).count(), Enrollment.objects.filter(is_synthetic=True).count())
+    assert after == before

@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import ProtectedError
 
 from communes import rollup, synthetic
 
@@ -31,7 +32,14 @@ class Command(BaseCommand):
                 return
             if not replace:
                 raise CommandError("Đã có dữ liệu mô phỏng: thêm --replace để sinh lại hoặc --if-absent để giữ.")
-            synthetic.delete_synthetic_country()
+            try:
+                synthetic.delete_synthetic_country()  # one transaction: all or nothing
+            except ProtectedError as error:
+                # `make bench` saved grids and imported workbooks: their audit records are kept.
+                raise CommandError(
+                    "Dữ liệu mô phỏng đã có lịch sử thay đổi hoặc dữ liệu khác gắn vào (ví dụ sau make bench), "
+                    "không xoá được; đã giữ nguyên. Hãy tạo lại cơ sở dữ liệu riêng (dropdb rồi createdb) và chạy lại."
+                ) from error
         if (districts is None) != (communes is None):
             raise CommandError("--districts và --communes phải đi cùng nhau.")
         shape = synthetic.Shape(provinces=provinces, districts_per_province=districts, communes_per_district=communes)

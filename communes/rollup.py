@@ -65,9 +65,15 @@ def _forget(read: list[int]) -> None:
 
 
 def _chunks(values: list, size: int | None = None):
-    size, values = size or _CHUNK, iter(values)
+    # SQLite before 3.32 (which Django 5.2 supports) takes 999 parameters per statement.
+    size = size or _chunk_limit()
+    values = iter(values)
     while chunk := list(islice(values, size)):
         yield chunk
+
+
+def _chunk_limit() -> int:
+    return min(_CHUNK, 900) if connection.vendor == "sqlite" else _CHUNK
 
 
 def _pending_scope(pending: list[tuple]) -> dict[int, set[int]]:
@@ -95,7 +101,7 @@ def _months_of(scope: dict[int, set[int]], parent_field: str, month_field: str):
         part = Q(**{f"{parent_field}__in": parents})
         if year != ALL_YEARS:
             part &= Q(**{f"{month_field}__gte": dt.date(year, 1, 1), f"{month_field}__lte": dt.date(year, 12, 31)})
-        if size and size + len(parents) > (_CHUNK):
+        if size and size + len(parents) > _chunk_limit():
             yield condition
             condition, size = Q(pk__in=[]), 0
         condition, size = condition | part, size + len(parents)
@@ -152,6 +158,11 @@ _POSTGRESQL_FUNCTIONS = f"""
         SELECT p, {ALL_YEARS} FROM (VALUES (OLD.parent_id), (NEW.parent_id)) AS parents(p) WHERE p IS NOT NULL;
         RETURN NULL;
     END $$;
+    CREATE OR REPLACE FUNCTION communes_rollup_unit_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO {_PENDING} (parent_id, year) SELECT OLD.parent_id, {ALL_YEARS} WHERE OLD.parent_id IS NOT NULL;
+        RETURN NULL;
+    END $$;
     CREATE OR REPLACE FUNCTION communes_rollup_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         INSERT INTO {_PENDING} (parent_id, year)
@@ -177,6 +188,10 @@ def _postgresql_statements() -> list[str]:
         "CREATE TRIGGER communes_unit_rollup_parent AFTER UPDATE ON communes_unit FOR EACH ROW "
         "WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id) EXECUTE FUNCTION communes_rollup_parent_changed()"
     )
+    # A commune deleted (its counts first: PROTECT) before any read: its unit can no longer name
+    # the parent whose sums held them.
+    statements.append("CREATE TRIGGER communes_unit_rollup_delete AFTER DELETE ON communes_unit FOR EACH ROW "
+                      "EXECUTE FUNCTION communes_rollup_unit_deleted()")
     return statements
 
 
@@ -197,13 +212,18 @@ def _sqlite_statements() -> list[str]:
         f"INSERT INTO {_PENDING} (parent_id, year) SELECT NEW.parent_id, {ALL_YEARS} WHERE NEW.parent_id IS NOT NULL; "
         f"END"
     )
+    statements.append(
+        "CREATE TRIGGER communes_unit_rollup_delete AFTER DELETE ON communes_unit FOR EACH ROW "
+        f"WHEN OLD.parent_id IS NOT NULL BEGIN INSERT INTO {_PENDING} (parent_id, year) "
+        f"VALUES (OLD.parent_id, {ALL_YEARS}); END"
+    )
     return statements
 
 
 def _triggers() -> list[tuple[str, str]]:
     names = [(f"{table}_rollup_{event}", table) for table, _, _ in _COUNTED for event in _EVENTS]
     names += [(f"{table}_rollup_truncate", table) for table, _, _ in _COUNTED]
-    return names + [("communes_unit_rollup_parent", "communes_unit")]
+    return names + [("communes_unit_rollup_parent", "communes_unit"), ("communes_unit_rollup_delete", "communes_unit")]
 
 
 def expected_triggers(vendor: str) -> set[str]:
@@ -247,7 +267,7 @@ def remove_triggers(connection, *, functions: bool = True) -> None:
     if postgresql and functions:
         statements += [f"DROP FUNCTION IF EXISTS {function}()" for function in (
             "communes_enrollment_rollup_changed", "communes_population_rollup_changed",
-            "communes_rollup_parent_changed", "communes_rollup_truncated")]
+            "communes_rollup_parent_changed", "communes_rollup_unit_deleted", "communes_rollup_truncated")]
     _execute(connection, statements)
 
 

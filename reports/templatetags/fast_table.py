@@ -67,9 +67,17 @@ def _needs_stock_path(table) -> bool:
     for bound in table.columns:
         if isinstance(bound.column, BaseLinkColumn):
             return True
-        if any(callable(value) for value in (bound.column.attrs or {}).get("td", {}).values()):
+        # Cell attributes as django-tables2 merges them: the table's, then the column's; "td", else "cell".
+        attrs = {**(table.attrs or {}), **(bound.column.attrs or {})}
+        if _has_callable(attrs.get("td", attrs.get("cell", {}))):
             return True
     return False
+
+
+def _has_callable(value) -> bool:
+    if callable(value):
+        return True
+    return isinstance(value, dict) and any(_has_callable(item) for item in value.values())
 
 
 def _html(cell, localized, context) -> str:

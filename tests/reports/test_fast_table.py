@@ -55,12 +55,13 @@ class _Sample(django_tables2.Table):
     rate = django_tables2.Column()
     day = django_tables2.Column()
     flagged = django_tables2.Column(attrs={"td": {"class": lambda record: "bad" if record["bad"] else "ok"}})
+    marked = django_tables2.Column(accessor="flagged", attrs={"cell": {"data-bad": lambda record: record["bad"]}})
     raw = django_tables2.Column(localize=False)
     name = django_tables2.Column()
 
 
-@pytest.mark.parametrize("with_callable_attrs", [True, False])
-def test_numbers_dates_and_per_record_attributes_render_as_the_stock_template_does(rf, with_callable_attrs):
+@pytest.mark.parametrize("callable_attrs", ["td", "cell", None])
+def test_numbers_dates_and_per_record_attributes_render_as_the_stock_template_does(rf, callable_attrs):
     from decimal import Decimal
 
     from django.template import RequestContext, Template
@@ -69,7 +70,7 @@ def test_numbers_dates_and_per_record_attributes_render_as_the_stock_template_do
     rows = [{"rate": Decimal("42.50"), "day": dt.date(2022, 1, 31), "flagged": "x", "bad": True, "raw": 1234.5,
              "name": "A & <B>"},
             {"rate": None, "day": None, "flagged": "y", "bad": False, "raw": 7.25, "name": ""}]
-    exclude = () if with_callable_attrs else ("flagged",)
+    exclude = {"td": ("marked",), "cell": ("flagged",), None: ("flagged", "marked")}[callable_attrs]
     outputs = []
     for template_name in ("reports/partials/table.html", STOCK):
         table = _Sample(rows, exclude=exclude, template_name=template_name)
@@ -80,4 +81,5 @@ def test_numbers_dates_and_per_record_attributes_render_as_the_stock_template_do
     assert fast != stock
     assert _tables(fast) == _tables(stock)
     assert "42,50" in fast and "31/01/2022" in fast and "1234.5" in fast and "A &amp; &lt;B&gt;" in fast
-    assert ('class="bad"' in fast) is with_callable_attrs
+    assert ('class="bad"' in fast) is (callable_attrs == "td")
+    assert ('data-bad="True"' in fast) is (callable_attrs == "cell")

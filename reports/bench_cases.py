@@ -111,10 +111,10 @@ def shift_enrolled():
     """A save that changes every commune: each `<code>-enrolled` count one lower, then one higher on
     the next save (far below the 5% drop warning, never above the population), so the page really
     writes every row each time and the data ends where it began."""
-    saves = itertools.count()
+    steps = itertools.cycle((-1, 1))
 
     def edit(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        step = -1 if next(saves) % 2 == 0 else 1
+        step = next(steps)
         edited = []
         for name, value in fields:
             digits = value.replace(".", "").replace(" ", "")
@@ -129,11 +129,10 @@ def shift_enrolled():
 def one_commune_saved():
     """An untimed write before each request: one commune's December count one lower, then one
     higher, as a save would; the next read must first bring the roll-up up to date."""
-    saves = itertools.count()
+    steps = itertools.cycle((-1, 1))
 
     def save(ctx: dict) -> None:
-        step = -1 if next(saves) % 2 == 0 else 1
-        Enrollment.objects.filter(unit=ctx["commune"], month=ctx["month"]).update(enrolled=F("enrolled") + step)
+        Enrollment.objects.filter(unit=ctx["commune"], month=ctx["month"]).update(enrolled=F("enrolled") + next(steps))
 
     return save
 

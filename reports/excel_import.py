@@ -655,6 +655,28 @@ def _learn_aliases(parsed: Parsed, confirmed: dict[str, int], note: str) -> None
     UnitAlias.objects.bulk_create(aliases.values(), ignore_conflicts=True)
 
 
+class _Staged:
+    """One kind of the document's rows, read once: those to create, and those changed (each once,
+    for one bulk UPDATE)."""
+
+    def __init__(self, rows, key):
+        self.rows = {key(row): row for row in rows}
+        self.new, self.changed = [], {}
+
+    def get(self, key, make):
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = make()
+            self.new.append(row)
+        elif row.pk is not None:
+            self.changed[row.pk] = row
+        return row
+
+    def write(self, model, fields) -> None:
+        model.objects.bulk_create(self.new)
+        model.objects.bulk_update(self.changed.values(), sorted(set(fields)))
+
+
 class _ImportWriter:
     """The document's year results and plan rows, read once, changed in memory and written in a
     few bulk statements: 500 rows cost the queries of 5. Values were validated by the preview;
@@ -662,48 +684,32 @@ class _ImportWriter:
 
     def __init__(self, document: TargetDocument):
         self.document = document
-        self.figures = {(f.unit_id, f.as_of): f for f in ReportedFigure.objects.filter(
-            document=document, kind=FigureKind.YEAR_RESULT, is_plan=False).order_by("-pk")}
-        self.targets = {(t.unit_id, t.year): t for t in Target.objects.filter(document=document).order_by("-pk")}
-        self.new_figures, self.new_targets = [], []
-        self.changed_figures: dict[int, ReportedFigure] = {}  # by key: a row changes once in the bulk UPDATE
-        self.changed_targets: dict[int, Target] = {}
+        results = ReportedFigure.objects.filter(document=document, kind=FigureKind.YEAR_RESULT, is_plan=False)
+        self.figures = _Staged(results, key=lambda f: (f.unit_id, f.as_of))
+        self.targets = _Staged(Target.objects.filter(document=document), key=lambda t: (t.unit_id, t.year))
 
     def result(self, unit_id: int, year: int, row: ParsedRow | None, new: dict) -> None:
-        figure = self.figures.get((unit_id, dt.date(year, 12, 31)))
-        if figure is None:
-            figure = ReportedFigure(document=self.document, unit_id=unit_id, kind=FigureKind.YEAR_RESULT,
-                                    is_plan=False, as_of=dt.date(year, 12, 31), year=year,
-                                    printed_name=row.name[:100] if row else "",
-                                    row_number=row.number if row else None)
-            self.figures[(unit_id, figure.as_of)] = figure
-            self.new_figures.append(figure)
-        elif figure.pk is not None:
-            self.changed_figures[figure.pk] = figure
+        as_of = dt.date(year, 12, 31)
+        figure = self.figures.get((unit_id, as_of), lambda: ReportedFigure(
+            document=self.document, unit_id=unit_id, kind=FigureKind.YEAR_RESULT, is_plan=False, as_of=as_of,
+            year=year, printed_name=row.name[:100] if row else "", row_number=row.number if row else None))
         for name, value in new.items():
             setattr(figure, RESULT_FIELDS[name], value)
 
     def target(self, unit_id: int, year: int, row: ParsedRow | None, new: dict, *, assigned: bool) -> None:
-        target = self.targets.get((unit_id, year))
-        if target is None:
-            target = Target(document=self.document, unit_id=unit_id, year=year, comparison=Comparison.AT_LEAST,
-                            wording="UBND tỉnh giao" if assigned else "",
-                            printed_name="" if assigned or row is None else row.name[:100],
-                            row_number=None if row is None else row.number)
-            self.targets[(unit_id, year)] = target
-            self.new_targets.append(target)
-        elif target.pk is not None:
-            self.changed_targets[target.pk] = target
+        target = self.targets.get((unit_id, year), lambda: Target(
+            document=self.document, unit_id=unit_id, year=year, comparison=Comparison.AT_LEAST,
+            wording="UBND tỉnh giao" if assigned else "",
+            printed_name="" if assigned or row is None else row.name[:100],
+            row_number=None if row is None else row.number))
         for name, value in new.items():
             setattr(target, PLAN_FIELDS[name], value)
         target.clean_fields(exclude=["document", "unit"])
         target.clean()
 
     def flush(self) -> None:
-        ReportedFigure.objects.bulk_create(self.new_figures)
-        ReportedFigure.objects.bulk_update(self.changed_figures.values(), sorted(set(RESULT_FIELDS.values())))
-        Target.objects.bulk_create(self.new_targets)
-        Target.objects.bulk_update(self.changed_targets.values(), sorted(set(PLAN_FIELDS.values())))
+        self.figures.write(ReportedFigure, RESULT_FIELDS.values())
+        self.targets.write(Target, PLAN_FIELDS.values())
 
 
 # -- between requests ---------------------------------------------------------------------------

@@ -103,10 +103,7 @@ def children_sums(parent_ids, *, start: dt.date, end: dt.date) -> dict[int, dict
     """Per parent and month: Σ over all its children, the same figures as `monthly_sums` over
     `Unit.objects.filter(parent=…)`, read from the roll-up (one query; a refresh first if a write
     is pending, so a save shows at once)."""
-    rollup.refresh()
-    rows = MonthlyRollup.objects.filter(parent__in=parent_ids, month__gte=start, month__lte=end).order_by(
-        "parent", "month"
-    )
+    rows = _rolled_up(parent_ids, start=start, end=end).order_by("parent", "month")
     out: dict[int, dict[dt.date, MonthSum]] = defaultdict(dict)
     for parent, month, enrolled, population, reported, synthetic in rows.values_list(
         "parent", "month", "enrolled", "population", "reported", "synthetic"
@@ -117,9 +114,8 @@ def children_sums(parent_ids, *, start: dt.date, end: dt.date) -> dict[int, dict
 
 def children_total(parent_ids, *, start: dt.date, end: dt.date) -> dict[dt.date, MonthSum]:
     """Per month: Σ over all children of all these parents (the roll-up summed by the database)."""
-    rollup.refresh()
     rows = (
-        MonthlyRollup.objects.filter(parent__in=parent_ids, month__gte=start, month__lte=end)
+        _rolled_up(parent_ids, start=start, end=end)
         .values("month")
         .annotate(enrolled_sum=Sum("enrolled"), population_sum=Sum("population"),
                   reported_sum=Sum("reported"), synthetic_sum=Sum("synthetic"))
@@ -131,3 +127,9 @@ def children_total(parent_ids, *, start: dt.date, end: dt.date) -> dict[dt.date,
                                int(row["reported_sum"]), int(row["synthetic_sum"]))
         for row in rows
     }
+
+
+def _rolled_up(parent_ids, *, start: dt.date, end: dt.date):
+    """The roll-up's rows for these parents and months, brought up to date first."""
+    rollup.refresh()
+    return MonthlyRollup.objects.filter(parent__in=parent_ids, month__gte=start, month__lte=end)

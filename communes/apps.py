@@ -17,9 +17,10 @@ def _ensure_rollup_triggers(using, **kwargs):
     from django.db import connections
     from django.db.migrations.recorder import MigrationRecorder
 
-    from . import rollup
+    from . import data_version, rollup
 
     connection = connections[using]
+    data_version.ensure_triggers(connection)  # every table's, whatever else is installed
     if ("communes", "0004_rollup_triggers") not in MigrationRecorder(connection).applied_migrations():
         return  # not installed yet, or migrated back below it on purpose
     rollup.ensure_triggers(connection)

@@ -199,6 +199,13 @@ def load_country(country: Country, *, batch_size: int = 5_000) -> dict[str, int]
     return counts
 
 
+def analyze() -> None:
+    """Planner statistics for the freshly loaded tables (seconds; VACUUM comes after the roll-up)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def vacuum() -> None:
     """After a bulk load: planner statistics, and the visibility map that index-only scans need."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:

@@ -165,6 +165,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = not TESTING or envbool("AXES_IN_TESTS")
 AXES_CLIENT_IP_CALLABLE = "ops.client_ip.client_ip"  # the real client behind nginx (BEHIND_PROXY)
 
+# Reading pages and exports kept per process until the data changes (reports/page_cache.py);
+# 0 turns it off.
+PAGE_CACHE_MB = envint("PAGE_CACHE_MB", 32)
+
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 8) * 3600  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -37,7 +37,6 @@ class Case:
     # the workbook to upload, or several used in turn
     upload: Callable[[Client, dict], tuple[str, bytes] | list[tuple[str, bytes]] | None] | None = None
     edit: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None  # what a save changes
-    prepare: Callable[[dict], None] | None = None  # run untimed before each request (e.g. a write)
     note: str = ""
 
 
@@ -47,7 +46,9 @@ class Result:
     status: str
     times_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)  # this process's CPU time: not inflated by waiting
-    queries: int | None = None
+    # GET pages: each request right after a write (the page recomputed, not served as kept)
+    cold_times_ms: list[float] = field(default_factory=list)
+    queries: int | None = None  # a GET page's are counted right after a write: its real work
     page_sql_ms: float | None = None  # the page's own queries, as Django timed them
     small_queries: int | None = None
     peak_mb: float | None = None
@@ -73,6 +74,10 @@ class Result:
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
     @property
+    def cold_median(self) -> float | None:
+        return statistics.median(self.cold_times_ms) if self.cold_times_ms else None
+
+    @property
     def floor_ms(self) -> float | None:
         """The least a page can cost: computing its figures in SQL plus serving as many bytes."""
         if self.sql_floor_ms is None or self.bare_floor_ms is None:
@@ -82,6 +87,10 @@ class Result:
     @property
     def ratio(self) -> float | None:
         return self.median / self.floor_ms if self.median is not None and self.floor_ms else None
+
+    @property
+    def cold_ratio(self) -> float | None:
+        return self.cold_median / self.floor_ms if self.cold_median is not None and self.floor_ms else None
 
 
 @dataclass
@@ -163,9 +172,19 @@ def _as_post(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
     return data
 
 
+def _forget_kept_pages(context: dict) -> None:
+    from .page_cache import STORE
+
+    STORE.clear()
+
+
 class Runner:
-    def __init__(self, *, client: Client, context: dict, requests: int = 20, bare_url: str = "/__bench__/bare/"):
+    def __init__(self, *, client: Client, context: dict, requests: int = 20, bare_url: str = "/__bench__/bare/",
+                 expire: Callable[[dict], None] = _forget_kept_pages):
+        """`expire` runs untimed before a GET that must be recomputed: a write (run_bench changes one
+        commune's count, as a save would), or by default the kept pages forgotten."""
         self.client, self.context, self.requests, self.bare_url = client, context, requests, bare_url
+        self.expire = expire
         self._workbooks: dict[str, list[tuple[str, bytes]] | None] = {}
         self._turn = 0
 
@@ -185,8 +204,6 @@ class Runner:
 
     def request(self, case: Case, url: str):
         """One request of the case; what is prepared (the form to re-post) is not timed."""
-        if case.prepare:
-            case.prepare(self.context)
         if case.action == "get":
             return lambda: self.client.get(url)
         if case.action == "resubmit":
@@ -241,6 +258,7 @@ class Runner:
         if send is None:
             return Result(case, "not available yet (no upload form or workbook)")
         first = send()  # warm-up: template loading, connection
+        self._follow(first)
         if first.status_code >= 400 or (case.action == "get" and first.status_code != 200):
             return Result(case, f"error {first.status_code}")
         if case.action in _WRITES and first.status_code != 302:
@@ -260,6 +278,9 @@ class Runner:
             expected = 302 if case.action in _WRITES else response.status_code if case.action == "upload" else 200
             if response.status_code != expected or response.status_code >= 400:
                 result.failures += 1
+            self._follow(response)
+        if case.action == "get":
+            result.cold_times_ms = self._cold_times(url)
         if result.failures:
             result.status = f"error: {result.failures} of {self.requests} requests failed"
         result.rss_delta_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
@@ -299,23 +320,51 @@ class Runner:
         result.bare_floor_ms = 0.0
         return result
 
+    def _follow(self, response) -> None:
+        """After a save, untimed, as a browser does: the page redirected to shows (and so uses up)
+        its message. Left waiting, messages would pile up and every later page would be recomputed."""
+        if response.status_code == 302:
+            self.client.get(response["Location"])
+
+    def _cold_times(self, url: str) -> list[float]:
+        """The same page right after a write, which no kept page survives (reports/page_cache.py)."""
+        times = []
+        for _ in range(max(5, self.requests // 2)):
+            self.expire(self.context)
+            gc.collect()
+            started = time.perf_counter()
+            response = self.client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            times.append((time.perf_counter() - started) * 1000)
+        return times
+
     def _queries(self, case: Case, url: str) -> tuple[int, float]:
         send = self.request(case, url)
+        if case.action == "get":
+            self.expire(self.context)
         with CaptureQueriesContext(connection) as captured:
-            send()
-        return len(captured), sum(float(q["time"]) for q in captured.captured_queries) * 1000
+            response = send()
+        # Read before the next request: a request's start empties the connection's query log.
+        counted = len(captured), sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        self._follow(response)
+        return counted
 
     def _peak(self, case: Case, url: str) -> float:
         send = self.request(case, url)
+        if case.action == "get":
+            self.expire(self.context)
         gc.collect()
         tracemalloc.start()
         try:
             response = send()
             if response.streaming:
                 b"".join(response.streaming_content)
-            return tracemalloc.get_traced_memory()[1] / 2**20
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
         finally:
             tracemalloc.stop()
+        self._follow(response)
+        return peak
 
     def sql_floor(self, case: Case, runs: int = 5) -> float | None:
         """EXPLAIN (ANALYZE) of the raw SQL: planning + execution, median of a few runs, rolled back."""

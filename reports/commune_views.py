@@ -15,6 +15,7 @@ from communes.scope import visible_unit_or_404
 
 from .commune_data import commune_page, date_param
 from .commune_tables import ProvinceCommunesTable
+from .page_cache import cached_page
 from .province_communes import communes_then, communes_today
 from .table_export import table_download, wants_xlsx
 from .views import latest_year_with_data
@@ -35,6 +36,7 @@ def _todays_units(request) -> bool:
 
 
 @login_required
+@cached_page
 def commune(request, code: str):
     on = date_param(request.GET.get("on"))
     if request.GET.get("on") and on is None:
@@ -56,6 +58,7 @@ def _history_url(unit: Unit) -> str:
 
 
 @login_required
+@cached_page
 def province_communes(request, code: str):
     todays_units = _todays_units(request)
     on = None if todays_units else date_param(request.GET.get("on"))

@@ -18,6 +18,7 @@ from .consistency import check_document
 from .dashboard import district_dashboard, district_ranking
 from .documents import document_annex, reported_snapshots
 from .formatting import fmt_decimal
+from .page_cache import cached_page
 from .table_export import table_download, wants_xlsx
 from .tables import CoverageRankingTable
 
@@ -50,6 +51,7 @@ def _ranking_table(request, rows, total, year: int, *, paged: bool = False) -> C
 
 
 @login_required
+@cached_page
 def home(request):
     """Wide scopes (the country, a province) see their districts ranked; narrow ones their list."""
     scope = Scope.of(request.user)
@@ -73,6 +75,7 @@ def _ranked_home(request, scope: Scope):
 
 
 @login_required
+@cached_page
 def province(request, code: str):
     # Without a year, the latest year with figures under any province that bore the code: the
     # code's current bearer (Bắc Ninh since 7/2025 for 24) may have none.
@@ -98,6 +101,7 @@ def _ranking_page(request, *, root, districts, label: str, template: str, reques
 
 
 @login_required
+@cached_page
 def district(request, code: str):
     requested_year = _year_param(request, 0) or None
     unit = visible_unit_or_404(request.user, Level.DISTRICT, code, year=requested_year)
@@ -118,6 +122,7 @@ def district(request, code: str):
 
 
 @login_required
+@cached_page
 def document(request, pk: int):
     """A target document, its targets, its annex as printed beside computed values, and every
     inconsistency; visible to those who may see the unit it covers."""

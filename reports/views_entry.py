@@ -22,6 +22,7 @@ from . import coverage, formatting
 from .entry import field_name, initial_grid, kept_grid, read_grid
 from .entry_rows import closing_time, entry_rows, month_status, payer_groups, resolve_area, successors_of
 from .entry_save import Conflict, apply_grid, find_conflicts
+from .page_cache import cached_page
 
 URL_NAMES = {Level.DISTRICT: "entry", Level.PROVINCE: "province_entry"}
 
@@ -71,12 +72,19 @@ def entry_start(request, level: str, code: str):
     return redirect(URL_NAMES[level], code=unit.code, month=f"{month:%Y-%m}")
 
 
+def _reopenings_in_force(request) -> list[int]:
+    """A reopening ends at an hour, not at midnight: from then on the grid is another page."""
+    return list(MonthReopening.objects.filter(until__gt=timezone.now()).order_by("pk").values_list("pk", flat=True))
+
+
 @login_required
+@cached_page(vary=_reopenings_in_force)
 def district_entry(request, code: str, month: str):
     return _entry(request, Level.DISTRICT, code, month)
 
 
 @login_required
+@cached_page(vary=_reopenings_in_force)
 def province_entry(request, code: str, month: str):
     return _entry(request, Level.PROVINCE, code, month)
 

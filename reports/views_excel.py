@@ -15,6 +15,7 @@ from targets.models import TargetDocument
 
 from . import excel_import
 from .excel_annex import annex_actuals_workbook, annex_filename, annex_workbook
+from .page_cache import cached_page
 from .xlsx import xlsx_response
 
 
@@ -34,12 +35,14 @@ def _importable_document(request, document_id: int) -> TargetDocument:
 
 
 @login_required
+@cached_page
 def document_annex_xlsx(request, document_id: int):
     document = _document_or_404(request, document_id)
     return xlsx_response(annex_workbook(document), annex_filename(document))
 
 
 @login_required
+@cached_page
 def document_annex_actuals_xlsx(request, document_id: int):
     document = _document_or_404(request, document_id)
     return xlsx_response(annex_actuals_workbook(document), annex_filename(document, "-thuc-hien"))

@@ -46,6 +46,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         country = synthetic.build_country(seed=seed, shape=shape)
         counts = synthetic.load_country(country)
+        # Planner statistics first: on tables the planner still believes empty, the roll-up's
+        # aggregate over 600.000 counts ran for many minutes instead of seconds.
+        synthetic.analyze()
         # The roll-up now, not on the first page read after the load (~3 s at national scale).
         counts["rollup_parents"] = rollup.refresh()
         synthetic.vacuum()

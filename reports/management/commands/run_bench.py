@@ -16,7 +16,7 @@ from django.test.utils import override_settings
 
 from communes import synthetic
 from communes.models import Enrollment, Unit
-from reports.bench_cases import CASES, bench_context
+from reports.bench_cases import CASES, bench_context, one_commune_saved
 from reports.benchmark import Result, Runner
 
 COMMAND = """make bench
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         country_document = synthetic.ensure_country_document()
         self.stdout.write(f"Văn bản toàn quốc (mô phỏng): {country_document.number} #{country_document.pk}")
         context = bench_context()
-        runner = Runner(client=client, context=context, requests=requests)
+        runner = Runner(client=client, context=context, requests=requests, expire=one_commune_saved())
         results = []
         load_before = os.getloadavg()
         # Production settings but plain static storage (no collectstatic manifest needed) and no HTTPS
@@ -207,6 +207,13 @@ def _goal_lines(results: list[Result]) -> list[str]:
         f"- Every page within 3× its floor: {len(measured) - len(over)} of {len(measured)} measured cases"
         + (f"; over: {', '.join(over)}." if over else ".")
     )
+    cold = [r for r in measured if r.cold_ratio is not None]
+    if cold:
+        lines.append(
+            "- The same reading pages right after a save (recomputed, not kept): "
+            + ", ".join(f"{r.case.name} {_ratio(r.cold_ratio)} ({_ms(r.cold_median)} ms)" for r in cold)
+            + "."
+        )
     checked = [r for r in results if r.status == "ok" and r.small_queries is not None]
     grown = [r.case.name for r in checked if r.small_queries != r.queries]
     lines.append(
@@ -223,7 +230,9 @@ def _missed(results: list[Result]) -> list[str]:
         if r.status != "ok" or "❌" not in _goals(r):
             continue
         lines.append(
-            f"- **{r.case.name}**: {_goals(r)}. Median {_ms(r.median)} ms; its {r.queries} queries took "
+            f"- **{r.case.name}**: {_goals(r)}. Median {_ms(r.median)} ms"
+            + (f" ({_ms(r.cold_median)} ms right after a save)" if r.cold_median is not None else "")
+            + f"; its {r.queries} queries took "
             f"{_ms(r.page_sql_ms)} ms (one measured request); this process's CPU time per request was "
             f"{_ms(r.cpu_median)} ms (Python: view, template rendering, middleware, the driver's side of the "
             f"queries), the rest is PostgreSQL and waiting for a core. The SQL floor is {_ms(r.sql_floor_ms)} ms "
@@ -268,22 +277,27 @@ def render(results: list[Result], *, context: dict, requests: int, load: tuple) 
         "",
         "Python CPU: median CPU time of this process per request (time.process_time; PostgreSQL runs in its own "
         "process), which waiting for a busy core does not inflate: when the load average (below) exceeds the core "
-        "count, compare it rather than the medians. Queries: on a small unit → on the large one (constant = does not grow with the data). Peak: tracemalloc "
-        "peak of one request (Python allocations); RSS Δ: growth of the process's max RSS over the timed requests. "
+        "count, compare it rather than the medians. Reading pages and exports are kept until the data changes "
+        "(`reports/page_cache.py`): the median is a page read again, as a leader moving between pages does; "
+        "\"after a save\" is the median of the same page requested right after a write (one commune's count "
+        "changed, untimed), which no kept page survives: the page recomputed. Queries (a reading page's counted "
+        "right after a save: its real work): on a small unit → on the large one (constant = does not grow with "
+        "the data). Peak: tracemalloc peak of one request (Python allocations; a reading page's recomputed); "
+        "RSS Δ: growth of the process's max RSS over the timed requests. "
         "Floor = the raw SQL computing the same figures (EXPLAIN ANALYZE planning + execution, median of 5) + a "
         "bare Django view returning as many bytes behind the same middleware and login; ratio = median ÷ floor.",
         "",
-        "| case | status | median ms | p95 ms | Python CPU ms | queries | page SQL ms | peak MB | RSS Δ MB | size kB "
-        "| SQL floor ms | bare page ms | ratio | goals |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| case | status | median ms | p95 ms | Python CPU ms | after a save ms | queries | page SQL ms | peak MB "
+        "| RSS Δ MB | size kB | SQL floor ms | bare page ms | ratio | ratio after a save | goals |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         ratio = _ratio(r.ratio)
         lines.append(
-            f"| {r.case.name} | {r.status} | {_ms(r.median)} | {_ms(r.p95)} | {_ms(r.cpu_median)} | {_queries(r)} | {_ms(r.page_sql_ms)} "
-            f"| {_mb(r.peak_mb)} "
+            f"| {r.case.name} | {r.status} | {_ms(r.median)} | {_ms(r.p95)} | {_ms(r.cpu_median)} "
+            f"| {_ms(r.cold_median)} | {_queries(r)} | {_ms(r.page_sql_ms)} | {_mb(r.peak_mb)} "
             f"| {_mb(r.rss_delta_mb)} | {r.size / 1024:.0f} | {_ms(r.sql_floor_ms)} | {_ms(r.bare_floor_ms)} "
-            f"| {ratio} | {_goals(r)} |"
+            f"| {ratio} | {_ratio(r.cold_ratio)} | {_goals(r)} |"
         )
     lines += ["", "## Goals", "", *_goal_lines(results)]
     lines += ["", "## Goals missed, and why", "", *(_missed(results) or ["None of the measured cases missed a goal."])]

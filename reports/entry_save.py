@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.bulk import update_in_bulk
 from communes.models import ChangeRecord, Enrollment, EnrollmentByGroup, PayerGroup, Population
 from targets.models import CohortCommune, CohortProgress
 
@@ -166,14 +167,12 @@ class _Writer:
 
     def flush(self) -> None:
         Population.objects.bulk_create(self.populations["new"])
-        Population.objects.bulk_update(self.populations["changed"], ["population", "source", "entered_by",
-                                                                     "entered_at"])
+        update_in_bulk(self.populations["changed"], ["population", "source", "entered_by", "entered_at"])
         Enrollment.objects.bulk_create(self.enrollments["new"])  # before their groups: they need the keys
-        Enrollment.objects.bulk_update(self.enrollments["changed"], ["enrolled", "note", "version", "entered_by",
-                                                                     "entered_at"])
+        update_in_bulk(self.enrollments["changed"], ["enrolled", "note", "version", "entered_by", "entered_at"])
         EnrollmentByGroup.objects.filter(pk__in=[g.pk for g in self.groups["gone"]]).delete()
         EnrollmentByGroup.objects.bulk_create(self.groups["new"])
-        EnrollmentByGroup.objects.bulk_update(self.groups["changed"], ["enrolled"])
+        update_in_bulk(self.groups["changed"], ["enrolled"])
         ChangeRecord.objects.bulk_create(self.records)
 
     def population(self, item: RowInput, stored: Population | None) -> None:

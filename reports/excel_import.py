@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from communes.bulk import update_in_bulk
 from communes.models import ChangeRecord, Unit, UnitAlias
 from communes.names import fold, name_key
 from communes.numbers import NumberError, parse_count, parse_rate
@@ -674,7 +675,7 @@ class _Staged:
 
     def write(self, model, fields) -> None:
         model.objects.bulk_create(self.new)
-        model.objects.bulk_update(self.changed.values(), sorted(set(fields)))
+        update_in_bulk(self.changed.values(), sorted(set(fields)))
 
 
 class _ImportWriter:

@@ -81,9 +81,31 @@ class Command(BaseCommand):
 # the table above it is regenerated on every run.
 ANALYSIS = """## Why, and what was changed
 
+- **This machine**: the run above is ~2,4× slower than the previous one on the same kind of machine
+  for code that did not change (the `ranking_table` selector 73 → 169 ms, its Python CPU 27 → 64 ms;
+  `SELECT 1` takes 0,25-0,45 ms over loopback). Compare ratios, which are measured in the same run,
+  rather than milliseconds across runs.
+- **Reading pages and exports are kept until the data changes** (`reports/page_cache.py`), which is
+  what brings every reading page within 3× of its floor (column "ratio"). A kept response is keyed on
+  the data's token (`communes/data_version.py`): on PostgreSQL `pg_current_snapshot()`, which any
+  transaction that wrote and ended changes and which never comes back once a later one has
+  committed (no shared row is updated, so writers do not queue behind one another), plus a
+  transaction-local count of the reader's own uncommitted writes kept by a statement-level trigger
+  on every table of the portal's data; on SQLite a one-row token that row-level triggers set to a new
+  random number. The key also holds the user, their CSRF cookie, the language, the date, the host
+  and the URL, and for the entry grid the reopenings in force (they end at an hour, without a write).
+  A request with a message waiting, a response that sets a cookie or is not a plain 200 are never
+  kept; `PAGE_CACHE_MB` (32 per worker) bounds the memory, least recently read first. No stale figure
+  after an entry: `tests/reports/test_page_cache.py` saves through the grid, writes with raw SQL,
+  changes a population, changes a target under a kept annex, and on PostgreSQL commits from a second
+  connection, and reads the new figure at once each time; it also shows that another user with the
+  same CSRF cookie never gets the kept page, that the English switch and a waiting message are
+  honoured, and that the grid closes when its reopening ends. The column "after a save" keeps the
+  real cost in view: the same page right after one commune's count changed, recomputed.
 - **National ranking (home page)**: 4,5 s at first, 1,08 s after the first fixes (a join instead of a
   correlated subquery per count; 100 districts per page, `RANKING_PAGE` in `reports/views.py`, ranks,
-  totals and `?format=xlsx` still over every district), now ~115-130 ms, with no cache. The page needs, per
+  totals and `?format=xlsx` still over every district), then ~115-130 ms on the previous run's machine
+  when recomputed (~370 ms on this one, right after a save). The page needs, per
   district, 24 months of sums (change vs last month and vs a year before, year-end projection) and 48
   months of national sums for the chart: two aggregates over ~500.000 enrolled counts, ~0,85 s of SQL.
   Both now read a roll-up, `communes.MonthlyRollup` (one row per parent unit and month: 41.460 rows),
@@ -93,47 +115,46 @@ ANALYSIS = """## Why, and what was changed
   (the commune and year; both districts when a commune moves) to `RollupPending` inside the writing
   transaction, whoever writes; every read first recomputes what is pending under each commune's
   parent at that moment (`communes/rollup.py`; one query when nothing is pending) and removes only the
-  pending rows it read, so a write committed meanwhile stays pending for the next read. The case "ngay sau một lần lưu"
-  changes one commune's count before each request (untimed): the page then recomputes that district's
-  year first and still answers in about the same time. Tested in `tests/reports/test_rollup.py`: the
+  pending rows it read, so a write committed meanwhile stays pending for the next read. Tested in
+  `tests/reports/test_rollup.py`: the
   roll-up equals the counts added up for every parent; a grid save shows on the district dashboard and
   the national ranking at the next read; a bulk UPDATE, a DELETE, a bulk insert, a changed population
   and a commune moved to another district all show at once; a write during a refresh stays pending;
   on PostgreSQL, a commune moved by one connection while another writes its count is not lost; the
   triggers come back after a table rebuild; the synthetic country's COPY is covered in
-  `tests/communes/test_synthetic.py`. A code review found the last two cases and three more (a refresh
-  over SQLite's parameter limit, a population typed for year 20210, rows left after reinstalling),
-  fixed and tested.
+  `tests/communes/test_synthetic.py`.
 - **Table rendering**: django-tables2's template resolved each cell's attributes, and django-tables2
   inspected the render method's signature, for every cell: 0,1 ms a cell, most of the ranking pages'
   Python time. `reports/templatetags/fast_table.py` builds the body rows in Python with the tables' own
   render methods, attributes and signatures worked out once per column; the HTML is the stock
-  template's (`tests/reports/test_fast_table.py` compares them). District dashboard 66 → ~32-37 ms,
-  province 62 → ~20-23 ms, national ranking 185 → ~115-130 ms.
+  template's (`tests/reports/test_fast_table.py` compares them). On the previous run's machine:
+  district dashboard 66 → ~32-37 ms, province 62 → ~20-23 ms, national ranking 185 → ~115-130 ms.
 - **National annex export**: 19 s at first (openpyxl hashing every cell's style; `reports/xlsx.write_cell`
-  copies the first styled cell's style indices), 4,9 s after that, now ~2,7 s: the 53.000 targets are
-  read as tuples with each unit read once (1,5 s → 0,4 s; `excel_annex.read_annex`), and lxml is
-  installed for openpyxl's XML writer (saving 1,5 → 1,1 s). What remains is openpyxl building and
-  writing 190.000 cells.
-- **Grid save**: queries are now constant (18 for the small district as for 30 communes; 300 in
-  `tests/reports/test_entry_queries.py`): the rows are locked and compared with what the form was
-  opened on (a conflict is still refused per commune, naming who changed what, before anything is
-  written), then the changed counts, populations, payer-group rows and their audit records are written
-  in bulk statements.
-- **Import apply**: was 6.683 queries and 3,0 s for 513 rows; now 18 queries, ~0,3 s: the document's
-  targets and year results are read once, changed in memory and written in bulk with their audit
-  records (`tests/reports/test_excel_import.py`: applying 17 changed rows costs the queries of one).
-- **3× floor: met by the national ranking page (2,6-2,8×; about 3,2× on the request right after a
-  save, which recomputes one district-year first), missed by the other pages; not pursued further.** For most
-  pages the floor is about 1-2 ms: a bare Django response (0,8-1,3 ms) plus sub-millisecond SQL. 3× leaves
-  ~2-4 ms for everything a page does beyond serving bytes: the role and scope checks (2-3 queries), its
-  figures (5-10 queries) and rendering 30-500 rows through Django templates (the Python CPU column:
-  16-40 ms for the pages, 50 ms for a province's workbook). The write pages must lock, compare, write
-  and audit: their 18 queries alone cost more than 3× the one UPDATE of their floor. Only serving
-  prerendered pages could come near the floor for the reading pages. No such cache was added: the
-  pages carry per-user parts (links by role, CSRF tokens), any save anywhere would have to expire
-  them, and the pages already answer in 17-130 ms at national scale. The ratios stay in the table,
-  measured on every run, so a regression shows.
+  copies the first styled cell's style indices), 4,9 s after that, then ~2,7 s on the previous run's
+  machine (~5,8 s on this one, recomputed): the 53.000 targets are
+  read as tuples with each unit read once (`excel_annex.read_annex`), and lxml is
+  installed for openpyxl's XML writer. What remains is openpyxl building and
+  writing 190.000 cells. Downloaded again before any change, it is kept (1 MB).
+- **Grid save and import apply**: queries are constant (18 for the small district as for 30 communes;
+  300 in `tests/reports/test_entry_queries.py`; 18 for an import of 513 rows): the rows are locked and
+  compared with what the form was opened on (a conflict is still refused per commune, naming who
+  changed what, before anything is written), then the changed rows and their audit records are
+  written in bulk. Django's `bulk_update` built a CASE WHEN expression per row and field and resolved
+  each in Python, more than half of an import's apply; `communes/bulk.update_in_bulk` now sends one
+  `UPDATE … FROM (VALUES …)` per table (SQLite: per 900 parameters): apply 891 → 333 ms and save
+  128 → 89 ms on this machine.
+- **3× floor: met by every reading page and export when read again; missed by the three writes.**
+  Right after a save the reading pages are recomputed: 4-40× their floor (the column "ratio after a
+  save"), where rendering 30-500 rows through Django templates is most of the time (the Python CPU
+  of the recomputed page). The writes cannot be kept: the grid save must lock, compare, write and
+  audit (18 queries, ~30 ms of SQL on this machine, against a floor of one UPDATE), and an import must
+  read the workbook with openpyxl (most of the preview's ~500 ms) and, on apply, compare the rows
+  kept from the preview with the database again (the preview's fingerprint) before writing. Their floors (the raw UPDATE, a bare page) leave out
+  that work, so 3× of them is not reachable by a Django view; the ratios stay in the table, measured
+  on every run, so a regression shows.
+- **Synthetic load**: on a fresh database the roll-up was computed before the planner had statistics
+  for the 600.000 loaded counts and ran for many minutes; `make_synthetic_country` now runs ANALYZE
+  first (the whole load, roll-up included, ~95 s on this machine).
 - **Other fixes found by measuring**: `ranking_table`'s total row came back from PostgreSQL as Decimal (the
   UNION sums bigints as numeric) and crashed the exact-rate ranking: now ints. A province plan's import
   matched its rows against the province's districts, not its communes (`excel_annex.document_communes`
@@ -144,7 +165,8 @@ ANALYSIS = """## Why, and what was changed
 - **Entry months**: December 2025 closed long ago; the bench runs with `ENTRY_CLOSE_DAYS=36500` (an
   override, no reopening rows left behind). Each save changes all 30 `<code>-enrolled` cells by -1 then +1
   (far from the 5% drop warning), so every timed save writes 30 rows and the data ends where it began; a
-  save answered by anything but a redirect counts as an error, not a time.
+  save answered by anything but a redirect counts as an error, not a time. After each save the bench
+  follows the redirect untimed, as a browser does, so its message is shown and not left waiting.
 """
 
 
@@ -164,6 +186,8 @@ def _goals(result: Result) -> str:
     case = result.case
     if case.goal_ms is not None:
         verdicts.append(f"{'✅' if result.median <= case.goal_ms else '❌'} ≤ {case.goal_ms:g} ms")
+        if result.cold_median is not None:  # a kept page must not hide a slow one
+            verdicts.append(f"{'✅' if result.cold_median <= case.goal_ms else '❌'} ≤ {case.goal_ms:g} ms after a save")
     if case.goal_mb is not None and result.peak_mb is not None:
         verdicts.append(f"{'✅' if result.peak_mb <= case.goal_mb else '❌'} ≤ {case.goal_mb:g} MB")
     if result.ratio is not None and case.action != "call":  # the goal is for pages, not selectors
@@ -196,10 +220,15 @@ def _goal_lines(results: list[Result]) -> list[str]:
         if r.status != "ok":
             lines.append(f"- {case.name}: {wanted}: **not measured** ({r.status}).")
             continue
-        met = (case.goal_ms is None or r.median <= case.goal_ms) and (
+        slowest = max(r.median, r.cold_median or 0)
+        met = (case.goal_ms is None or slowest <= case.goal_ms) and (
             case.goal_mb is None or (r.peak_mb or 0) <= case.goal_mb
         )
-        got = f"median {_ms(r.median)} ms" + (f", peak {_mb(r.peak_mb)} MB" if case.goal_mb is not None else "")
+        got = (
+            f"median {_ms(r.median)} ms"
+            + (f", {_ms(r.cold_median)} ms right after a save" if r.cold_median is not None else "")
+            + (f", peak {_mb(r.peak_mb)} MB" if case.goal_mb is not None else "")
+        )
         lines.append(f"- {case.name}: {wanted}: {'met' if met else '**missed**'} ({got}).")
     measured = [r for r in results if r.status == "ok" and r.ratio is not None and r.case.action != "call"]
     over = [f"{r.case.name} ({_ratio(r.ratio)})" for r in measured if r.ratio > 3]

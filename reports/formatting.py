@@ -2,20 +2,44 @@
 
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, translation
+
+
+def _separators() -> tuple[str, str]:
+    language = translation.get_language()
+    return formats.get_format("DECIMAL_SEPARATOR", language), formats.get_format("THOUSAND_SEPARATOR", language)
+
+
+def _grouped(digits: str, thousands: str) -> str:
+    """Groups of three from the right (NUMBER_GROUPING is 3 in both languages)."""
+    head = len(digits) % 3 or 3
+    return thousands.join([digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))])
 
 
 def fmt_int(value: int | None, empty: str = "–") -> str:
+    # Written out rather than through Django's number_format: a district dashboard formats ~2.000
+    # numbers, and the generic path cost a tenth of its time (tests/reports/test_formatting.py
+    # checks both give the same text).
     if value is None or value == "":
         return empty
-    return formats.number_format(int(value), decimal_pos=0, use_l10n=True, force_grouping=True)
+    number = int(value)
+    return ("-" if number < 0 else "") + _grouped(str(abs(number)), _separators()[1])
 
 
 def fmt_decimal(value, places: int = 2, empty: str = "–", signed: bool = False) -> str:
     if value is None or value == "":
         return empty
-    text = formats.number_format(Decimal(value), decimal_pos=places, use_l10n=True, force_grouping=True)
-    if signed and Decimal(value) > 0:
+    number = Decimal(value)
+    decimal_separator, thousands = _separators()
+    # As Django's numberformat: too small to show is 0, further places are cut, not rounded.
+    shown = Decimal(0) if abs(number) < Decimal("0." + "1".rjust(places, "0")) else number
+    text = f"{shown:f}"
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    text = sign + _grouped(whole, thousands)
+    if places:
+        text += decimal_separator + fraction[:places].ljust(places, "0")
+    if signed and number > 0:
         text = "+" + text
     return text.replace("-", "−")
 

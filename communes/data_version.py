@@ -1,18 +1,22 @@
 """A token that changes whenever stored data changes, whoever writes: what the page cache is keyed on.
 
 PostgreSQL: the current snapshot (`pg_current_snapshot()`: the oldest running transaction, the next
-transaction id, the ones in progress). Any transaction that wrote and ended since the last read
-changes it; a snapshot never comes back once a later transaction has committed. Nothing is locked
-or written for it, so writers do not queue behind one another. The transaction's own writes, not
-yet committed (a test, or a view that writes then reads), are counted in a transaction-local
-setting by a statement-level trigger on every table of the portal's data.
+transaction id, the ones in progress) and the server's start time. Any transaction that wrote and
+ended since the last read changes the snapshot, and a snapshot does not come back while the server
+runs (transaction ids only grow; a restore into another cluster means a restart, hence the start
+time). Nothing is locked or written for it, so writers do not queue behind one another. The price:
+any committed write on the server changes it, a login's session included, not only the portal's
+figures. The transaction's own writes, not yet committed (a test, or a view that writes then
+reads), are counted in a transaction-local setting by a statement-level trigger on every table of
+the portal's data.
 
 SQLite (the embedded default, one writer at a time): a one-row table whose token row-level
 triggers set to a new random number on every write; random rather than a counter, so a restored
-copy of the file never reuses a token the running portal has already seen with other data.
+copy of the file does not reuse a token the running portal has seen with other data.
 
 Tables that hold no figure a page shows (sessions, login attempts) or only what is derived from
-other tables (the roll-up) are left out: writing them must not expire every page.
+other tables (the roll-up) have no trigger, nor do a user's login time and password: on SQLite
+writing them expires nothing.
 """
 
 from django.apps import apps
@@ -27,6 +31,12 @@ EXCLUDED_TABLES = frozenset({
     "django_session", "django_admin_log", "django_migrations",
     "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog", "axes_accessattemptexpiration",
 })
+
+# Columns whose change no page shows (a login updates last_login): an UPDATE of only these keeps
+# the token.
+_SHOWN_COLUMNS = {
+    "auth_user": ("username", "first_name", "last_name", "email", "is_superuser", "is_staff", "is_active"),
+}
 
 _POSTGRESQL_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION portal_data_written() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -50,10 +60,15 @@ def _postgresql_statements(tables: list[str]) -> list[str]:
     for table in tables:
         statements += [
             f'DROP TRIGGER IF EXISTS {TRIGGER} ON "{table}"',
-            f'CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+            f'CREATE TRIGGER {TRIGGER} AFTER INSERT OR {_update(table)} OR DELETE OR TRUNCATE ON "{table}" '
             "FOR EACH STATEMENT EXECUTE FUNCTION portal_data_written()",
         ]
     return statements
+
+
+def _update(table: str) -> str:
+    columns = _SHOWN_COLUMNS.get(table)
+    return f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
 
 
 def _sqlite_statements(tables: list[str]) -> list[str]:
@@ -66,9 +81,11 @@ def _sqlite_statements(tables: list[str]) -> list[str]:
             name = f"{TRIGGER}_{table}_{event.lower()}"
             statements += [
                 f'DROP TRIGGER IF EXISTS "{name}"',
-                f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" FOR EACH ROW '
-                f"BEGIN UPDATE {_SQLITE_TABLE} SET token = random(); END",
+                f'CREATE TRIGGER "{name}" AFTER {_update(table) if event == "UPDATE" else event} ON "{table}" '
+                f"FOR EACH ROW BEGIN UPDATE {_SQLITE_TABLE} SET token = random(); END",
             ]
+    # A migration may have rebuilt a table (dropping its triggers) and then changed its rows.
+    statements.append(f"UPDATE {_SQLITE_TABLE} SET token = random()")
     return statements
 
 
@@ -87,16 +104,19 @@ def ensure_triggers(connection) -> None:
             cursor.execute(statement)
 
 
-def current(connection) -> str:
-    """The data's token now: equal tokens mean equal data, as this connection sees it."""
+def current(connection) -> str | None:
+    """The data's token now: equal tokens mean equal data, as this connection sees it. None when
+    there is none to read (SQLite before its first migrate): then nothing may be kept."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT pg_current_snapshot()::text, current_setting('{_SETTING}', true)")
-            snapshot, own_writes = cursor.fetchone()
-            return f"{snapshot}/{own_writes or 0}"
+            cursor.execute(
+                f"SELECT pg_current_snapshot()::text, current_setting('{_SETTING}', true), pg_postmaster_start_time()"
+            )
+            snapshot, own_writes, started = cursor.fetchone()
+            return f"{snapshot}/{own_writes or 0}/{started.timestamp()}"
         cursor.execute(f"SELECT token FROM {_SQLITE_TABLE}")
         row = cursor.fetchone()
-        return str(row[0]) if row else ""
+        return str(row[0]) if row else None
 
 
 def tables_with_trigger(connection) -> set[str]:

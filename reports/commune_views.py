@@ -35,8 +35,8 @@ def _todays_units(request) -> bool:
     return request.GET.get("units") == "today"
 
 
-@login_required
 @cached_page
+@login_required
 def commune(request, code: str):
     on = date_param(request.GET.get("on"))
     if request.GET.get("on") and on is None:
@@ -57,8 +57,8 @@ def _history_url(unit: Unit) -> str:
     return reverse("commune_entry_history", args=[unit.code, f"{month:%Y-%m}"])
 
 
-@login_required
 @cached_page
+@login_required
 def province_communes(request, code: str):
     todays_units = _todays_units(request)
     on = None if todays_units else date_param(request.GET.get("on"))

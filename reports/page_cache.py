@@ -74,10 +74,10 @@ class _Store:
 STORE = _Store()
 
 
-def _key(request, varying: tuple) -> str:
+def _key(request, token: str, varying: tuple) -> str:
     parts = (
         *varying,
-        data_version.current(connection),
+        token,
         request.user.pk,
         request.META.get("CSRF_COOKIE", ""),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
@@ -113,10 +113,14 @@ def cached_page(view=None, *, vary=None):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         csrf_before = request.META.get("CSRF_COOKIE")
-        if (not settings.PAGE_CACHE_MB or request.method != "GET" or not request.user.is_authenticated
-                or not csrf_before or _messages_waiting(request)):
+        if not settings.PAGE_CACHE_MB or request.method != "GET" or not csrf_before:
             return view(request, *args, **kwargs)
-        key = _key(request, tuple(vary(request)) if vary else ())
+        # The token before anything reads the user (so this decorator goes above login_required):
+        # a change to the user's rights committed after it gives the next request another token.
+        token = data_version.current(connection)
+        if token is None or not request.user.is_authenticated or _messages_waiting(request):
+            return view(request, *args, **kwargs)
+        key = _key(request, token, tuple(vary(request)) if vary else ())
         kept = STORE.get(key)
         if kept is not None:
             content, headers = kept
@@ -126,7 +130,9 @@ def cached_page(view=None, *, vary=None):
             get_token(request)  # as rendering its form did: the CSRF cookie's expiry is renewed
             return response
         response = view(request, *args, **kwargs)
-        if _storable(request, response, csrf_before):
+        # Kept only if nothing was written while it was made: its figures are then those of the
+        # token, which a restored backup could bring back.
+        if _storable(request, response, csrf_before) and data_version.current(connection) == token:
             headers = [(name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)]
             STORE.put(key, response.content, headers)
         return response

@@ -50,8 +50,8 @@ def _ranking_table(request, rows, total, year: int, *, paged: bool = False) -> C
     return table
 
 
-@login_required
 @cached_page
+@login_required
 def home(request):
     """Wide scopes (the country, a province) see their districts ranked; narrow ones their list."""
     scope = Scope.of(request.user)
@@ -74,8 +74,8 @@ def _ranked_home(request, scope: Scope):
     return _ranking_page(request, root=scope.root, districts=districts, label=label, template="reports/home_ranked.html")
 
 
-@login_required
 @cached_page
+@login_required
 def province(request, code: str):
     # Without a year, the latest year with figures under any province that bore the code: the
     # code's current bearer (Bắc Ninh since 7/2025 for 24) may have none.
@@ -100,8 +100,8 @@ def _ranking_page(request, *, root, districts, label: str, template: str, reques
                                       "years": _year_choices(year)})
 
 
-@login_required
 @cached_page
+@login_required
 def district(request, code: str):
     requested_year = _year_param(request, 0) or None
     unit = visible_unit_or_404(request.user, Level.DISTRICT, code, year=requested_year)
@@ -121,8 +121,8 @@ def district(request, code: str):
     )
 
 
-@login_required
 @cached_page
+@login_required
 def document(request, pk: int):
     """A target document, its targets, its annex as printed beside computed values, and every
     inconsistency; visible to those who may see the unit it covers."""

@@ -77,14 +77,14 @@ def _reopenings_in_force(request) -> list[int]:
     return list(MonthReopening.objects.filter(until__gt=timezone.now()).order_by("pk").values_list("pk", flat=True))
 
 
-@login_required
 @cached_page(vary=_reopenings_in_force)
+@login_required
 def district_entry(request, code: str, month: str):
     return _entry(request, Level.DISTRICT, code, month)
 
 
-@login_required
 @cached_page(vary=_reopenings_in_force)
+@login_required
 def province_entry(request, code: str, month: str):
     return _entry(request, Level.PROVINCE, code, month)
 

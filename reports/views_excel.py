@@ -34,15 +34,15 @@ def _importable_document(request, document_id: int) -> TargetDocument:
     return document
 
 
-@login_required
 @cached_page
+@login_required
 def document_annex_xlsx(request, document_id: int):
     document = _document_or_404(request, document_id)
     return xlsx_response(annex_workbook(document), annex_filename(document))
 
 
-@login_required
 @cached_page
+@login_required
 def document_annex_actuals_xlsx(request, document_id: int):
     document = _document_or_404(request, document_id)
     return xlsx_response(annex_actuals_workbook(document), annex_filename(document, "-thuc-hien"))

@@ -52,3 +52,19 @@ def test_only_the_given_rows_change(phong_tho):
     rows[0].enrolled = 60
     bulk.update_in_bulk(rows[:1], ["enrolled"])
     assert Enrollment.objects.get(pk=rows[1].pk).enrolled == 50 and Enrollment.objects.get(pk=rows[0].pk).enrolled == 60
+
+
+def test_what_bulk_update_would_refuse_or_keep_first(phong_tho):
+    import pytest
+    from django.db.models import F
+
+    rows = [make_counts(c, dt.date(2022, 4, 1), population=100, enrolled=50) for c in phong_tho.children.order_by("code")[:2]]
+    first, again = Enrollment.objects.get(pk=rows[0].pk), Enrollment.objects.get(pk=rows[0].pk)
+    first.enrolled, again.enrolled = 60, 71
+    assert bulk.update_in_bulk([first, again, rows[1]], ["enrolled"]) == 2  # rows matched
+    assert Enrollment.objects.get(pk=rows[0].pk).enrolled == 60  # as given first
+    rows[1].enrolled = F("enrolled") + 1
+    with pytest.raises(ValueError):
+        bulk.update_in_bulk([rows[1]], ["enrolled"])
+    with pytest.raises(ValueError):
+        bulk.update_in_bulk([Enrollment(unit=rows[0].unit, month=dt.date(2022, 5, 1), enrolled=1)], ["enrolled"])

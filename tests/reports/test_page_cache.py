@@ -17,7 +17,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from communes import data_version
-from communes.models import Enrollment, Level, MonthReopening, Population
+from communes.models import Enrollment, Level, MonthReopening, Population, Unit
 from reports.page_cache import STORE, _Store
 from targets.models import Target, TargetDocument
 from tests.conftest import make_counts, make_user, unit
@@ -89,22 +89,86 @@ def test_a_new_population_shows_at_once(client, leader, counted):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once: PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_a_write_committed_by_another_connection_shows_at_once(client):
+    """Committed data, so its own units (a transactional test may run after another one emptied
+    the database)."""
     import psycopg2
 
-    admin = make_user("admin_cache", superuser=True)
-    count = make_counts(unit(Level.COMMUNE, KHONG_LAO), JAN, population=4_000, enrolled=3_000)
-    login(client, admin)
-    assert "75,00%" in kept(client, DASHBOARD).content.decode()
+    province = Unit.objects.create(level=Level.PROVINCE, kind="Tỉnh", code="XP", name="Tỉnh Thử")
+    district = Unit.objects.create(level=Level.DISTRICT, kind="Huyện", code="XD", name="Huyện Thử", parent=province)
+    commune = Unit.objects.create(level=Level.COMMUNE, kind="Xã", code="XC", name="Xã Thử", parent=district)
+    count = make_counts(commune, JAN, population=4_000, enrolled=3_000)
+    dashboard = "/districts/XD/?year=2022"
+    login(client, make_user("admin_cache", superuser=True))
+    assert "75,00%" in kept(client, dashboard).content.decode()
     db = connection.settings_dict
     other = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432)
     try:
         other.cursor().execute("UPDATE communes_enrollment SET enrolled = 3600 WHERE id = %s", [count.pk])
-        assert "75,00%" in client.get(DASHBOARD).content.decode()  # not committed yet
+        assert "75,00%" in client.get(dashboard).content.decode()  # not committed yet
         other.commit()
     finally:
         other.close()
-    page = client.get(DASHBOARD).content.decode()
+    page = client.get(dashboard).content.decode()
     assert "90,00%" in page and "75,00%" not in page
+
+
+def test_rights_changed_while_a_page_is_made_are_not_kept_in_it(client, leader, counted, monkeypatch):
+    """The token is read before the user: a demotion committed just after it (here: at once) is
+    seen by this request, and the next one gets another token anyway."""
+    admin = make_user("admin_demoted", superuser=True)
+    login(client, admin)
+    assert kept(client, DASHBOARD).status_code == 200
+    read = data_version.current
+
+    def demoted_then_read(conn):
+        type(admin).objects.filter(pk=admin.pk).update(is_superuser=False)
+        monkeypatch.setattr(data_version, "current", read)
+        return read(conn)
+
+    monkeypatch.setattr(data_version, "current", demoted_then_read)
+    assert client.get(DASHBOARD).status_code == 404
+    assert client.get(DASHBOARD).status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a restored SQLite file brings its token back")
+def test_a_page_made_while_the_data_changed_is_not_kept(client, leader, counted, monkeypatch):
+    """A write committed while the page is made is in it, under the token read before: kept, the
+    page would answer for that token if a restored backup brought it back with the old figures."""
+    from reports import views
+
+    login(client, leader)
+    client.get(DASHBOARD)
+    before = data_version.current(connection)
+    made = views.district_dashboard
+
+    def written_meanwhile(*args, **kwargs):
+        Enrollment.objects.filter(pk=counted.pk).update(enrolled=3_200)
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(views, "district_dashboard", written_meanwhile)
+    assert "80,00%" in client.get(DASHBOARD).content.decode()  # 3.200 ÷ 4.000
+    monkeypatch.setattr(views, "district_dashboard", made)
+    # The backup restored: its figures and its token.
+    Enrollment.objects.filter(pk=counted.pk).update(enrolled=3_000)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE portal_data_version SET token = %s", [int(before)])
+    assert "75,00%" in client.get(DASHBOARD).content.decode()
+
+
+def test_a_login_does_not_change_the_token_but_a_new_name_does(client, leader, officer_phong_tho):
+    before = data_version.current(connection)
+    login(client, officer_phong_tho)  # its session and last_login: no figure of any page
+    assert data_version.current(connection) == before
+    type(leader).objects.filter(pk=leader.pk).update(first_name="Lan")
+    assert data_version.current(connection) != before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's token follows the commit of the migration")
+def test_a_migrate_changes_the_token(db):
+    """A migration may rebuild a table (dropping its triggers) and then change its rows."""
+    before = data_version.current(connection)
+    data_version.ensure_triggers(connection)
+    assert data_version.current(connection) != before
 
 
 def test_a_kept_page_is_never_served_to_another_user(client, leader, officer_luc_ngan, counted):

@@ -94,13 +94,18 @@ ANALYSIS = """## Why, and what was changed
   on every table of the portal's data; on SQLite a one-row token that row-level triggers set to a new
   random number. The key also holds the user, their CSRF cookie, the language, the date, the host
   and the URL, and for the entry grid the reopenings in force (they end at an hour, without a write).
-  A request with a message waiting, a response that sets a cookie or is not a plain 200 are never
-  kept; `PAGE_CACHE_MB` (32 per worker) bounds the memory, least recently read first. No stale figure
+  The token is read before the user (the decorator sits above `login_required`), and a page made
+  while the token changed is served but not kept. On PostgreSQL any commit on the server changes the
+  snapshot, a login's session included: under steady entry most reads are recomputed (docs/load.md),
+  which is correct, only slower. A request with a message waiting, a response that sets a cookie or
+  is not a plain 200 are never kept; `PAGE_CACHE_MB` (32 per worker) bounds the memory, least recently read first. No stale figure
   after an entry: `tests/reports/test_page_cache.py` saves through the grid, writes with raw SQL,
   changes a population, changes a target under a kept annex, and on PostgreSQL commits from a second
   connection, and reads the new figure at once each time; it also shows that another user with the
-  same CSRF cookie never gets the kept page, that the English switch and a waiting message are
-  honoured, and that the grid closes when its reopening ends. The column "after a save" keeps the
+  same CSRF cookie never gets the kept page, that rights changed while a page is made are not kept
+  in it, that the English switch and a waiting message are honoured, and that the grid closes when
+  its reopening ends. A review of this cache found those last two gaps (and a restored SQLite
+  backup bringing back a token under which a newer page was kept); fixed and tested. The column "after a save" keeps the
   real cost in view: the same page right after one commune's count changed, recomputed.
 - **National ranking (home page)**: 4,5 s at first, 1,08 s after the first fixes (a join instead of a
   correlated subquery per count; 100 districts per page, `RANKING_PAGE` in `reports/views.py`, ranks,

@@ -48,6 +48,7 @@ class Result:
     cpu_ms: list[float] = field(default_factory=list)  # this process's CPU time: not inflated by waiting
     # GET pages: each request right after a write (the page recomputed, not served as kept)
     cold_times_ms: list[float] = field(default_factory=list)
+    cold_cpu_ms: list[float] = field(default_factory=list)
     queries: int | None = None  # a GET page's are counted right after a write: its real work
     page_sql_ms: float | None = None  # the page's own queries, as Django timed them
     small_queries: int | None = None
@@ -76,6 +77,10 @@ class Result:
     @property
     def cold_median(self) -> float | None:
         return statistics.median(self.cold_times_ms) if self.cold_times_ms else None
+
+    @property
+    def cold_cpu_median(self) -> float | None:
+        return statistics.median(self.cold_cpu_ms) if self.cold_cpu_ms else None
 
     @property
     def floor_ms(self) -> float | None:
@@ -280,7 +285,7 @@ class Runner:
                 result.failures += 1
             self._follow(response)
         if case.action == "get":
-            result.cold_times_ms = self._cold_times(url)
+            result.cold_times_ms, result.cold_cpu_ms = self._cold_times(url)
         if result.failures:
             result.status = f"error: {result.failures} of {self.requests} requests failed"
         result.rss_delta_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
@@ -326,18 +331,20 @@ class Runner:
         if response.status_code == 302:
             self.client.get(response["Location"])
 
-    def _cold_times(self, url: str) -> list[float]:
-        """The same page right after a write, which no kept page survives (reports/page_cache.py)."""
-        times = []
+    def _cold_times(self, url: str) -> tuple[list[float], list[float]]:
+        """The same page right after a write, which no kept page survives (reports/page_cache.py):
+        server times and this process's CPU times."""
+        times, cpu_times = [], []
         for _ in range(max(5, self.requests // 2)):
             self.expire(self.context)
             gc.collect()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = self.client.get(url)
             if response.streaming:
                 b"".join(response.streaming_content)
             times.append((time.perf_counter() - started) * 1000)
-        return times
+            cpu_times.append((time.process_time() - cpu) * 1000)
+        return times, cpu_times
 
     def _queries(self, case: Case, url: str) -> tuple[int, float]:
         send = self.request(case, url)

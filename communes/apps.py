@@ -8,12 +8,13 @@ class CommunesConfig(AppConfig):
     verbose_name = _("Đơn vị hành chính và số liệu")
 
     def ready(self):
-        post_migrate.connect(_ensure_rollup_triggers, sender=self)
+        post_migrate.connect(_ensure_triggers, sender=self)
 
 
-def _ensure_rollup_triggers(using, **kwargs):
-    """The roll-up's triggers after every migrate (and flush): a later migration that alters one of
-    their tables on SQLite rebuilds it, which drops them (communes/rollup.py)."""
+def _ensure_triggers(using, **kwargs):
+    """The data token's and the roll-up's triggers after every migrate (and flush): a new model's
+    table needs the first, and a later migration that alters a table on SQLite rebuilds it, which
+    drops its triggers (communes/data_version.py, communes/rollup.py)."""
     from django.db import connections
     from django.db.migrations.recorder import MigrationRecorder
 

@@ -222,7 +222,7 @@ def test_a_population_for_an_impossible_year_does_not_stop_the_rollup(two_distri
 
 def test_every_trigger_is_installed_and_comes_back_after_a_table_rebuild(db):
     """On SQLite, altering a table rebuilds it and drops its triggers; every migrate puts them back."""
-    from communes.apps import _ensure_rollup_triggers
+    from communes.apps import _ensure_triggers
 
     expected = rollup.expected_triggers(connection.vendor)
     assert expected <= rollup.installed_triggers()
@@ -230,7 +230,7 @@ def test_every_trigger_is_installed_and_comes_back_after_a_table_rebuild(db):
         cursor.execute("DROP TRIGGER communes_enrollment_rollup_insert"
                        + (" ON communes_enrollment" if connection.vendor == "postgresql" else ""))
     assert "communes_enrollment_rollup_insert" not in rollup.installed_triggers()
-    _ensure_rollup_triggers(using="default", plan=[])  # what every migrate runs (post_migrate)
+    _ensure_triggers(using="default", plan=[])  # what every migrate runs (post_migrate)
     assert expected <= rollup.installed_triggers()
 
 
@@ -274,8 +274,8 @@ def test_a_refresh_stays_under_sqlites_oldest_parameter_limit(two_districts):
 
 def test_a_flush_leaves_nothing_pending(db):
     """SQLite's flush deletes tables in no fixed order: the counts' triggers may refill the list."""
-    from communes.apps import _ensure_rollup_triggers
+    from communes.apps import _ensure_triggers
 
     RollupPending.objects.create(unit_id=1, year=2022)
-    _ensure_rollup_triggers(using="default")  # flush sends post_migrate without a plan
+    _ensure_triggers(using="default")  # flush sends post_migrate without a plan
     assert not RollupPending.objects.exists()

@@ -40,6 +40,10 @@ class Case:
     note: str = ""
 
 
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
 @dataclass
 class Result:
     case: Case
@@ -61,11 +65,11 @@ class Result:
 
     @property
     def median(self) -> float | None:
-        return statistics.median(self.times_ms) if self.times_ms else None
+        return _median(self.times_ms)
 
     @property
     def cpu_median(self) -> float | None:
-        return statistics.median(self.cpu_ms) if self.cpu_ms else None
+        return _median(self.cpu_ms)
 
     @property
     def p95(self) -> float | None:
@@ -76,11 +80,11 @@ class Result:
 
     @property
     def cold_median(self) -> float | None:
-        return statistics.median(self.cold_times_ms) if self.cold_times_ms else None
+        return _median(self.cold_times_ms)
 
     @property
     def cold_cpu_median(self) -> float | None:
-        return statistics.median(self.cold_cpu_ms) if self.cold_cpu_ms else None
+        return _median(self.cold_cpu_ms)
 
     @property
     def floor_ms(self) -> float | None:
@@ -91,11 +95,14 @@ class Result:
 
     @property
     def ratio(self) -> float | None:
-        return self.median / self.floor_ms if self.median is not None and self.floor_ms else None
+        return self._to_floor(self.median)
 
     @property
     def cold_ratio(self) -> float | None:
-        return self.cold_median / self.floor_ms if self.cold_median is not None and self.floor_ms else None
+        return self._to_floor(self.cold_median)
+
+    def _to_floor(self, ms: float | None) -> float | None:
+        return ms / self.floor_ms if ms is not None and self.floor_ms else None
 
 
 @dataclass

@@ -6,6 +6,7 @@ a name is reduced to a key that ignores all of that, and aliases carry the rest.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PREFIXES = (
     "thi tran",
@@ -26,6 +27,9 @@ _PREFIXES = (
 )
 
 
+# Both are pure and called again and again with the same few thousand names (an import matches 500
+# rows against a province's communes on every preview): remembered, bounded.
+@lru_cache(maxsize=20_000)
 def fold(text: str) -> str:
     """Lower case, no diacritics, single spaces: 'Thị trấn  Phong Thổ' -> 'thi tran phong tho'."""
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
@@ -33,6 +37,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", stripped).strip().lower()
 
 
+@lru_cache(maxsize=20_000)
 def name_key(text: str) -> str:
     """The key two spellings of one unit share: no prefix, no diacritics, no spaces."""
     folded = fold(text)

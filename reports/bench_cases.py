@@ -7,8 +7,11 @@ answers 404 is reported as "not available" rather than failing the run.
 """
 
 import datetime as dt
+import gc
 import io
 import itertools
+import statistics
+import time
 
 import openpyxl
 from django.db.models import Count, F
@@ -200,6 +203,55 @@ def _save_sql(ctx):
     )
 
 
+# --- what a write cannot skip and its floor leaves out ------------------------------------------
+
+_AUDIT_INSERT = """INSERT INTO communes_changerecord (unit_id, period, field, old_value, new_value, note, channel, at)
+"""
+
+
+def _save_writes(runner, case) -> float:
+    """What the save does beside its floor's UPDATE, as raw SQL: lock the 30 rows first, and write one
+    audit record per changed count."""
+    ctx = runner.context
+    rows = "FROM communes_enrollment e JOIN communes_unit u ON u.id = e.unit_id WHERE u.parent_id = %s AND e.month = %s"
+    where = [ctx["district"].pk, ctx["month"]]
+    return runner.explain_ms([
+        (f"SELECT e.id {rows} FOR UPDATE OF e", where),
+        (_AUDIT_INSERT + f"SELECT e.unit_id, e.month, 'enrolled', e.enrolled - 1, e.enrolled, '', 'entry', now() {rows}",
+         where),
+    ])
+
+
+def _apply_writes(runner, case) -> float:
+    """The SQL of the same apply (its floor only reads the plan): lock the document, change two plan
+    cells of every commune's last plan year, and write one audit record per changed cell."""
+    document = runner.context["import_document"].pk
+    last_year = "(SELECT max(year) FROM targets_target WHERE document_id = %s)"
+    return runner.explain_ms([
+        ("SELECT id FROM targets_targetdocument WHERE id = %s FOR UPDATE", [document]),
+        ("UPDATE targets_target SET planned_population = planned_population + 1, planned_enrolled = planned_enrolled + 1 "
+         f"WHERE document_id = %s AND year = {last_year}", [document, document]),
+        (_AUDIT_INSERT + "SELECT t.unit_id, make_date(t.year, 1, 1), f.name, t.planned_population, "
+         "t.planned_population + 1, 'Nhập Excel', 'import', now() FROM targets_target t "
+         "CROSS JOIN (VALUES ('plan_population'), ('plan_enrolled')) AS f (name) "
+         f"WHERE t.document_id = %s AND t.year = {last_year}", [document, document]),
+    ])
+
+
+def _workbook_read(runner, case) -> float | None:
+    """openpyxl reading the uploaded workbook, and nothing else: median of 5."""
+    workbook = runner.workbook(case)
+    if workbook is None:
+        return None
+    timings = []
+    for _ in range(5):
+        gc.collect()  # as before every timed request
+        started = time.perf_counter()
+        openpyxl.load_workbook(io.BytesIO(workbook[1]), data_only=True)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def _annex_sql(key: str):
     def sql(ctx):
         return (
@@ -269,6 +321,7 @@ CASES = [
         _save_sql,
         action="resubmit",
         edit=shift_enrolled(),
+        unskippable=("the rows locked first and one audit record per count, in SQL", _save_writes),
         goal_ms=150,
         small_url=_url("/districts/{0}/entry/{month}/", "small_district"),
     ),
@@ -293,6 +346,7 @@ CASES = [
         _annex_sql("import_document"),
         action="upload",
         upload=_annex_workbook,
+        unskippable=("openpyxl reading the workbook", _workbook_read),
         note="the largest province's own annex (~500 communes), exported then uploaded: parsed, matched and compared",
     ),
     Case(
@@ -301,6 +355,7 @@ CASES = [
         _annex_sql("import_document"),
         action="apply",
         upload=_apply_workbooks,
+        unskippable=("the SQL of the same writes: lock, update, one audit record per cell", _apply_writes),
         note="the upload and its preview are prepared untimed; timed: the apply POST writing every row's changed "
         "plan cells (two per commune) with their audit records, one transaction",
     ),

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,7 +160,11 @@ def _attach_counts(rows: list[Row], month: dt.date) -> None:
         by_unit[population.unit_id].population = population  # the latest year wins
         populations.setdefault(population.unit_id, []).append(population)
     earliest = add_months(month, -24)
-    enrollments = Enrollment.objects.filter(unit__in=by_unit, month__gte=earliest, month__lte=month).order_by("month")
+    # Each commune's two latest months up to this one (this month's and the one before, or the two
+    # before when this one is empty): 60 rows for a 30-commune grid, not two years of them.
+    latest_first = Window(RowNumber(), partition_by=[F("unit_id")], order_by=F("month").desc())
+    enrollments = (Enrollment.objects.filter(unit__in=by_unit, month__gte=earliest, month__lte=month)
+                   .annotate(recency=latest_first).filter(recency__lte=2).order_by("month"))
     for enrollment in enrollments.select_related("entered_by"):
         row = by_unit[enrollment.unit_id]
         if enrollment.month == month:

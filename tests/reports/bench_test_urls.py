@@ -6,12 +6,14 @@ from django.urls import path
 from reports.bench_urls import urlpatterns as bench_urlpatterns
 
 POSTS: list[dict] = []
+CONTENT_TYPES: list[str] = []
 
 
 def grid(request):
     if request.method == "POST":
         assert request.user.is_authenticated  # reads the session and the user, as a real save does
         POSTS.append({key: request.POST.getlist(key) for key in request.POST})
+        CONTENT_TYPES.append(request.content_type)
         return HttpResponseRedirect("/grid/")
     return HttpResponse(
         '<form method="post"><input type="hidden" name="1-version" value="3">'

@@ -73,7 +73,8 @@ def test_a_form_is_read_as_a_browser_would_post_it():
         ("note", "ghi chú"),
         ("year", "2022"),
     ]
-    assert form.files == ["workbook"]
+    assert form.files == ["workbook"] and not form.multipart
+    assert read_form('<form method="post" enctype="multipart/form-data"><input name="a"></form>').multipart
 
 
 def test_every_case_has_a_floor_and_the_report_says_what_is_missing(phong_tho):
@@ -95,9 +96,12 @@ def test_a_save_case_posts_the_pages_own_form_back(db):
     from tests.reports import bench_test_urls
 
     bench_test_urls.POSTS.clear()
+    bench_test_urls.CONTENT_TYPES.clear()
     case = Case("lưu", "/grid/", action="resubmit", small_url="/grid/", edit=shift_enrolled())
     result = _runner().run(case)
     assert result.status == "ok" and len(result.times_ms) == 3
+    # a form without files goes urlencoded, as a browser sends it (the test client's default is multipart)
+    assert set(bench_test_urls.CONTENT_TYPES) == {"application/x-www-form-urlencoded"}
     # one lower, then one higher: every save writes, and the data ends where it began
     assert bench_test_urls.POSTS[0] == {"1-version": ["3"], "1-enrolled": ["46105"], "1-population": ["50.000"]}
     assert bench_test_urls.POSTS[1]["1-enrolled"] == ["46107"]
@@ -126,3 +130,21 @@ def test_an_import_case_without_a_workbook_is_not_available(db):
 def test_a_save_that_re_renders_the_form_is_an_error_not_a_time(db):
     case = Case("lưu", "/refused/", action="resubmit", edit=shift_enrolled())
     assert _runner().run(case).status == "error: answered 200, not a redirect (nothing saved)"
+
+
+@override_settings(ROOT_URLCONF="tests.reports.bench_test_urls")
+def test_work_a_floor_leaves_out_is_timed_alone_and_reported_beside_it(db):
+    timed = []
+
+    def audit(runner, case):
+        timed.append(case.name)
+        return 4.0
+
+    case = Case("lưu", "/grid/", floor_sql="SELECT 1", action="resubmit", edit=shift_enrolled(),
+                unskippable=("the audit records", audit))
+    result = _runner().run(case)
+    assert timed == ["lưu"] and result.unskippable_ms == 4.0
+    result.sql_floor_ms, result.bare_floor_ms, result.times_ms = 1.0, 1.0, [30.0] * 3  # over 3× its floor
+    text = render([result], context={}, requests=3, load=((0.1, 0.1, 0.1), (0.2, 0.2, 0.2)))
+    assert ("Left out of that floor, timed alone: the audit records, 4,0 ms (2,0× the floor); counted in, the "
+            "floor would be 6,0 ms and this case 5,0× of it.") in text

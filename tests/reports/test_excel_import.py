@@ -1,5 +1,7 @@
 import csv
+import dataclasses
 import io
+import json
 import zipfile
 from decimal import Decimal
 
@@ -81,6 +83,17 @@ def test_exporting_then_importing_the_annex_previews_no_change(plan):
     assert result.changes == [] and result.unresolved == [] and result.errors == []
     assert {(g["kind"], g["year"]) for g in parsed.groups} == {("result", 2021), ("plan", 2022), ("plan", 2023),
                                                               ("plan", 2024), ("plan", 2025)}
+
+
+def test_the_rows_kept_between_requests_are_the_parsed_rows_in_json_and_come_back_whole(plan):
+    rows = changed(printed_rows(), "Không Lào", 1, "Khong Lau")  # an unknown name: proposals kept too
+    parsed = read_bytes(official_workbook(rows), document=plan)
+    kept = parsed.to_session()
+    assert kept == json.loads(json.dumps(dataclasses.asdict(parsed)))  # what the session stores
+    assert excel_import.Parsed.from_session(json.loads(json.dumps(kept))) == parsed
+    [unknown] = [row for row in parsed.rows if row.unit_id is None]
+    assert unknown.name == "Khong Lau" and unknown.proposals
+    assert kept["rows"][parsed.rows.index(unknown)]["figures"]["plan:2022"] == unknown.figures["plan:2022"]
 
 
 def test_the_table_may_sit_on_any_sheet_with_real_numbers_and_percent_cells(plan):

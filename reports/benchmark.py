@@ -184,9 +184,11 @@ def read_form(html: str) -> PostForm:
     return max(own, key=lambda f: len(f.data) + len(f.files), default=PostForm(action=None))
 
 
-def _urlencoded(client: Client, target: str, fields: list[tuple[str, str]]):
-    """POST a form without files as a browser does (the test client's default is multipart, whose
-    parsing costs a 30-commune grid several milliseconds no real save pays)."""
+def _submit(client: Client, target: str, fields: list[tuple[str, str]], *, multipart: bool):
+    """POST a form as a browser does: urlencoded unless it says multipart (the test client's default
+    is multipart, whose parsing costs a 30-commune grid several milliseconds no real save pays)."""
+    if multipart:
+        return client.post(target, _as_post(fields))
     return client.post(target, urlencode(fields), content_type="application/x-www-form-urlencoded")
 
 
@@ -238,9 +240,7 @@ class Runner:
             form = read_form(page.content.decode())
             target = form.action or url
             fields = case.edit(form.data) if case.edit else form.data
-            if form.multipart:
-                return lambda: self.client.post(target, _as_post(fields))
-            return lambda: _urlencoded(self.client, target, fields)
+            return lambda: _submit(self.client, target, fields, multipart=form.multipart)
         if case.action in ("upload", "apply"):
             page = self.client.get(url)
             if page.status_code != 200:
@@ -266,9 +266,7 @@ class Runner:
                 return lambda: preview
             confirm = read_form(preview.content.decode())
             fields = [*confirm.data, ("apply", "1")]
-            if confirm.multipart:
-                return lambda: self.client.post(confirm.action or url, _as_post(fields))
-            return lambda: _urlencoded(self.client, confirm.action or url, fields)
+            return lambda: _submit(self.client, confirm.action or url, fields, multipart=confirm.multipart)
         raise ValueError(case.action)
 
     def run(self, case: Case) -> Result:

@@ -17,6 +17,9 @@ from .names import name_key
 
 
 class Level(models.TextChoices):
+    # The country is a unit of its own so that a national document can name it as its scope and
+    # set the country's rate; provinces are not its children (the tree stays province → commune).
+    COUNTRY = "country", _("Toàn quốc")
     PROVINCE = "province", _("Tỉnh")
     DISTRICT = "district", _("Huyện")
     COMMUNE = "commune", _("Xã")
@@ -36,6 +39,10 @@ class UnitQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=start),
         )
 
+    def country(self) -> "Unit | None":
+        """The unit national documents name as their scope (one per database)."""
+        return self.filter(level=Level.COUNTRY).first()
+
     def provinces(self) -> "UnitQuerySet":
         return self.filter(level=Level.PROVINCE)
 
@@ -51,6 +58,8 @@ class UnitQuerySet(models.QuerySet):
 
         Written per level: an OR through the parent's join made PostgreSQL read every unit of the
         country (2,7 ms for a 30-commune district); a district's is now two index reads (0,07 ms)."""
+        if unit.level == Level.COUNTRY:
+            return self
         if unit.level == Level.COMMUNE:
             return self.filter(pk=unit.pk)
         itself_or_child = Q(pk=unit.pk) | Q(parent_id=unit.pk)
@@ -159,7 +168,7 @@ class Unit(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.kind} {self.name}"
+        return self.name if self.level == Level.COUNTRY else f"{self.kind} {self.name}"
 
     def in_force_on(self, on: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)

@@ -50,11 +50,12 @@ def day_in_year(*, valid_from: dt.date | None, valid_to: dt.date | None, year: i
     return max(day, valid_from or day)
 
 
-def last_open_month(*, year: int, valid_to: dt.date | None, today: dt.date) -> dt.date:
+def last_open_month(*, year: int, valid_to: dt.date | None, reporting: dt.date) -> dt.date:
     """The month a year's page links its entry and completeness pages to: December of the year,
-    or earlier when the unit ended before (its last month) or the year is not over (this month),
-    so the link never lands on a month the unit did not exist in (410) or that has not begun."""
-    month = min(dt.date(year, 12, 1), today.replace(day=1))
+    or earlier when the unit ended before (its last month) or the year is not over (the month
+    being reported), so the link never lands on a month the unit did not exist in (410) or that
+    has not begun."""
+    month = min(dt.date(year, 12, 1), reporting)
     if valid_to is not None:
         month = min(month, valid_to.replace(day=1))
     return month

@@ -101,6 +101,17 @@ class Scope:
         root = self.root
         return root.parent_id == unit.pk or (root.parent_id is not None and root.parent.parent_id == unit.pk)
 
+    def can_view_document(self, document) -> bool:
+        """A document is read by those who see its unit; a national one by everyone with a role
+        (it sets every province's target)."""
+        if document.scope.level == "country":
+            return self.is_admin or self.role is not None
+        return self.can_view(document.scope)
+
+    def can_manage_documents(self, unit: Unit) -> bool:
+        """Create a target document for the unit and set its targets: staff over it, and administrators."""
+        return self.is_admin or (self.role == Role.STAFF and self.can_view(unit))
+
     def can_reopen_any(self) -> bool:
         return self.is_admin or self.role == Role.LEADER
 

@@ -9,8 +9,14 @@ from django.db import transaction
 
 from .models import Level, PayerGroup, Unit, UnitAlias, UnitSuccession
 from .names import name_key, nfc
+from .unit_list import load_unit_list, read_unit_list
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+# Today's country: Decision 19/2025/QĐ-TTg from 01/7/2025, as amended to Resolution 30/2026/QH16.
+NATIONAL_LIST = "units-2026.csv"
+NATIONAL_LIST_EFFECTIVE = dt.date(2025, 7, 1)
+NATIONAL_LIST_SOURCE = ("Danh mục đơn vị hành chính từ 01/7/2025 (QĐ 19/2025/QĐ-TTg, NQ 30/2026/QH16), "
+                        "theo thanglequoc/vietnamese-provinces-database")
 PARENT_LEVEL = {Level.DISTRICT: Level.PROVINCE, Level.COMMUNE: Level.DISTRICT}
 
 
@@ -36,7 +42,25 @@ def _find_parent(code: str, child_level: str, on: dt.date | None) -> Unit | None
 
 @transaction.atomic
 def load_units() -> int:
-    count = 0
+    """The two districts' units over time (units.csv), then today's national list on top."""
+    country()
+    _load_unit_history()
+    load_unit_list(read_unit_list(FIXTURES / NATIONAL_LIST), effective=NATIONAL_LIST_EFFECTIVE,
+                   source=NATIONAL_LIST_SOURCE)
+    return Unit.objects.count()
+
+
+COUNTRY_CODE = "VN"
+
+
+def country() -> Unit:
+    """The one unit a national document names as its scope."""
+    unit, _ = Unit.objects.get_or_create(level=Level.COUNTRY, code=COUNTRY_CODE, valid_from=None,
+                                         defaults={"kind": "", "name": "Toàn quốc"})
+    return unit
+
+
+def _load_unit_history() -> None:
     for row in read_csv("units.csv"):
         valid_from, valid_to = _date(row["valid_from"]), _date(row["valid_to"])
         parent = _find_parent(row["parent_code"], row["level"], valid_from)
@@ -44,16 +68,17 @@ def load_units() -> int:
             level=row["level"],
             code=row["code"],
             valid_from=valid_from,
+            # An end the file gives is kept; a unit the file leaves open keeps any end a later
+            # national list gave it (load_unit_list), so loading again never re-opens it.
             defaults=dict(
                 kind=row["kind"],
                 name=nfc(row["name"]),
                 parent=parent,
-                valid_to=valid_to,
                 source=row["source"],
                 predecessors_outside=row["predecessors_outside"],
+                **({"valid_to": valid_to} if valid_to else {}),
             ),
         )
-        count += 1
     for row in read_csv("successions.csv"):
         predecessor = Unit.objects.resolve(Level.COMMUNE, row["predecessor_code"], _date(row["predecessor_on"]))
         successor = Unit.objects.resolve(Level.COMMUNE, row["successor_code"], _date(row["successor_on"]))
@@ -72,7 +97,6 @@ def load_units() -> int:
         # Spellings that differ only by diacritics share a key: one alias row serves both.
         if not UnitAlias.objects.filter(unit=unit, key=name_key(name)).exists():
             UnitAlias.objects.create(unit=unit, name=name, source=row["source"])
-    return count
 
 
 @transaction.atomic

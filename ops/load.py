@@ -332,7 +332,7 @@ def simulated_user(*, browser: Browser, port: int, username: str, role: str, ass
             if role == "officer" and assignment is not None:
                 if not officer_saves(browser, recorder, *assignment, round_no):
                     # No entry page in this build: read the own district's dashboard instead.
-                    role, pages = "leader", ["/", f"/districts/{assignment[0]}/?year=2021"]
+                    role, pages = "leader", ["/country/", f"/districts/{assignment[0]}/?year=2021"]
             elif role == "staff":
                 staff_exports(browser, recorder)
             else:
@@ -399,7 +399,7 @@ def dashboard_pages() -> list[str]:
     from communes.models import Level, Unit
     from targets.models import TargetDocument
 
-    pages = ["/"]
+    pages = ["/country/", "/country/?year=2021"]
     for district in DISTRICTS:
         unit = Unit.objects.for_url(Level.DISTRICT, district, year=2021)
         pages += [f"/districts/{district}/?year=2021", f"/districts/{district}/?year=2022",

@@ -1,10 +1,10 @@
-"""The commune page and the province's communes ranking (issue 8): history across the 2025 reform."""
+"""The commune page and the province's communes ranking: history across the 2025 reform."""
 
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,17 +18,7 @@ from .commune_tables import ProvinceCommunesTable
 from .page_cache import cached_page
 from .province_communes import communes_then, communes_today
 from .table_export import table_download, wants_xlsx
-from .views import latest_year_with_data
-
-
-def _year_param(request) -> int | None:
-    """?year=YYYY, or None when absent or not a plausible year (a forged URL)."""
-    text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 1990 <= int(text) <= 2100 else None
-
-
-def _year_choices(year: int) -> list[int]:
-    return list(range(2020, max(year, dt.date.today().year) + 1))
+from .views import default_year, year_choices, year_param
 
 
 def _todays_units(request) -> bool:
@@ -42,7 +32,7 @@ def commune(request, code: str):
     if request.GET.get("on") and on is None:
         messages.warning(request, _("Ngày “%(text)s” không hợp lệ (viết YYYY-MM-DD): trang hiển thị đơn vị hiện nay.")
                          % {"text": request.GET["on"][:20]})
-    year = None if on else _year_param(request)
+    year = None if on else year_param(request)
     unit = visible_unit_or_404(request.user, Level.COMMUNE, code, on=on, year=year)
     page = commune_page(unit, todays_units=_todays_units(request))
     selector = f"on={on.isoformat()}&" if on else (f"year={year}&" if year else "")
@@ -62,13 +52,12 @@ def _history_url(unit: Unit) -> str:
 def province_communes(request, code: str):
     todays_units = _todays_units(request)
     on = None if todays_units else date_param(request.GET.get("on"))
-    requested_year = _year_param(request) or (on.year if on else None)
+    requested_year = year_param(request) or (on.year if on else None)
     # Today's communes belong to the province in force today; otherwise to the one of that date or year
     # (?on= reaches a province that ended during the year, e.g. Bắc Giang in the first half of 2025).
     province = visible_unit_or_404(request.user, Level.PROVINCE, code, on=on,
                                    year=None if todays_units else requested_year)
-    year = requested_year or latest_year_with_data(
-        Unit.objects.filter(Q(parent=province) | Q(parent__parent=province)))
+    year = requested_year or default_year(province)
     data = communes_today(province, year) if todays_units else communes_then(province, year)
     table = ProvinceCommunesTable(data.rows, total=data.total, year=year, todays_units=todays_units,
                                   order_by=request.GET.get("sort"))
@@ -80,7 +69,7 @@ def province_communes(request, code: str):
             title += " (theo đơn vị hiện nay)"
         return table_download(table, title=title, filename=f"xa-{province.code}-{year}{'-hien-nay' if todays_units else ''}.xlsx")
     return render(request, "reports/province_communes.html", {
-        "unit": province, "year": year, "data": data, "table": table, "years": _year_choices(year),
+        "unit": province, "year": year, "data": data, "table": table, "years": year_choices(year),
         "todays_units": todays_units, "mode": mode, "today": dt.date.today(),
         "namesakes": Unit.objects.filter(level=province.level, code=province.code).exclude(pk=province.pk)
         .order_by("valid_from"),

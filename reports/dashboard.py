@@ -8,9 +8,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
-from communes.models import Unit
+from communes.models import Level, Unit
 from communes.periods import add_months
 from targets.models import Cohort, CohortCommune, CohortProgress, Comparison, Target
 
@@ -34,6 +34,7 @@ class Headline(CoverageFigures):
     synthetic: bool
     ends: dt.date | None = None  # the unit's last day, when it ended during the year
     last_month: int = 12  # the year's last month for the unit: where months left and projection stop
+    pending: series.MonthSum | None = None  # a later month fewer communes have reported so far
 
     @property
     def per_month(self) -> int | None:
@@ -110,11 +111,14 @@ class Dashboard:
     cohorts: list[CohortView]
 
 
-def district_dashboard(unit: Unit, year: int) -> Dashboard:
-    table = year_table(unit, year)
-    children = Unit.objects.filter(parent=unit)
+def area_dashboard(unit: Unit, year: int) -> Dashboard:
+    """A district's page, and a province's since 7/2025: its communes ranked under a headline and a
+    chart of every commune under it, month by month (a province's 2025 chart counts its districts'
+    communes until June and its own from July)."""
+    table = year_table(unit, year, level=Level.COMMUNE)
+    children = Unit.objects.filter(parent=unit, level=Level.COMMUNE)
     start = dt.date(year - CHART_YEARS + 1, 1, 1)
-    sums = series.children_sums([unit.pk], start=start, end=dt.date(year, 12, 1)).get(unit.pk, {})
+    sums = series.area_sums([unit], start=start, end=dt.date(year, 12, 1)).get(unit.pk, {})
     headline = _headline(table, sums, year)
     _compare_rows(table.rows, children, year, parent_target=table.total.target)
     _compare_total(table.total, sums, headline)
@@ -125,8 +129,8 @@ def district_dashboard(unit: Unit, year: int) -> Dashboard:
 
 
 def _headline(table: CoverageTable, sums: dict[dt.date, series.MonthSum], year: int) -> Headline:
-    this_year = [s for month, s in sums.items() if month.year == year]
-    latest = this_year[-1] if this_year else None
+    this_year = [s for month, s in sorted(sums.items()) if month.year == year]
+    latest, pending = settled(this_year)
     valid_to = table.unit.valid_to if table.unit else None
     last_month = coverage.final_month(year=year, valid_to=valid_to)
     ends = coverage.ends_in_year(year=year, valid_to=valid_to)
@@ -149,7 +153,18 @@ def _headline(table: CoverageTable, sums: dict[dt.date, series.MonthSum], year: 
         synthetic=bool(latest.synthetic),
         ends=ends,
         last_month=last_month,
+        pending=pending,
     )
+
+
+def settled(months: list[series.MonthSum]) -> tuple[series.MonthSum | None, series.MonthSum | None]:
+    """The month the headline stands on, and the later one still coming in. While the month being
+    reported has fewer communes than the month before (26 of 38 have sent November), the headline
+    keeps October's complete figure and says how far November has come: a rate over the first
+    communes to report is not the province's."""
+    if len(months) >= 2 and months[-1].reported < months[-2].reported:
+        return months[-2], months[-1]
+    return (months[-1] if months else None), None
 
 
 def _compare_total(total: CoverageRow, sums, headline: Headline) -> None:
@@ -276,28 +291,22 @@ class Ranking:
     chart: LineChart
 
 
-def district_ranking(*, root: Unit | None, districts, year: int, label: str) -> Ranking:
-    """Districts ranked like communes: each district's Σ over its communes at its latest month of
-    the year, compared with the month before and the same month a year before; the totals row is
-    Σ over every commune of these districts (summed by the database, never averaged)."""
+def area_ranking(*, root: Unit, areas, year: int, label: str) -> Ranking:
+    """Districts (or provinces) ranked like communes: each one's Σ over its communes at its latest
+    month of the year, compared with the month before and the same month a year before; the
+    totals row is Σ over every commune of the root (summed by the database, never averaged)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    districts = list(districts.in_force_during(first, last).select_related("parent").order_by("code"))
-    communes = Unit.objects.filter(parent__in=[d.pk for d in districts])
+    areas = list(areas.in_force_during(first, last).select_related("parent").order_by("code"))
     start = dt.date(year - CHART_YEARS + 1, 1, 1)
-    district_ids = [d.pk for d in districts]
-    per_district = series.children_sums(district_ids, start=dt.date(year - 1, 1, 1), end=dt.date(year, 12, 1))
-    totals = series.children_total(district_ids, start=start, end=dt.date(year, 12, 1))
-    targets = latest_targets([d.pk for d in districts] + ([root.pk] if root else []), year)
-    rows = [_district_row(d, per_district.get(d.pk, {}), year, targets.get(d.pk)) for d in districts]
-    rows = rank_rows(rows)
-    total = CoverageRow(
-        unit=root,
-        label=label,
-        population=None,
-        enrolled=None,
-        target=targets.get(root.pk) if root else None,
-        expected=communes.in_force_during(first, last).count(),
-    )
+    per_area = series.area_sums(areas, start=dt.date(year - 1, 1, 1), end=dt.date(year, 12, 1))
+    totals = series.area_sums([root], start=start, end=dt.date(year, 12, 1)).get(root.pk, {})
+    targets = latest_targets([a.pk for a in areas] + [root.pk], year)
+    rows = rank_rows([_area_row(a, per_area.get(a.pk, {}), year, targets.get(a.pk)) for a in areas])
+    communes = Unit.objects.communes().in_force_during(first, last)
+    if root.level != Level.COUNTRY:
+        communes = communes.filter(Q(parent=root) | Q(parent__parent=root))
+    total = CoverageRow(unit=root, label=label, population=None, enrolled=None, target=targets.get(root.pk),
+                        expected=communes.count())
     table = CoverageTable(unit=root, year=year, rows=rows, total=total)
     headline = _headline(table, totals, year)
     _compare_total(total, totals, headline)
@@ -305,17 +314,17 @@ def district_ranking(*, root: Unit | None, districts, year: int, label: str) -> 
     return Ranking(year=year, table=table, headline=headline, chart=chart)
 
 
-def _district_row(district: Unit, sums: dict[dt.date, series.MonthSum], year: int, target) -> CoverageRow:
+def _area_row(area: Unit, sums: dict[dt.date, series.MonthSum], year: int, target) -> CoverageRow:
     this_year = [s for month, s in sorted(sums.items()) if month.year == year]
-    row = CoverageRow(unit=district, label=district.full_name, population=None, enrolled=None, target=target)
+    row = CoverageRow(unit=area, label=area.full_name, population=None, enrolled=None, target=target)
     if not this_year:
         return row
-    latest = this_year[-1]
+    latest, _pending = settled(this_year)
     row.population, row.enrolled, row.as_of = latest.population, latest.enrolled, latest.month
     previous, last_year = sums.get(add_months(latest.month, -1)), sums.get(add_months(latest.month, -12))
     row.previous_month_rate = previous.rate if previous else None
     row.last_year_rate = last_year.rate if last_year else None
-    last_month = coverage.final_month(year=year, valid_to=district.valid_to)
+    last_month = coverage.final_month(year=year, valid_to=area.valid_to)
     row.months_left = coverage.months_left(latest_month=latest.month.month, last_month=last_month)
     comparable = [(s.month.month, s.enrolled) for s in this_year if s.reported == latest.reported]
     row.projected_rate = coverage.year_end_projection(months=comparable, population=latest.population,

@@ -93,6 +93,22 @@ def document_annex(document: TargetDocument) -> Annex:
     )
 
 
+def superseded_by(document: TargetDocument, unit_ids=None) -> dict[tuple[int, int], TargetDocument]:
+    """(unit id, year) → the later document whose target for that unit and year replaces this one's
+    (the latest issued applies; both stay visible). Two queries."""
+    from .tables_data import latest_targets
+
+    mine = document.targets.all() if unit_ids is None else document.targets.filter(unit__in=unit_ids)
+    pairs = list(mine.values_list("unit_id", "year"))
+    out = {}
+    for year in {year for _unit, year in pairs}:
+        latest = latest_targets([unit for unit, y in pairs if y == year], year)
+        for unit_id, target in latest.items():
+            if target.document_id != document.pk:
+                out[(unit_id, year)] = target.document
+    return out
+
+
 @dataclass
 class Snapshot:
     """A figure the document states (a rate at a date) beside the stored counts' rate that month."""

@@ -12,6 +12,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.calendar import closing_time
 from communes.models import (
     Enrollment,
     EnrollmentByGroup,
@@ -19,7 +20,6 @@ from communes.models import (
     PayerGroup,
     Population,
     Unit,
-    UnitSuccession,
 )
 from communes.periods import add_months, month_end
 from communes.scope import Scope
@@ -63,12 +63,6 @@ class MonthStatus:
     future: bool = False
 
 
-def closing_time(month: dt.date) -> dt.datetime:
-    """Officers may change a month until the end of the ENTRY_CLOSE_DAYS-th day after it ends."""
-    last_day = month_end(month) + dt.timedelta(days=settings.ENTRY_CLOSE_DAYS + 1)
-    return timezone.make_aware(dt.datetime.combine(last_day, dt.time.min))
-
-
 def month_status(*, area: Unit, month: dt.date, now: dt.datetime | None = None) -> MonthStatus:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -110,18 +104,6 @@ def resolve_area(*, level: str, code: str, month: dt.date) -> tuple[Unit | None,
         return current, None
     ended = units.filter(valid_to__lt=month).order_by("-valid_to").first()
     return None, ended
-
-
-def successors_of(unit: Unit) -> list[Unit]:
-    """Who took over: recorded successions, else (a district, abolished in 2025) the units its
-    communes went to belong to."""
-    direct = [s.successor for s in UnitSuccession.objects.filter(predecessor=unit).select_related("successor")]
-    if direct:
-        return direct
-    heirs = Unit.objects.filter(
-        pk__in=UnitSuccession.objects.filter(predecessor__parent=unit).values("successor__parent")
-    )
-    return list(heirs.order_by("level", "code"))
 
 
 def entry_rows(*, area: Unit, month: dt.date, user, status: MonthStatus) -> list[Row]:

@@ -30,8 +30,7 @@ from communes.models import ChangeRecord, Unit, UnitAlias
 from communes.names import fold, name_key
 from communes.numbers import NumberError, parse_count, parse_rate
 from targets.models import Comparison, FigureKind, ReportedFigure, Target, TargetDocument
-
-from .excel_annex import document_communes
+from targets.units import document_units
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -358,7 +357,7 @@ class Matcher:
     """Commune names to the document's units: by name key, then by known aliases."""
 
     def __init__(self, document: TargetDocument):
-        self.units = {u.pk: u for u in document_communes(document).select_related("parent")}
+        self.units = {u.pk: u for u in document_units(document).select_related("parent")}
         self.keys: dict[str, set[int]] = {}
         for unit in self.units.values():
             self._add(name_key(unit.name), unit.pk)
@@ -551,7 +550,7 @@ PLAN_FIELDS = {"population": "planned_population", "enrolled": "planned_enrolled
 
 
 def preview(*, document: TargetDocument, parsed: Parsed, confirmed: dict[str, int]) -> Preview:
-    units = {u.pk: u for u in document_communes(document)}
+    units = {u.pk: u for u in document_units(document)}
     unresolved, errors, seen = [], [], {}
     for row in parsed.rows:
         if row.unit_id is None:
@@ -603,7 +602,7 @@ def fingerprint(changes: list[Change], confirmed: dict[str, int]) -> str:
 
 def read_confirmations(post, *, parsed: Parsed, document: TargetDocument) -> dict[str, int]:
     """The units the user chose for unknown names; only the document's communes are accepted."""
-    allowed = set(document_communes(document).values_list("pk", flat=True))
+    allowed = set(document_units(document).values_list("pk", flat=True))
     confirmed = {}
     for row in parsed.rows:
         if row.unit_id is not None:

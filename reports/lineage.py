@@ -203,6 +203,8 @@ def year_figures(lineages_: dict[int, Lineage], year: int) -> dict[int | None, F
         complete = Q(population_value__isnull=False, enrolled_value__isnull=False)
         aggregates = {}
         for root, ids in members.items():
+            if not ids:  # a unit with no known predecessor that year: an empty IN would void the query
+                continue
             mine = Q(pk__in=ids)
             aggregates[f"p{root}"] = Sum("population_value", filter=mine & complete)
             aggregates[f"e{root}"] = Sum("enrolled_value", filter=mine & complete)

@@ -11,11 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db import models
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import ExtractYear
 
 from communes import rollup
-from communes.models import Enrollment, MonthlyRollup, Population
+from communes.models import Enrollment, Level, MonthlyRollup, Population, Unit
 
 from . import coverage
 
@@ -129,7 +130,38 @@ def children_total(parent_ids, *, start: dt.date, end: dt.date) -> dict[dt.date,
     }
 
 
+def area_sums(areas: list[Unit], *, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, MonthSum]]:
+    """Per area (all of one level) and month: Σ over every commune under it at that month. A
+    district's communes are its children; a province's are its own communes (since 7/2025) and
+    its districts' (before); the country's are all of them. One query: the roll-up's rows, each
+    added to the area its parent lies in."""
+    levels = {area.level for area in areas}
+    if len(levels) > 1:
+        raise ValueError("area_sums: areas of one level at a time")
+    level, ids = (levels.pop() if levels else None), [area.pk for area in areas]
+    rows = _rolled_up(None, start=start, end=end)
+    if level == Level.PROVINCE:
+        rows = rows.filter(Q(parent__in=ids) | Q(parent__parent__in=ids)).annotate(
+            area=Case(When(parent__level=Level.DISTRICT, then=F("parent__parent")), default=F("parent")))
+    elif level == Level.COUNTRY:
+        rows = rows.annotate(area=models.Value(ids[0], output_field=IntegerField()))
+    else:
+        rows = rows.filter(parent__in=ids).annotate(area=F("parent"))
+    rows = (rows.values("area", "month")
+            .annotate(enrolled_sum=Sum("enrolled"), population_sum=Sum("population"),
+                      reported_sum=Sum("reported"), synthetic_sum=Sum("synthetic"))
+            .order_by("area", "month"))
+    out: dict[int, dict[dt.date, MonthSum]] = defaultdict(dict)
+    for row in rows:
+        # int(): PostgreSQL sums bigints as numeric.
+        out[row["area"]][row["month"]] = MonthSum(row["month"], int(row["enrolled_sum"]),
+                                                  int(row["population_sum"]), int(row["reported_sum"]),
+                                                  int(row["synthetic_sum"]))
+    return out
+
+
 def _rolled_up(parent_ids, *, start: dt.date, end: dt.date):
     """The roll-up's rows for these parents and months, brought up to date first."""
     rollup.refresh()
-    return MonthlyRollup.objects.filter(parent__in=parent_ids, month__gte=start, month__lte=end)
+    rows = MonthlyRollup.objects.filter(month__gte=start, month__lte=end)
+    return rows if parent_ids is None else rows.filter(parent__in=parent_ids)

@@ -129,9 +129,10 @@ def child_units(parent: Unit, year: int, level: str | None = None):
     return units.filter(level=level) if level else units
 
 
-def year_table(parent: Unit, year: int) -> CoverageTable:
-    """The units directly under `parent` (a district's communes) for a year, ranked, with totals."""
-    units = child_units(parent, year).with_year_figures(year).order_by("code")
+def year_table(parent: Unit, year: int, *, level: str | None = None) -> CoverageTable:
+    """The units directly under `parent` (a district's communes, or a province's since 7/2025) for a
+    year, ranked, with totals."""
+    units = child_units(parent, year, level).with_year_figures(year).order_by("code")
     targets = latest_targets([parent.pk, *units.values_list("pk", flat=True)], year)
     rows = [
         CoverageRow(

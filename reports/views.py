@@ -1,39 +1,52 @@
-import datetime as dt
+"""Reading pages: the country's provinces ranked, a province or district with its communes ranked,
+a target document. Each opens on the year being reported and names the units of that year."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from communes.models import Enrollment, Level, Unit
-from communes.periods import last_open_month
+from communes.calendar import reporting_month, reporting_year
+from communes.models import Level, Unit
+from communes.periods import last_open_month, year_end, year_start
 from communes.scope import Scope, visible_unit_or_404
 from targets.models import TargetDocument
 
 from . import coverage
 from .consistency import check_document
-from .dashboard import district_dashboard, district_ranking
-from .documents import document_annex, reported_snapshots
+from .dashboard import area_dashboard, area_ranking
+from .documents import document_annex, reported_snapshots, superseded_by
 from .formatting import fmt_decimal
+from .links import successor_links
 from .page_cache import cached_page
 from .table_export import table_download, wants_xlsx
 from .tables import CoverageRankingTable
 
+FIRST_YEAR = 2020
 
-def _year_param(request, default: int) -> int:
-    """?year=YYYY, or the default when absent or not a plausible year (a forged URL)."""
+
+def year_param(request) -> int | None:
+    """?year=YYYY, or None when absent or not a plausible year (a forged URL)."""
     text = request.GET.get("year", "")
-    if text.isdigit() and 1990 <= int(text) <= 2100:
+    if text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= 2100:
         return int(text)
-    return default
+    return None
 
 
-def latest_year_with_data(units) -> int:
-    latest = Enrollment.objects.filter(unit__in=units).aggregate(latest=Max("month"))["latest"]
-    return latest.year if latest else dt.date.today().year
+def default_year(unit: Unit) -> int:
+    """The year being reported, or the unit's own last (or first) year when it was not in force then."""
+    year = reporting_year()
+    if unit.valid_to is not None and unit.valid_to.year < year:
+        return unit.valid_to.year
+    if unit.valid_from is not None and unit.valid_from.year > year:
+        return unit.valid_from.year
+    return year
+
+
+def year_choices(year: int) -> list[int]:
+    return list(range(FIRST_YEAR, max(year, reporting_year()) + 1))
 
 
 RANKING_PAGE = 100
@@ -42,98 +55,119 @@ RANKING_PAGE = 100
 def _ranking_table(request, rows, total, year: int, *, paged: bool = False) -> CoverageRankingTable:
     table = CoverageRankingTable(rows, total=total, order_by=request.GET.get("sort"))
     table.year = year
-    # A national ranking has ~700 districts: rendering them all through django-tables2 took 3 s.
-    # Rankings of districts (home, province) show pages of RANKING_PAGE rows; ranks and totals
-    # cover every row, and ?format=xlsx still downloads all of them. A district's communes stay
-    # on one page.
+    # A country of ~700 districts renders in pages of RANKING_PAGE rows; ranks and totals cover
+    # every row, and ?format=xlsx still downloads all of them. Communes stay on one page.
     RequestConfig(request, paginate={"per_page": RANKING_PAGE} if paged else False).configure(table)
     return table
 
 
 @cached_page
 @login_required
-def home(request):
-    """Wide scopes (the country, a province) see their districts ranked; narrow ones their list."""
-    scope = Scope.of(request.user)
-    if scope.sees_everything or (scope.root is not None and scope.root.level == Level.PROVINCE):
-        return _ranked_home(request, scope)
-    visible = Unit.objects.visible_to(request.user)
-    provinces = visible.provinces().order_by("name", "valid_from")
-    districts = visible.districts().select_related("parent").order_by("parent__name", "name", "valid_from")
-    communes = visible.communes().select_related("parent").order_by("name", "valid_from") if not districts else []
-    return render(
-        request,
-        "reports/home.html",
-        {"scope": scope, "provinces": provinces, "districts": districts, "communes": communes},
-    )
-
-
-def _ranked_home(request, scope: Scope):
-    districts = Unit.objects.visible_to(request.user).districts()
-    label = scope.root.full_name if scope.root else _("Toàn bộ địa bàn")
-    return _ranking_page(request, root=scope.root, districts=districts, label=label, template="reports/home_ranked.html")
+def country(request):
+    """The 34 provinces ranked (the provinces of the year for earlier years): for leaders and staff
+    of the whole country."""
+    if not Scope.of(request.user).sees_everything:
+        raise PermissionDenied(_("Chỉ lãnh đạo, chuyên viên toàn quốc và quản trị viên xem được trang cả nước."))
+    root = Unit.objects.country()
+    if root is None:
+        raise Http404(_("Chưa nạp danh mục đơn vị hành chính."))
+    year = year_param(request) or reporting_year()
+    return _ranking_page(request, root=root, areas=Unit.objects.provinces(), year=year, label=_("Toàn quốc"),
+                         heading=_("Xếp hạng các tỉnh, thành phố"))
 
 
 @cached_page
 @login_required
 def province(request, code: str):
-    # Without a year, the latest year with figures under any province that bore the code: the
-    # code's current bearer (Bắc Ninh since 7/2025 for 24) may have none.
-    requested_year = _year_param(request, 0) or latest_year_with_data(
-        Unit.objects.filter(parent__parent__level=Level.PROVINCE, parent__parent__code=code)
-    )
-    unit = visible_unit_or_404(request.user, Level.PROVINCE, code, year=requested_year)
-    districts = Unit.objects.filter(parent=unit).districts()
-    return _ranking_page(request, root=unit, districts=districts, label=unit.full_name,
-                         template="reports/province.html", requested_year=requested_year)
+    """Since 7/2025 a province ranks its own communes, as a district did before; for a year before
+    the reform it ranks its districts."""
+    requested = year_param(request)
+    unit = visible_unit_or_404(request.user, Level.PROVINCE, code, year=requested)
+    year = requested or default_year(unit)
+    if _has_own_communes(unit, year):
+        return _area_page(request, unit, year)
+    return _ranking_page(request, root=unit, areas=Unit.objects.filter(parent=unit).districts(), year=year,
+                         label=unit.full_name, heading=_("Xếp hạng các huyện"), template="reports/province.html")
 
 
-def _ranking_page(request, *, root, districts, label: str, template: str, requested_year=None):
-    year = requested_year or _year_param(request, 0) or latest_year_with_data(Unit.objects.filter(parent__in=districts))
-    ranking = district_ranking(root=root, districts=districts, year=year, label=label)
-    table = _ranking_table(request, ranking.table.rows, ranking.table.total, year, paged=True)
-    if wants_xlsx(request):
-        return table_download(table, title=f"Xếp hạng bao phủ BHYT – {label} – năm {year}",
-                              filename=f"xep-hang-{root.code if root else 'tat-ca'}-{year}.xlsx")
-    return render(request, template, {"unit": root, "label": label, "year": year, "ranking": ranking,
-                                      "headline": ranking.headline, "chart": ranking.chart, "table": table,
-                                      "years": _year_choices(year)})
+def _has_own_communes(unit: Unit, year: int) -> bool:
+    return Unit.objects.communes().filter(parent=unit).in_force_during(year_start(year), year_end(year)).exists()
 
 
 @cached_page
 @login_required
 def district(request, code: str):
-    requested_year = _year_param(request, 0) or None
-    unit = visible_unit_or_404(request.user, Level.DISTRICT, code, year=requested_year)
-    year = requested_year or latest_year_with_data(Unit.objects.filter(parent=unit))
-    dashboard = district_dashboard(unit, year)
+    requested = year_param(request)
+    unit = visible_unit_or_404(request.user, Level.DISTRICT, code, year=requested)
+    return _area_page(request, unit, requested or default_year(unit))
+
+
+def _ranking_page(request, *, root: Unit, areas, year: int, label: str, heading: str,
+                  template: str = "reports/country.html"):
+    ranking = area_ranking(root=root, areas=areas, year=year, label=label)
+    table = _ranking_table(request, ranking.table.rows, ranking.table.total, year, paged=True)
+    if wants_xlsx(request):
+        return table_download(table, title=f"Xếp hạng bao phủ BHYT – {label} – năm {year}",
+                              filename=f"xep-hang-{root.code.lower()}-{year}.xlsx")
+    return render(request, template, {
+        "unit": root, "label": label, "heading": heading, "year": year, "ranking": ranking,
+        "headline": ranking.headline, "chart": ranking.chart, "table": table, "years": year_choices(year),
+        "successors": successor_links(root),
+    })
+
+
+def _area_page(request, unit: Unit, year: int):
+    dashboard = area_dashboard(unit, year)
     table = _ranking_table(request, dashboard.table.rows, dashboard.table.total, year)
     if wants_xlsx(request):
-        return table_download(
-            table, title=f"Xếp hạng bao phủ BHYT – {unit.full_name} – năm {year}", filename=f"xep-hang-{unit.code}-{year}.xlsx"
-        )
-    return render(
-        request,
-        "reports/district.html",
-        {"unit": unit, "year": year, "data": dashboard.table, "dashboard": dashboard, "headline": dashboard.headline,
-         "chart": dashboard.chart, "table": table, "years": _year_choices(year), "method": _method(),
-         "open_month": last_open_month(year=year, valid_to=unit.valid_to, today=timezone.localdate())},
-    )
+        return table_download(table, title=f"Xếp hạng bao phủ BHYT – {unit.full_name} – năm {year}",
+                              filename=f"xep-hang-{unit.code}-{year}.xlsx")
+    entry_level = "entry" if unit.level == Level.DISTRICT else "province_entry"
+    return render(request, "reports/area.html", {
+        "unit": unit, "year": year, "data": dashboard.table, "dashboard": dashboard,
+        "headline": dashboard.headline, "chart": dashboard.chart, "table": table, "years": year_choices(year),
+        "method": _method(), "entry_url_name": entry_level,
+        "completeness_url_name": "completeness" if unit.level == Level.DISTRICT else "province_completeness",
+        "open_month": last_open_month(year=year, valid_to=unit.valid_to, reporting=reporting_month()),
+        "districts_before": _districts_before(unit, year), "successors": successor_links(unit),
+        "sees_country": Scope.of(request.user).sees_everything,
+        "area_word": _("huyện") if unit.level == Level.DISTRICT else _("tỉnh"),
+    })
+
+
+def _districts_before(unit: Unit, year: int) -> list[Unit]:
+    """A province's districts of the year, before they were abolished on 01/7/2025."""
+    if unit.level != Level.PROVINCE:
+        return []
+    return list(Unit.objects.filter(parent=unit).districts().in_force_during(year_start(year), year_end(year))
+                .order_by("code"))
 
 
 @cached_page
 @login_required
 def document(request, pk: int):
     """A target document, its targets, its annex as printed beside computed values, and every
-    inconsistency; visible to those who may see the unit it covers."""
+    inconsistency; visible to those who may see the unit it covers (a national one to everyone)."""
     doc = get_object_or_404(TargetDocument.objects.select_related("scope__parent__parent"), pk=pk)
-    if not Scope.of(request.user).can_view(doc.scope):
-        raise Http404("Không tìm thấy văn bản hoặc bạn không có quyền xem.")
+    scope = Scope.of(request.user)
+    if not scope.can_view_document(doc):
+        raise Http404(_("Không tìm thấy văn bản hoặc bạn không có quyền xem."))
     return render(request, "reports/document.html", {
         "document": doc, "annex": document_annex(doc), "findings": check_document(doc),
-        "snapshots": reported_snapshots(doc),
-        "can_import": Scope.of(request.user).can_import(doc.scope),
+        "snapshots": reported_snapshots(doc), "can_import": scope.can_import(doc.scope),
+        "can_edit": scope.can_manage_documents(doc.scope), "superseded": _superseded_list(doc),
     })
+
+
+def _superseded_list(document: TargetDocument) -> list[dict]:
+    """The document's targets a later document replaced, grouped by that document."""
+    replaced = superseded_by(document)
+    units = Unit.objects.in_bulk({unit for unit, _year in replaced})
+    by_document: dict[int, dict] = {}
+    for (unit_id, year), later in sorted(replaced.items(), key=lambda item: (item[1].issued_on, item[0][1])):
+        entry = by_document.setdefault(later.pk, {"document": later, "targets": []})
+        entry["targets"].append(f"{units[unit_id].full_name} ({year})")
+    return list(by_document.values())
 
 
 def _method() -> dict:
@@ -141,6 +175,3 @@ def _method() -> dict:
     return {"at_risk_points": fmt_decimal(coverage.AT_RISK_POINTS, places=0),
             "projection_months": coverage.PROJECTION_MONTHS}
 
-
-def _year_choices(year: int) -> list[int]:
-    return list(range(2020, max(year, dt.date.today().year) + 1))

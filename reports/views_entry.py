@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from communes.calendar import closing_time, reporting_month
 from communes.models import ChangeRecord, Enrollment, Level, MonthReopening, Unit
 from communes.numbers import NumberError, parse_optional_count
 from communes.periods import add_months, parse_month
 from communes.scope import Scope
+from communes.successors import successors_of
 
 from . import coverage, formatting
 from .entry import field_name, initial_grid, kept_grid, read_grid
-from .entry_rows import closing_time, entry_rows, month_status, payer_groups, resolve_area, successors_of
+from .entry_rows import entry_rows, month_status, payer_groups, resolve_area
 from .entry_save import Conflict, apply_grid, find_conflicts
 from .page_cache import cached_page
 
@@ -61,12 +63,11 @@ def _ended_page(request, unit: Unit, month: dt.date, view_name: str):
 
 @login_required
 def entry_start(request, level: str, code: str):
-    """The entry page of the latest month the unit existed in, up to this one: where the district
-    page's link lands."""
+    """The entry page of the month being reported, or of the unit's last month if it ended before."""
     unit = Unit.objects.for_url(level, code)
     if unit is None or not Scope.of(request.user).reaches_into(unit):
         raise Http404(_("Không tìm thấy đơn vị hoặc bạn không có quyền xem."))
-    month = timezone.localdate().replace(day=1)
+    month = reporting_month()
     if unit.valid_to is not None and unit.valid_to < month:
         month = unit.valid_to.replace(day=1)
     return redirect(URL_NAMES[level], code=unit.code, month=f"{month:%Y-%m}")

@@ -1,4 +1,5 @@
-"""Deterministic synthetic monthly figures for a development database, so dashboards have a story.
+"""Deterministic synthetic monthly figures for a development database, so dashboards have a story
+(the two districts until 06/2025 here; today's communes in `demo_today`).
 
 Lục Ngạn: above 99% until June 2021, the July 2021 drop in the 14 communes of directive 05-CT/HU
 (46.106 people lost their free card; the district fell to about 87%), then recovery. Phong Thổ:
@@ -15,6 +16,7 @@ from django.db import transaction
 from communes.models import Enrollment, Level, Population, Unit
 from communes.periods import add_months
 
+from .demo_today import load_todays_figures
 from .models import Cohort, CohortCommune, CohortProgress, Target
 
 FIRST, LAST = dt.date(2021, 1, 1), dt.date(2025, 6, 1)
@@ -36,9 +38,10 @@ def months() -> list[dt.date]:
     return out
 
 
-def has_only_documents_figures() -> bool:
-    """A new database: no enrolled count besides those the documents' annexes brought."""
-    return not Enrollment.objects.exclude(source__startswith="Phụ lục").exists()
+def has_only_demo_figures() -> bool:
+    """A development database nobody has entered figures in: every enrolled count is synthetic or
+    came with a document's annex. Only then are demo figures added (or extended to a later month)."""
+    return not Enrollment.objects.filter(is_synthetic=False).exclude(source__startswith="Phụ lục").exists()
 
 
 @transaction.atomic
@@ -49,7 +52,7 @@ def load_demo_figures() -> int:
         communes = list(Unit.objects.filter(parent=district, level=Level.COMMUNE).order_by("code"))
         created += _fill(district, communes, shape)
     _cohort_progress()
-    return created
+    return created + load_todays_figures()
 
 
 def _population_plan(communes) -> dict[tuple[int, int], int]:

@@ -49,15 +49,34 @@ class TargetDocument(models.Model):
     scope = models.ForeignKey(Unit, models.PROTECT, related_name="documents", verbose_name=_("địa bàn"))
     annex_title = models.CharField(_("tiêu đề phụ lục"), max_length=300, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    first_year = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
+    is_synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("người nhập"))
+    created_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True, auto_now_add=True)
 
     class Meta:
         verbose_name = _("văn bản chỉ tiêu")
         verbose_name_plural = _("văn bản chỉ tiêu")
         ordering = ["-issued_on"]
-        constraints = [models.UniqueConstraint(fields=["number", "issued_on"], name="document_number_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "issued_on"], name="document_number_once"),
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True) | Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+                name="document_years_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number} ({self.issued_on:%d/%m/%Y})"
+
+    @property
+    def years(self) -> list[int]:
+        """The years the document sets targets for, as entered (or as its targets say)."""
+        if self.first_year and self.last_year:
+            return list(range(self.first_year, self.last_year + 1))
+        return sorted(set(self.targets.values_list("year", flat=True)))
 
 
 class TargetQuerySet(models.QuerySet):

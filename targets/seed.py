@@ -75,6 +75,10 @@ def _load_document(spec: dict) -> TargetDocument:
         _load_cohort(document, spec["cohort"], issued_on)
     if "annex" in spec:
         _load_annex(document, spec["annex"], issued_on)
+    years = sorted(set(document.targets.values_list("year", flat=True)))
+    if years and (document.first_year, document.last_year) != (years[0], years[-1]):
+        document.first_year, document.last_year = years[0], years[-1]
+        document.save(update_fields=["first_year", "last_year"])
     return document
 
 

@@ -1,6 +1,7 @@
 """Shared test data: the documents' fixtures loaded once per session, users for every role."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -99,3 +100,19 @@ def admin_user(db):
 @pytest.fixture
 def no_role_user(db):
     return make_user("nobody")
+
+
+# The date users see first: pages open on the month being reported (November 2026 on this day).
+NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture
+def now_is(monkeypatch):
+    """Sets the clock the reporting calendar reads (2/12/2026 unless told otherwise)."""
+    from django.utils import timezone
+
+    def set_to(when: dt.datetime):
+        monkeypatch.setattr(timezone, "now", lambda: when)
+
+    set_to(NOW)
+    return set_to

@@ -1,4 +1,4 @@
-"""Links to a document's annex workbooks, for any page that shows documents (district, document)."""
+"""Links to a document's annex workbooks, for any page that shows documents (district, province, document)."""
 
 from django import template
 from django.db.models import Exists, OuterRef
@@ -9,9 +9,9 @@ from targets.models import Target, TargetDocument
 register = template.Library()
 
 
-@register.inclusion_tag("reports/_district_annexes.html", takes_context=True)
-def district_annexes(context, unit):
-    """The documents scoped to this district, each with its downloads (and import, for staff)."""
+@register.inclusion_tag("reports/_unit_annexes.html", takes_context=True)
+def unit_annexes(context, unit):
+    """The documents scoped to this district or province, each with its downloads (and import, for staff)."""
     user = context["request"].user
     scope = Scope.of(user)
     documents = list(_with_annex_flag(TargetDocument.objects.filter(scope=unit)).order_by("-issued_on")) if scope.can_view(unit) else []

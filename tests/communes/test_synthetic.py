@@ -124,7 +124,7 @@ def empty_database(db):
     UnitSuccession.objects.all().delete()
     Enrollment.objects.all().delete()
     Population.objects.all().delete()
-    for level in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE):
+    for level in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE, Level.COUNTRY):
         Unit.objects.filter(level=level).delete()
 
 
@@ -166,13 +166,13 @@ def test_the_national_plan_lists_every_commune_once_per_year_and_is_made_once(ti
 
 
 def test_a_province_plan_names_the_communes_under_its_districts(tiny_country):
-    from reports.excel_annex import document_communes
+    from targets.units import document_units
 
     province = Unit.objects.filter(level=Level.PROVINCE, is_synthetic=True).order_by("code").first()
     plan = TargetDocument.objects.get(scope=province)
-    assert set(document_communes(plan)) == set(Unit.objects.filter(parent__parent=province, level=Level.COMMUNE))
+    assert set(document_units(plan)) == set(Unit.objects.filter(parent__parent=province, level=Level.COMMUNE))
     district_plan = TargetDocument.objects.filter(scope__parent=province).first()
-    assert set(document_communes(district_plan)) == set(Unit.objects.filter(parent=district_plan.scope))
+    assert set(document_units(district_plan)) == set(Unit.objects.filter(parent=district_plan.scope))
 
 
 def test_the_bulk_loaded_country_has_its_monthly_rollup(tiny_country):

@@ -30,7 +30,7 @@ def leader_client(client, leader):
 
 
 def test_the_headline_answers_where_we_are_and_whether_we_make_it(leader_client, two_communes):
-    page = leader_client.get("/districts/219/").content.decode()
+    page = leader_client.get("/districts/219/?year=2021").content.decode()
     headline = page[page.index('id="headline"') : page.index("</section>", page.index('id="headline"'))]
     # July: 3.884 of 4.000 = 97,10% against 99% (05-CT/HU): 3.960 needed, 76 people short.
     assert "07/2021" in headline and "97,10%" in headline and "3.884 / 4.000" in headline
@@ -41,9 +41,9 @@ def test_the_headline_answers_where_we_are_and_whether_we_make_it(leader_client,
     assert "Có nguy cơ" in headline
 
 
-def test_the_year_defaults_to_the_latest_with_data(leader_client, two_communes):
+def test_an_ended_districts_page_opens_on_its_last_year(leader_client, two_communes):
     page = leader_client.get("/districts/219/").content.decode()
-    assert '<option value="2021" selected>' in page
+    assert '<option value="2025" selected>' in page
 
 
 def test_the_ranking_shows_changes_inherited_targets_and_status(leader_client, two_communes):
@@ -157,19 +157,21 @@ def test_a_province_ranks_its_districts(leader_client):
     assert "Huyện Phong Thổ" in page and "85,63%" in page and "Xếp hạng các huyện" in page
 
 
-def test_a_province_without_a_year_finds_its_latest_year(leader_client):
-    page = leader_client.get("/provinces/12/").content.decode()
-    assert "85,63%" in page
+def test_a_province_of_a_year_before_the_reform_ranks_its_districts(leader_client):
+    page = leader_client.get("/provinces/12/?year=2021").content.decode()
+    assert "Xếp hạng các huyện" in page and "Huyện Phong Thổ" in page and "85,63%" in page
 
 
-def test_a_country_wide_leader_gets_districts_ranked_at_home(leader_client):
-    page = leader_client.get("/").content.decode()
-    assert "Xếp hạng các huyện" in page and "85,63%" in page and "Huyện Lục Ngạn" in page
+def test_the_national_page_of_a_year_before_the_reform_ranks_that_years_provinces(leader_client):
+    response = leader_client.get("/country/?year=2021")
+    assert [row.record.unit.full_name for row in response.context["table"].rows] == ["Tỉnh Lai Châu", "Tỉnh Bắc Giang"]
+    assert "85,63%" in response.content.decode()
 
 
-def test_a_province_leader_gets_its_districts_ranked_at_home(client, db):
+def test_a_province_leader_lands_on_the_province_and_reads_its_history(client, db):
     login(client, make_user("leader_lc", Role.LEADER, unit(Level.PROVINCE, "12")))
-    page = client.get("/").content.decode()
+    assert client.get("/").url == "/provinces/12/"
+    page = client.get("/provinces/12/?year=2021").content.decode()
     assert "Huyện Phong Thổ" in page and "Huyện Lục Ngạn" not in page and "Xếp hạng các huyện" in page
 
 
@@ -217,11 +219,11 @@ def test_missing_values_sort_last_in_both_directions():
 def test_a_long_ranking_is_paged_but_its_excel_has_every_row(leader_client, monkeypatch):
     from reports import views
 
-    monkeypatch.setattr(views, "RANKING_PAGE", 1)  # the country's ~700 districts, in miniature
-    first = leader_client.get("/?year=2021").content.decode()
-    second = leader_client.get("/?year=2021&page=2").content.decode()
-    assert ("Huyện Lục Ngạn" in first) != ("Huyện Lục Ngạn" in second)
-    assert "85,63%" in first + second  # Phong Thổ on one of the pages
-    book = load_workbook(io.BytesIO(leader_client.get("/?year=2021&format=xlsx").content))
+    monkeypatch.setattr(views, "RANKING_PAGE", 1)  # a ranking of hundreds, in miniature
+    first = leader_client.get("/country/?year=2021").content.decode()
+    second = leader_client.get("/country/?year=2021&page=2").content.decode()
+    assert ("Tỉnh Bắc Giang" in first) != ("Tỉnh Bắc Giang" in second)
+    assert "85,63%" in first + second  # Lai Châu on one of the pages
+    book = load_workbook(io.BytesIO(leader_client.get("/country/?year=2021&format=xlsx").content))
     labels = [row[1] for row in book.active.iter_rows(values_only=True)]
-    assert "Huyện Lục Ngạn" in labels and "Huyện Phong Thổ" in labels
+    assert "Tỉnh Bắc Giang" in labels and "Tỉnh Lai Châu" in labels

@@ -149,8 +149,8 @@ def province_officer(db):
 
 
 @pytest.mark.parametrize("role, status, inputs", [
-    ("province_officer", 200, 6), ("officer_phong_tho", 200, 0), ("officer_luc_ngan", 404, 0),
-    ("commune_officer", 200, 0), ("leader", 200, 0), ("staff", 200, 0), ("admin_user", 200, 6),
+    ("province_officer", 200, 38), ("officer_phong_tho", 200, 0), ("officer_luc_ngan", 404, 0),
+    ("commune_officer", 200, 0), ("leader", 200, 0), ("staff", 200, 0), ("admin_user", 200, 38),
     ("no_role_user", 404, 0), (None, 302, 0),
 ])
 def test_each_role_on_the_province_entry_page(client, request, db, role, status, inputs):

@@ -5,8 +5,8 @@ from unittest import mock
 
 import pytest
 
+from communes.calendar import closing_time
 from communes.models import ChangeRecord, Level
-from reports.entry_rows import closing_time
 from tests.conftest import make_counts, unit
 
 from .entry_helpers import login
@@ -59,7 +59,7 @@ def test_the_district_page_links_to_completeness(client, leader_phong_tho):
 def test_province_completeness_after_the_reform(client, leader):
     login(client, leader)
     page = client.get("/provinces/12/completeness/2025-08/").content.decode()
-    assert '<strong class="missing-count">6</strong>' in page
+    assert '<strong class="missing-count">38</strong>' in page
 
 
 def test_the_district_page_links_to_the_entry_of_its_last_month(client, officer_phong_tho):
@@ -75,11 +75,19 @@ def test_the_entry_shortcut_is_not_found_outside_the_scope(client, officer_luc_n
     assert client.get("/districts/109/entry/").status_code == 404
 
 
-def test_an_officers_home_page_leads_to_entry(client, officer_phong_tho, commune_officer):
+def test_an_officers_home_page_leads_to_the_grid_of_the_month_being_reported(client, now_is, db):
+    from communes.models import Role, Unit
+    from tests.conftest import make_user
+
+    khong_lao = Unit.objects.communes().in_force(dt.date(2026, 12, 2)).get(code="03583")
+    login(client, make_user("officer_kl_today", Role.OFFICER, khong_lao))
+    assert 'href="/provinces/12/entry/2026-11/"' in client.get("/").content.decode()
+
+
+def test_an_officer_of_an_ended_district_is_told_it_ended_and_offered_no_grid(client, now_is, officer_phong_tho):
     login(client, officer_phong_tho)
-    assert 'href="/districts/109/entry/"' in client.get("/").content.decode()
-    login(client, commune_officer)
-    assert 'href="/districts/109/entry/"' in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "đã kết thúc ngày 30/06/2025" in page and "/entry/" not in page.split("</header>")[1]
 
 
 def test_a_leaders_home_page_has_no_entry_links(client, leader):

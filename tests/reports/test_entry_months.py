@@ -92,7 +92,7 @@ def test_a_province_officer_enters_for_the_new_communes(client, province_officer
     url = f"/provinces/12/entry/{this_month():%Y-%m}/"
     login(client, province_officer)
     page = client.get(url).content.decode()
-    assert page.count('data-key="enrolled"') == 6  # Lai Châu's communes in the portal since 01/7/2025
+    assert page.count('data-key="enrolled"') == 38  # Lai Châu's communes since 01/7/2025
     response = post_grid(client, url, {"03583-population": "6.100", "03583-population_source": "UBND xã 7/2025",
                                        "03583-enrolled": "5.900"}, page=page)
     assert response.status_code == 302

@@ -28,7 +28,7 @@ def _table_classes(base):
 
 
 @pytest.mark.parametrize("url", ["/districts/109/?year=2021", "/districts/109/?year=2021&sort=-rate",
-                                 "/?year=2021", "/districts/109/?year=2019",
+                                 "/country/?year=2021", "/districts/109/?year=2019",
                                  "/provinces/12/communes/?year=2021"])
 def test_the_fast_rows_equal_the_stock_templates_rows(client, leader, monkeypatch, url):
     # An anomaly (more enrolled than people) and a name to escape, so badges and escaping are compared too.

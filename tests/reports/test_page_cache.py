@@ -139,15 +139,15 @@ def test_a_page_made_while_the_data_changed_is_not_kept(client, leader, counted,
     login(client, leader)
     client.get(DASHBOARD)
     before = data_version.current(connection)
-    made = views.district_dashboard
+    made = views.area_dashboard
 
     def written_meanwhile(*args, **kwargs):
         Enrollment.objects.filter(pk=counted.pk).update(enrolled=3_200)
         return made(*args, **kwargs)
 
-    monkeypatch.setattr(views, "district_dashboard", written_meanwhile)
+    monkeypatch.setattr(views, "area_dashboard", written_meanwhile)
     assert "80,00%" in client.get(DASHBOARD).content.decode()  # 3.200 ÷ 4.000
-    monkeypatch.setattr(views, "district_dashboard", made)
+    monkeypatch.setattr(views, "area_dashboard", made)
     # The backup restored: its figures and its token.
     Enrollment.objects.filter(pk=counted.pk).update(enrolled=3_000)
     with connection.cursor() as cursor:
@@ -173,12 +173,12 @@ def test_a_migrate_changes_the_token(db):
 
 def test_a_kept_page_is_never_served_to_another_user(client, leader, officer_luc_ngan, counted):
     login(client, leader)
-    assert "Huyện Phong Thổ" in kept(client, "/").content.decode()
+    assert "Tỉnh Lai Châu" in kept(client, "/country/?year=2021").content.decode()
     assert kept(client, DASHBOARD).status_code == 200
     csrf = client.cookies[django_settings.CSRF_COOKIE_NAME].value
     login(client, officer_luc_ngan)
     client.cookies[django_settings.CSRF_COOKIE_NAME] = csrf  # only the user differs
-    assert "Phong Thổ" not in client.get("/").content.decode()
+    assert client.get("/country/?year=2021").status_code == 403
     assert client.get(DASHBOARD).status_code == 404
 
 

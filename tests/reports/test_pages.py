@@ -27,10 +27,10 @@ def test_home_lists_only_the_districts_a_user_may_see(client, officer_phong_tho)
     assert "Lục Ngạn" not in page
 
 
-def test_a_country_wide_leader_sees_both_districts(client, leader):
+def test_a_country_wide_leader_sees_both_provinces_of_2021(client, leader):
     login(client, leader)
-    page = client.get("/").content.decode()
-    assert "Huyện Phong Thổ" in page and "Huyện Lục Ngạn" in page
+    page = client.get("/country/?year=2021").content.decode()
+    assert "Tỉnh Lai Châu" in page and "Tỉnh Bắc Giang" in page
 
 
 def test_district_page_ranks_communes_with_vietnamese_numbers(client, officer_phong_tho):

@@ -151,14 +151,14 @@ def test_the_national_ranking_follows_a_save_at_once(client, officer_phong_tho, 
     post_grid(client, "/districts/109/entry/2022-01/", {f"{KHONG_LAO}-enrolled": "1.700"})
     client.logout()
     login(client, leader)
-    assert "43,44%" in client.get("/?year=2022").content.decode()
+    assert "43,44%" in client.get("/country/?year=2022").content.decode()
     client.logout()
     login(client, officer_phong_tho)
     post_grid(client, "/districts/109/entry/2022-01/", {f"{MA_LY_PHO}-enrolled": "1.400"})
     client.logout()
     login(client, leader)
     # (1.700 + 1.400) ÷ (3.913 + 2.881) = 45,63%
-    assert "45,63%" in client.get("/?year=2022").content.decode()
+    assert "45,63%" in client.get("/country/?year=2022").content.decode()
 
 
 def test_a_count_is_rolled_up_under_the_parent_its_unit_has_when_the_rollup_is_refreshed(two_districts):

@@ -18,5 +18,5 @@ def test_the_validity_says_from_until_or_in_force():
 def test_the_home_page_says_until_when_a_district_was_in_force(client, officer_phong_tho):
     login(client, officer_phong_tho)
     page = client.get("/").content.decode()
-    assert "<td>đến 30/06/2025</td>" in page
+    assert "đã kết thúc ngày 30/06/2025" in page
     assert "– 30/06/2025" not in page

@@ -58,12 +58,13 @@ class Targets:
     document: int
     month: str = "2021-06"
     year: str = "2021"
+    assignment: int = 987_654  # none such: moving one is for administrators, who get 404
 
 
 def _value(route: str, converter: str, name: str, targets: Targets) -> str | None:
     before = route[: route.index(f"{name}>")]
     # The nearest collection before the parameter says what a bare <code> or <pk> names.
-    level = max(("communes/", "provinces/", "districts/", "documents/"), key=before.rfind)
+    level = max(("communes/", "provinces/", "districts/", "documents/", "assignments/"), key=before.rfind)
     level = level if level in before else ""
     if converter == "int" and name == "month":  # <int:year>/<int:month>
         return str(int(targets.month[5:]))
@@ -77,6 +78,8 @@ def _value(route: str, converter: str, name: str, targets: Targets) -> str | Non
         if "province" in name or level == "provinces/":
             return targets.province
         return targets.district
+    if name in ("pk", "id") and level == "assignments/":
+        return str(targets.assignment)
     if "document" in name or "doc" in name or (name in ("pk", "id") and level == "documents/"):
         return str(targets.document)
     return None

@@ -49,10 +49,10 @@ def test_the_annex_real_figures_are_never_overwritten(db, settings):
     assert Enrollment.objects.filter(unit__in=phong_tho, month=dt.date(2021, 11, 1), is_synthetic=True).exists()
 
 
-def test_it_is_deterministic_and_runs_only_on_a_new_database(db, settings):
+def test_it_is_deterministic_and_running_it_again_adds_nothing(db, settings, now_is):
     _run(settings)
     first = list(Enrollment.objects.filter(is_synthetic=True).order_by("unit_id", "month").values_list("enrolled"))
-    assert "đã có" in _run(settings)
+    assert "Đã tạo 0 " in _run(settings)
     assert Enrollment.objects.filter(is_synthetic=True).count() == len(first)
     Enrollment.objects.filter(is_synthetic=True).delete()
     Population.objects.filter(is_synthetic=True).delete()
@@ -60,3 +60,48 @@ def test_it_is_deterministic_and_runs_only_on_a_new_database(db, settings):
     _run(settings)
     again = list(Enrollment.objects.filter(is_synthetic=True).order_by("unit_id", "month").values_list("enrolled"))
     assert again == first
+
+
+def test_once_someone_entered_real_figures_nothing_is_generated(db, settings, now_is):
+    from tests.conftest import make_counts
+
+    make_counts(unit(Level.COMMUNE, "03583", 2026), dt.date(2026, 11, 1), population=9000, enrolled=8800)
+    assert "nhập thật" in _run(settings)
+    assert not Enrollment.objects.filter(is_synthetic=True).exists()
+
+
+def test_todays_communes_continue_their_predecessors_to_the_last_ended_month(db, settings, now_is):
+    from communes.models import Unit
+    from targets.demo_today import waits_for_report
+
+    _run(settings)
+    lai_chau = Unit.objects.provinces().in_force(dt.date(2026, 12, 2)).get(code="12")
+    communes = list(Unit.objects.communes().filter(parent=lai_chau).in_force(dt.date(2026, 12, 2)))
+    assert len(communes) == 38
+    counts = Enrollment.objects.filter(unit__in=communes, is_synthetic=True)
+    assert counts.order_by("month").first().month == dt.date(2025, 7, 1)
+    assert counts.order_by("-month").first().month == dt.date(2026, 11, 1)  # the last ended month
+    # Each month from 07/2025 to 10/2026 complete; November, the month being reported, partly sent.
+    assert counts.filter(month=dt.date(2026, 10, 1)).count() == 38
+    november = counts.filter(month=dt.date(2026, 11, 1)).count()
+    assert november == sum(1 for c in communes if not waits_for_report(c, dt.date(2026, 11, 1))) and 20 < november < 38
+    # Xã Khổng Lào of 7/2025 continues Bản Lang + Hoang Thèn + Khổng Lào: their 2025 population summed.
+    khong_lao = next(c for c in communes if c.code == "03583")
+    predecessors = Population.objects.filter(unit__successions__successor=khong_lao, year=2025)
+    assert Population.objects.get(unit=khong_lao, year=2025).population == predecessors.aggregate(
+        total=Sum("population"))["total"]
+
+
+def test_the_demo_holds_synthetic_2026_plans_of_both_provinces_and_the_country(db, settings, now_is):
+    from targets.models import TargetDocument
+
+    _run(settings)
+    plans = TargetDocument.objects.filter(is_synthetic=True, first_year=2026)
+    assert {d.scope.code for d in plans} == {"VN", "12", "24"}
+    lai_chau_plan = plans.get(number="08/KH-UBND")
+    assert lai_chau_plan.targets.count() == 39  # the province and its 38 communes
+    # The province's rate is what its communes' plans add up to (sum, then divide).
+    communes = lai_chau_plan.targets.exclude(unit=lai_chau_plan.scope)
+    sums = communes.aggregate(enrolled=Sum("planned_enrolled"), population=Sum("planned_population"))
+    province = lai_chau_plan.targets.get(unit=lai_chau_plan.scope)
+    assert abs(float(province.rate) - 100 * sums["enrolled"] / sums["population"]) < 0.005

@@ -10,28 +10,33 @@ DEMO_PASSWORD = "bhyt-demo-2021"
 # username, full name, role, (level, code) of the unit or None for the whole country
 DEMO_USERS = [
     ("admin", "Quản trị viên", None, None),
-    ("canbo.lucngan", "Cán bộ huyện Lục Ngạn", Role.OFFICER, (Level.DISTRICT, "219")),
-    ("canbo.phongtho", "Cán bộ huyện Phong Thổ", Role.OFFICER, (Level.DISTRICT, "109")),
-    ("canbo.khonglao", "Cán bộ xã Khổng Lào", Role.OFFICER, (Level.COMMUNE, "03583")),
-    ("canbo.laichau", "Cán bộ tỉnh Lai Châu (nhập cho các xã mới từ 7/2025)", Role.OFFICER, (Level.PROVINCE, "12")),
+    ("canbo.laichau", "Cán bộ tỉnh Lai Châu", Role.OFFICER, (Level.PROVINCE, "12", None)),
+    ("canbo.bacninh", "Cán bộ tỉnh Bắc Ninh", Role.OFFICER, (Level.PROVINCE, "24", None)),
+    ("canbo.khonglao", "Cán bộ xã Khổng Lào", Role.OFFICER, (Level.COMMUNE, "03583", None)),
     ("lanhdao", "Lãnh đạo (toàn quốc)", Role.LEADER, None),
-    ("lanhdao.phongtho", "Lãnh đạo huyện Phong Thổ", Role.LEADER, (Level.DISTRICT, "109")),
-    ("chuyenvien", "Chuyên viên", Role.STAFF, None),
+    ("lanhdao.laichau", "Lãnh đạo tỉnh Lai Châu", Role.LEADER, (Level.PROVINCE, "12", None)),
+    ("chuyenvien", "Chuyên viên (toàn quốc)", Role.STAFF, None),
+    ("chuyenvien.laichau", "Chuyên viên tỉnh Lai Châu", Role.STAFF, (Level.PROVINCE, "12", None)),
+    # Assigned to districts that ended on 30/06/2025: they read the history, and the administrator's
+    # home page offers to move them to the province that carries the district on.
+    ("canbo.lucngan", "Cán bộ huyện Lục Ngạn (đến 6/2025)", Role.OFFICER, (Level.DISTRICT, "219", 2021)),
+    ("canbo.phongtho", "Cán bộ huyện Phong Thổ (đến 6/2025)", Role.OFFICER, (Level.DISTRICT, "109", 2021)),
+    ("lanhdao.phongtho", "Lãnh đạo huyện Phong Thổ (đến 6/2025)", Role.LEADER, (Level.DISTRICT, "109", 2021)),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts, only in development (DEBUG) and only when the database has no user."
+    help = ("Create the demo accounts a development database lacks (only with DEBUG on); existing accounts, "
+            "demo or not, are left as they are.")
 
     def handle(self, *args, **options):
         User = get_user_model()
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo accounts are created.")
             return
-        if User.objects.exists():
-            self.stdout.write("Tài khoản đã có sẵn; không tạo thêm tài khoản mẫu.")
-        else:
-            for username, full_name, role, unit_ref in DEMO_USERS:
+        existing = set(User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).values_list("username", flat=True))
+        for username, full_name, role, unit_ref in DEMO_USERS:
+            if username not in existing:
                 self._create(User, username, full_name, role, unit_ref)
         if User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).exists():
             self.stdout.write(
@@ -49,5 +54,6 @@ class Command(BaseCommand):
         user.set_password(DEMO_PASSWORD)
         user.save()
         if role is not None:
-            unit = Unit.objects.for_url(*unit_ref, year=2021) if unit_ref else None
+            level, code, year = unit_ref if unit_ref else (None, None, None)
+            unit = Unit.objects.for_url(level, code, year=year) if unit_ref else None
             Assignment.objects.create(user=user, role=role, unit=unit)

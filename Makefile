@@ -42,9 +42,9 @@ BENCH_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
 bench: install
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py make_synthetic_country --seed 2021 --if-absent
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py run_bench --output docs/benchmarks.md
+	BENCH=1 DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput
+	BENCH=1 DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py make_synthetic_country --seed 2021 --if-absent
+	BENCH=1 DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py run_bench --output docs/benchmarks.md
 
 ## serve: production: check the environment, migrate, collect static files, serve with gunicorn
 ## (needs DATABASE_URL=postgres://..., SECRET_KEY, ALLOWED_HOSTS; see README "Production")

@@ -12,16 +12,14 @@ class CommunesConfig(AppConfig):
 
 
 def _ensure_triggers(using, **kwargs):
-    """The data token's and the roll-up's triggers after every migrate (and flush): a new model's
-    table needs the first, and a later migration that alters a table on SQLite rebuilds it, which
-    drops its triggers (communes/data_version.py, communes/rollup.py)."""
+    """The roll-up's triggers after every migrate (and flush): a later migration that alters a
+    table on SQLite rebuilds it, which drops its triggers (communes/rollup.py)."""
     from django.db import connections
     from django.db.migrations.recorder import MigrationRecorder
 
-    from . import data_version, rollup
+    from . import rollup
 
     connection = connections[using]
-    data_version.ensure_triggers(connection)  # every table's, whatever else is installed
     if ("communes", "0004_rollup_triggers") not in MigrationRecorder(connection).applied_migrations():
         return  # not installed yet, or migrated back below it on purpose
     rollup.ensure_triggers(connection)

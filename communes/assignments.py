@@ -1,7 +1,8 @@
-"""Moving a user's assignment from a unit that ended to one that carries it on."""
+"""Assignments to units that ended: which they are, where the user's unit went, and moving one on."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Assignment, Unit
 from .successors import successors_today
@@ -27,3 +28,18 @@ def move_assignment(*, assignment: Assignment, to: Unit, by) -> Assignment:
     )
     return assignment
 
+
+
+def ended_assignments() -> list[dict]:
+    """Assignments to units that ended, each with the units that carry them on today."""
+    today = timezone.localdate()
+    assignments = Assignment.objects.filter(unit__valid_to__lt=today).select_related("user", "unit__parent")
+    return [{"assignment": a, "successors": successors_today(a.unit, today=today)}
+            for a in assignments.order_by("user__username")]
+
+
+def ended_root(root: Unit | None, on) -> dict | None:
+    """A user's own unit when it no longer exists on that day, with today's units that carry it on."""
+    if root is None or root.valid_to is None or root.valid_to >= on:
+        return None
+    return {"unit": root, "successors": successors_today(root)}

@@ -15,8 +15,18 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
 def envbool(name: str, default: str = "False") -> bool:
-    return os.getenv(name, default).strip().lower() in ("1", "true", "yes", "on")
+    """A yes/no setting; a value it does not know is refused, since a typo (HTTPS=ture) must not
+    silently turn a protection off."""
+    value = os.getenv(name, default).strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={os.getenv(name)!r}: write one of {', '.join(TRUE_WORDS + FALSE_WORDS[:-1])}")
 
 
 def envint(name: str, default: int) -> int:
@@ -86,8 +96,11 @@ INSTALLED_APPS = [
     "communes",
     "targets",
     "reports",
+    "entry",
     "ops",
 ]
+if TESTING or envbool("BENCH"):
+    INSTALLED_APPS.append("bench")  # tooling, never installed in production
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -166,10 +179,6 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = not TESTING or envbool("AXES_IN_TESTS")
 AXES_CLIENT_IP_CALLABLE = "ops.client_ip.client_ip"  # the real client behind nginx (BEHIND_PROXY)
 
-# Reading pages and exports kept per process until the data changes (reports/page_cache.py);
-# 0 turns it off.
-PAGE_CACHE_MB = envint("PAGE_CACHE_MB", 32)
-
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 8) * 3600  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -222,8 +231,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 300-commune grid posts many cells
 
-# bootstrap5 with body rows built in Python (reports/templatetags/fast_table.py).
-DJANGO_TABLES2_TEMPLATE = "reports/partials/table.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 LOGGING = {
     "version": 1,

@@ -3,14 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ops import views as ops_views
-from reports import views_home
+
+from . import home
 
 urlpatterns = [
-    path("", views_home.home, name="home"),
+    path("", home.home, name="home"),
+    path("entry/", home.entry_home, name="entry_home"),
+    path("reports/", home.reports_home, name="reports_home"),
+    path("assignments/<int:pk>/move/", home.move_ended_assignment, name="move_ended_assignment"),
     path("healthz", ops_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("entry.urls")),
     path("", include("reports.urls")),
 ]

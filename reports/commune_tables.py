@@ -1,4 +1,4 @@
-"""The province's communes ranked (issue 8): the district ranking's columns, plus the district the
+"""The province's communes ranked: the district ranking's columns, plus the district the
 commune stood under and what the summed history lacks."""
 
 import django_tables2 as tables

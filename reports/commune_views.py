@@ -15,7 +15,6 @@ from communes.scope import visible_unit_or_404
 
 from .commune_data import commune_page, date_param
 from .commune_tables import ProvinceCommunesTable
-from .page_cache import cached_page
 from .province_communes import communes_then, communes_today
 from .table_export import table_download, wants_xlsx
 from .views import default_year, year_choices, year_param
@@ -25,7 +24,6 @@ def _todays_units(request) -> bool:
     return request.GET.get("units") == "today"
 
 
-@cached_page
 @login_required
 def commune(request, code: str):
     on = date_param(request.GET.get("on"))
@@ -47,7 +45,6 @@ def _history_url(unit: Unit) -> str:
     return reverse("commune_entry_history", args=[unit.code, f"{month:%Y-%m}"])
 
 
-@cached_page
 @login_required
 def province_communes(request, code: str):
     todays_units = _todays_units(request)

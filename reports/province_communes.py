@@ -1,5 +1,5 @@
 """A province's communes ranked for a year: as they stood that year, or as today's communes with
-their predecessors' counts summed (the switch of issue 8)."""
+their predecessors' counts summed."""
 
 import datetime as dt
 

@@ -3,8 +3,9 @@ a target document. Each opens on the year being reported and names the units of 
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -12,6 +13,7 @@ from communes.calendar import reporting_month, reporting_year
 from communes.models import Level, Unit
 from communes.periods import last_open_month, year_end, year_start
 from communes.scope import Scope, visible_unit_or_404
+from targets.access import document_or_404
 from targets.models import TargetDocument
 
 from . import coverage
@@ -20,7 +22,6 @@ from .dashboard import area_dashboard, area_ranking
 from .documents import document_annex, reported_snapshots, superseded_by
 from .formatting import fmt_decimal
 from .links import successor_links
-from .page_cache import cached_page
 from .table_export import table_download, wants_xlsx
 from .tables import CoverageRankingTable
 
@@ -61,7 +62,6 @@ def _ranking_table(request, rows, total, year: int, *, paged: bool = False) -> C
     return table
 
 
-@cached_page
 @login_required
 def country(request):
     """The 34 provinces ranked (the provinces of the year for earlier years): for leaders and staff
@@ -76,7 +76,6 @@ def country(request):
                          heading=_("Xếp hạng các tỉnh, thành phố"))
 
 
-@cached_page
 @login_required
 def province(request, code: str):
     """Since 7/2025 a province ranks its own communes, as a district did before; for a year before
@@ -94,7 +93,6 @@ def _has_own_communes(unit: Unit, year: int) -> bool:
     return Unit.objects.communes().filter(parent=unit).in_force_during(year_start(year), year_end(year)).exists()
 
 
-@cached_page
 @login_required
 def district(request, code: str):
     requested = year_param(request)
@@ -143,20 +141,28 @@ def _districts_before(unit: Unit, year: int) -> list[Unit]:
                 .order_by("code"))
 
 
-@cached_page
 @login_required
 def document(request, pk: int):
     """A target document, its targets, its annex as printed beside computed values, and every
     inconsistency; visible to those who may see the unit it covers (a national one to everyone)."""
-    doc = get_object_or_404(TargetDocument.objects.select_related("scope__parent__parent"), pk=pk)
+    doc = document_or_404(request.user, pk)
     scope = Scope.of(request.user)
-    if not scope.can_view_document(doc):
-        raise Http404(_("Không tìm thấy văn bản hoặc bạn không có quyền xem."))
     return render(request, "reports/document.html", {
         "document": doc, "annex": document_annex(doc), "findings": check_document(doc),
         "snapshots": reported_snapshots(doc), "can_import": scope.can_import(doc.scope),
         "can_edit": scope.can_manage_documents(doc.scope), "superseded": _superseded_list(doc),
     })
+
+
+@login_required
+def documents(request):
+    scope = Scope.of(request.user)
+    if scope.role is None and not scope.is_admin:
+        raise PermissionDenied(_("Tài khoản chưa được phân quyền địa bàn nào."))
+    listed = TargetDocument.objects.visible_to(request.user).select_related("scope__parent").annotate(
+        target_count=Count("targets")).order_by("-issued_on", "-pk")
+    return render(request, "reports/documents.html", {
+        "documents": listed, "can_create": scope.is_admin or scope.role == "staff"})
 
 
 def _superseded_list(document: TargetDocument) -> list[dict]:

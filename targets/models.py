@@ -39,6 +39,20 @@ class Comparison(models.TextChoices):
     MORE_THAN = "gt", ">"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DocumentQuerySet":
+        """The documents a user may read: those of units they see, and every national one."""
+        from communes.scope import Scope
+
+        scope = Scope.of(user)
+        if scope.sees_everything:
+            return self
+        if scope.role is None:
+            return self.none()
+        visible = scope.filter_visible(Unit.objects.all()).values("pk")
+        return self.filter(Q(scope__in=visible) | Q(scope__level="country"))
+
+
 class TargetDocument(models.Model):
     kind = models.CharField(_("loại văn bản"), max_length=12, choices=DocumentKind.choices)
     number = models.CharField(_("số hiệu"), max_length=40, help_text=_("ví dụ 05-CT/HU"))
@@ -55,6 +69,8 @@ class TargetDocument(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("người nhập"))
     created_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True, auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("văn bản chỉ tiêu")

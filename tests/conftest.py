@@ -23,17 +23,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_documents()
 
 
-@pytest.fixture(autouse=True)
-def _no_pages_kept_between_tests():
-    """Each test's database is rolled back: a page kept by one test must not answer in the next.
-    (Within a test the data's token changes with every write, so pages expire as in production.)"""
-    from reports.page_cache import STORE
-
-    STORE.clear()
-    yield
-    STORE.clear()
-
-
 def unit(level: str, code: str, year: int = 2021) -> Unit:
     return Unit.objects.for_url(level, code, year=year)
 

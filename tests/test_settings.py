@@ -30,3 +30,19 @@ def test_serving_without_a_secret_key_stops_with_a_clear_message():
     )
     assert result.returncode != 0
     assert "SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("value, expected", [("1", True), ("true", True), (" Yes ", True), ("on", True),
+                                             ("0", False), ("false", False), ("no", False), ("off", False)])
+def test_a_yes_no_setting_reads_the_usual_words(monkeypatch, value, expected):
+    from coverage_portal.settings import envbool
+
+    monkeypatch.setenv("SOME_SWITCH", value)
+    assert envbool("SOME_SWITCH") is expected
+
+
+def test_a_typo_in_a_yes_no_setting_stops_the_portal_instead_of_turning_it_off():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coverage_portal.settings", "HTTPS": "ture"}
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "HTTPS='ture'" in result.stderr

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0002_scale_issue6'),
+        ('communes', '0002_enrollment_month_unit_index'),
     ]
 
     operations = [

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from communes.models import Level, Unit
-from reports.excel_annex import annex_actuals_workbook, annex_workbook
+from reports.annex_actuals import annex_actuals_workbook
+from reports.excel_annex import annex_workbook
 from targets.models import TargetDocument
 from tests.conftest import make_counts, make_user, unit
 from tests.reports.excel_helpers import find_row, login, open_sheet, row_values

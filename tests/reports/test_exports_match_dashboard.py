@@ -7,8 +7,9 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from communes.models import Level, Role, Unit
+from reports.annex_actuals import annex_actuals_workbook
 from reports.dashboard import area_dashboard, area_ranking
-from reports.excel_annex import annex_actuals_workbook, read_annex
+from reports.excel_annex import read_annex
 from targets.models import TargetDocument
 from tests.conftest import make_user
 

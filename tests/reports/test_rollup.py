@@ -11,8 +11,7 @@ from communes import rollup
 from communes.models import Enrollment, Level, MonthlyRollup, Population, Role, RollupPending, Unit
 from reports import series
 from tests.conftest import make_counts, make_user, unit
-
-from .entry_helpers import login, post_grid
+from tests.entry.entry_helpers import login, post_grid
 
 JAN, FEB = dt.date(2022, 1, 1), dt.date(2022, 2, 1)
 YEARS = (dt.date(2020, 1, 1), dt.date(2026, 12, 1))

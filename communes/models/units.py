@@ -1,0 +1,225 @@
+"""Administrative units over time.
+
+A unit is identified by its own key, never by its official code alone: since 01/7/2025 merged
+units reuse a predecessor's code (07537 was xã Phong Vân, then xã Biên Sơn), so a code resolves
+to a unit only at a date.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from ..names import name_key
+
+
+class Level(models.TextChoices):
+    # The country is a unit of its own so that a national document can name it as its scope and
+    # set the country's rate; provinces are not its children (the tree stays province → commune).
+    COUNTRY = "country", _("Toàn quốc")
+    PROVINCE = "province", _("Tỉnh")
+    DISTRICT = "district", _("Huyện")
+    COMMUNE = "commune", _("Xã")
+
+
+class UnitQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date) -> "UnitQuerySet":
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        )
+
+    def in_force_during(self, start: dt.date, end: dt.date) -> "UnitQuerySet":
+        """Units that existed on at least one day between start and end."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+        )
+
+    def country(self) -> "Unit | None":
+        """The unit national documents name as their scope (one per database)."""
+        return self.filter(level=Level.COUNTRY).first()
+
+    def provinces(self) -> "UnitQuerySet":
+        return self.filter(level=Level.PROVINCE)
+
+    def districts(self) -> "UnitQuerySet":
+        return self.filter(level=Level.DISTRICT)
+
+    def communes(self) -> "UnitQuerySet":
+        return self.filter(level=Level.COMMUNE)
+
+    def within(self, unit: "Unit") -> "UnitQuerySet":
+        """The unit and everything below it (the tree is at most three levels deep: a district has
+        communes, a province districts and, since 2025, communes of its own).
+
+        Written per level: an OR through the parent's join made PostgreSQL read every unit of the
+        country (2,7 ms for a 30-commune district); a district's is now two index reads (0,07 ms)."""
+        if unit.level == Level.COUNTRY:
+            return self
+        if unit.level == Level.COMMUNE:
+            return self.filter(pk=unit.pk)
+        itself_or_child = Q(pk=unit.pk) | Q(parent_id=unit.pk)
+        if unit.level == Level.DISTRICT:
+            return self.filter(itself_or_child)
+        children = Unit.objects.filter(parent_id=unit.pk).values("pk")
+        return self.filter(itself_or_child | Q(parent_id__in=children))
+
+    def visible_to(self, user) -> "UnitQuerySet":
+        from ..scope import Scope
+
+        return Scope.of(user).filter_visible(self)
+
+    def editable_by(self, user) -> "UnitQuerySet":
+        from ..scope import Scope
+
+        return Scope.of(user).filter_editable(self)
+
+    def with_year_figures(self, year: int) -> "UnitQuerySet":
+        """Annotate each unit with its population for the year and its enrolled count at the last
+        month of the year that has one (enrolled is a stock: the year's value is its last month's)."""
+        from .counts import Enrollment, Population
+
+        population = Population.objects.filter(unit=OuterRef("pk"), year=year)
+        last = Enrollment.objects.filter(
+            unit=OuterRef("pk"), month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
+        ).order_by("-month")
+        return self.annotate(
+            population_value=Subquery(population.values("population")[:1]),
+            population_source=Subquery(population.values("source")[:1]),
+            enrolled_value=Subquery(last.values("enrolled")[:1]),
+            enrolled_month=Subquery(last.values("month")[:1]),
+        )
+
+    def with_month_figures(self, month: dt.date) -> "UnitQuerySet":
+        """Annotate each unit with the population of the month's year and the month's enrolled count."""
+        from .counts import Enrollment, Population
+
+        population = Population.objects.filter(unit=OuterRef("pk"), year=month.year)
+        enrolled = Enrollment.objects.filter(unit=OuterRef("pk"), month=month)
+        return self.annotate(
+            population_value=Subquery(population.values("population")[:1]),
+            population_source=Subquery(population.values("source")[:1]),
+            enrolled_value=Subquery(enrolled.values("enrolled")[:1]),
+            enrolled_month=Subquery(enrolled.values("month")[:1]),
+        )
+
+    def for_url(self, level: str, code: str, *, on: dt.date | None = None, year: int | None = None) -> "Unit | None":
+        """The unit a URL's code means: in force on `on`, else the one of `year` (its last version),
+        else the one in force today, else the most recent that bore the code."""
+        units = self.filter(level=level, code=code).select_related("parent__parent")
+        if on is not None:
+            return units.in_force(on).first()
+        if year is not None:
+            return units.in_force_during(dt.date(year, 1, 1), dt.date(year, 12, 31)).order_by(
+                models.F("valid_to").desc(nulls_first=True)
+            ).first()
+        return units.in_force(dt.date.today()).first() or units.order_by(
+            models.F("valid_to").desc(nulls_first=True)
+        ).first()
+
+    def resolve(self, level: str, code: str, on: dt.date | None = None) -> "Unit | None":
+        """The unit that bore `code` at `on` (today by default)."""
+        on = on or dt.date.today()
+        return self.filter(level=level, code=code).in_force(on).select_related("parent").first()
+
+
+class Unit(models.Model):
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    kind = models.CharField(_("loại"), max_length=20, help_text=_("Tỉnh, Huyện, Thị xã, Xã, Thị trấn, Phường…"))
+    code = models.CharField(_("mã"), max_length=10, help_text=_("mã của Tổng cục Thống kê"))
+    name = models.CharField(_("tên"), max_length=100, help_text=_("không kèm loại, Unicode NFC"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("trực thuộc")
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True, help_text=_("ngày cuối cùng"))
+    is_synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
+    predecessors_outside = models.CharField(
+        _("tiền thân ngoài dữ liệu"),
+        max_length=300,
+        blank=True,
+        help_text=_("đơn vị tiền thân không có trong cổng: lịch sử cộng dồn sẽ thiếu phần của họ"),
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["level", "code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code", "valid_from"], name="unit_code_once_per_start"),
+            models.UniqueConstraint(
+                fields=["level", "code"], condition=Q(valid_to__isnull=True), name="unit_code_once_in_force"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["level", "code"], name="unit_level_code_idx"),
+            models.Index(fields=["parent", "level"], name="unit_parent_level_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return self.name if self.level == Level.COUNTRY else f"{self.kind} {self.name}"
+
+    def in_force_on(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
+
+    @property
+    def is_current(self) -> bool:
+        return self.in_force_on(dt.date.today())
+
+
+class UnitAlias(models.Model):
+    """Another spelling of a unit met in a document ("Niệm Xe" for Nậm Xe)."""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="aliases")
+    name = models.CharField(_("cách viết"), max_length=100)
+    key = models.CharField(max_length=100, editable=False)
+    source = models.CharField(_("gặp trong"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("tên gọi khác")
+        verbose_name_plural = _("tên gọi khác")
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="alias_once_per_unit")]
+        indexes = [models.Index(fields=["key"], name="alias_key_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class UnitSuccession(models.Model):
+    """What became of a unit: merged whole into a successor, or split with a part going there."""
+
+    predecessor = models.ForeignKey(Unit, models.CASCADE, related_name="successions")
+    successor = models.ForeignKey(Unit, models.CASCADE, related_name="predecessions")
+    effective_on = models.DateField(_("từ ngày"))
+    whole = models.BooleanField(
+        _("nhập toàn bộ"), default=True, help_text=_("Sai khi chỉ một phần đơn vị chuyển sang (chia tách).")
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        verbose_name_plural = _("kế thừa đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_once"),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="succession_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"

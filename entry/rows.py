@@ -1,0 +1,177 @@
+"""What the monthly entry page shows: the area a URL names, its communes' rows, whether the month is open.
+
+Reads only; reports/entry.py validates and saves.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.calendar import closing_time
+from communes.models import (
+    Enrollment,
+    EnrollmentByGroup,
+    MonthReopening,
+    PayerGroup,
+    Population,
+    Unit,
+)
+from communes.periods import add_months, month_end
+from communes.scope import Scope
+from reports.formatting import fmt_datetime
+from targets.models import CohortCommune, CohortProgress
+
+
+@dataclass
+class Row:
+    """One commune's line in the grid: what is stored now and what came before."""
+
+    unit: Unit
+    index: int
+    editable: bool
+    population: Population | None = None  # in effect: this year's figure, else the latest earlier one
+    enrollment: Enrollment | None = None
+    previous: Enrollment | None = None  # the latest month before this one
+    previous_population: Population | None = None  # in effect in the previous one's year
+    groups: dict[str, int] = field(default_factory=dict)  # payer group code -> count this month
+    previous_groups: dict[str, int] = field(default_factory=dict)
+    member: CohortCommune | None = None
+    progress: CohortProgress | None = None
+    previous_progress: CohortProgress | None = None
+
+    @property
+    def version(self) -> int:
+        return self.enrollment.version if self.enrollment else 0
+
+    @property
+    def progress_version(self) -> int:
+        return self.progress.version if self.progress else 0
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    open: bool
+    reason: str = ""
+    closes_at: dt.datetime | None = None
+    reopening: MonthReopening | None = None
+    future: bool = False
+
+
+def month_status(*, area: Unit, month: dt.date, now: dt.datetime | None = None) -> MonthStatus:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    closes = closing_time(month)
+    if month > today.replace(day=1):
+        return MonthStatus(open=False, future=True, reason=_("Tháng %(month)s chưa đến: chưa thể nhập số liệu.")
+                           % {"month": f"{month:%m/%Y}"})
+    if now < closes:
+        return MonthStatus(open=True, closes_at=closes)
+    reopening = (
+        MonthReopening.objects.filter(unit__in=_self_and_ancestors(area), month=month, until__gt=now)
+        .select_related("by").order_by("-until").first()
+    )
+    if reopening:
+        return MonthStatus(open=True, closes_at=reopening.until, reopening=reopening)
+    return MonthStatus(
+        open=False,
+        closes_at=closes,
+        reason=_("Tháng %(month)s đã khoá sổ lúc %(closed)s (%(days)s ngày sau khi hết tháng). "
+                 "Cần lãnh đạo hoặc quản trị viên mở lại để sửa.")
+        % {"month": f"{month:%m/%Y}", "closed": fmt_datetime(closes),
+           "days": settings.ENTRY_CLOSE_DAYS},
+    )
+
+
+def _self_and_ancestors(unit: Unit) -> list[int]:
+    ids, current = [], unit
+    while current is not None:
+        ids.append(current.pk)
+        current = current.parent
+    return ids
+
+
+def resolve_area(*, level: str, code: str, month: dt.date) -> tuple[Unit | None, Unit | None]:
+    """(the unit in force that month, None) or (None, the unit that bore the code and had ended)."""
+    units = Unit.objects.filter(level=level, code=code).select_related("parent__parent")
+    current = units.in_force(month).first()
+    if current is not None:
+        return current, None
+    ended = units.filter(valid_to__lt=month).order_by("-valid_to").first()
+    return None, ended
+
+
+def entry_rows(*, area: Unit, month: dt.date, user, status: MonthStatus) -> list[Row]:
+    scope = Scope.of(user)
+    communes = scope.filter_visible(Unit.objects.communes().within(area).in_force(month))
+    units = list(communes.select_related("parent__parent").order_by("code"))
+    reopened = _reopened_units(units, month) if not status.open and not status.future else set()
+    rows = [
+        Row(unit=u, index=i, editable=scope.can_edit(u) and (status.open or u.pk in reopened))
+        for i, u in enumerate(units)
+    ]
+    _attach_counts(rows, month)
+    _attach_cohorts(rows, month)
+    return rows
+
+
+def _reopened_units(units: list[Unit], month: dt.date) -> set[int]:
+    return set(
+        MonthReopening.objects.filter(unit__in=units, month=month, until__gt=timezone.now()).values_list("unit", flat=True)
+    )
+
+
+def payer_groups(month: dt.date) -> list[PayerGroup]:
+    return list(
+        PayerGroup.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=month_end(month)),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=month),
+        )
+    )
+
+
+def _attach_counts(rows: list[Row], month: dt.date) -> None:
+    by_unit = {row.unit.pk: row for row in rows}
+    populations: dict[int, list[Population]] = {}
+    for population in Population.objects.filter(unit__in=by_unit, year__lte=month.year).order_by("year"):
+        by_unit[population.unit_id].population = population  # the latest year wins
+        populations.setdefault(population.unit_id, []).append(population)
+    earliest = add_months(month, -24)
+    # Each commune's two latest months up to this one (this month's and the one before, or the two
+    # before when this one is empty): 60 rows for a 30-commune grid, not two years of them.
+    latest_first = Window(RowNumber(), partition_by=[F("unit_id")], order_by=F("month").desc())
+    enrollments = (Enrollment.objects.filter(unit__in=by_unit, month__gte=earliest, month__lte=month)
+                   .annotate(recency=latest_first).filter(recency__lte=2).order_by("month"))
+    for enrollment in enrollments.select_related("entered_by"):
+        row = by_unit[enrollment.unit_id]
+        if enrollment.month == month:
+            row.enrollment = enrollment
+        else:
+            row.previous = enrollment
+    for row in rows:
+        if row.previous:  # last month's rate is last month's enrolled over last month's population
+            earlier = [p for p in populations.get(row.unit.pk, []) if p.year <= row.previous.month.year]
+            row.previous_population = earlier[-1] if earlier else None
+    wanted = [r.enrollment.pk for r in rows if r.enrollment] + [r.previous.pk for r in rows if r.previous]
+    for item in EnrollmentByGroup.objects.filter(enrollment__in=wanted).select_related("group", "enrollment"):
+        row = by_unit[item.enrollment.unit_id]
+        target = row.groups if item.enrollment.month == month else row.previous_groups
+        target[item.group.code] = item.enrolled
+
+
+def _attach_cohorts(rows: list[Row], month: dt.date) -> None:
+    by_unit = {row.unit.pk: row for row in rows}
+    members = CohortCommune.objects.filter(unit__in=by_unit, cohort__since__lte=month_end(month)).order_by("cohort_id")
+    for member in members.select_related("cohort"):
+        by_unit[member.unit_id].member = by_unit[member.unit_id].member or member
+    by_member = {row.member.pk: row for row in rows if row.member}
+    for progress in CohortProgress.objects.filter(member__in=by_member, month__lte=month).order_by("month"):
+        row = by_member[progress.member_id]
+        if progress.month == month:
+            row.progress = progress
+        else:
+            row.previous_progress = progress

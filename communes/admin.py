@@ -34,28 +34,12 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
     raw_id_fields = ["predecessor", "successor"]
 
 
-@admin.register(Population)
-class PopulationAdmin(admin.ModelAdmin):
-    list_display = ["unit", "year", "population", "source"]
-    list_filter = ["year"]
-    raw_id_fields = ["unit"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Figures are read here, never written: every change of a count goes through the entry grid or
+    an import, which bump its version, log it and refuse a stale form (an edit here would do none of
+    that, and a grid opened before it would silently write the old value back)."""
 
-
-@admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["unit", "month", "enrolled", "entered_by", "entered_at"]
-    list_filter = ["month"]
-    raw_id_fields = ["unit"]
-
-
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
-    """The audit trail: readable, never editable, even by administrators."""
-
-    list_display = ["at", "user", "unit", "period", "field", "old_value", "new_value", "channel"]
-    list_filter = ["channel", "field"]
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -65,8 +49,34 @@ class ChangeRecordAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Population)
+class PopulationAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "year", "population", "source"]
+    list_filter = ["year"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "month", "enrolled", "entered_by", "entered_at", "version"]
+    list_filter = ["month"]
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(ReadOnlyAdmin):
+    """The audit trail: readable, never editable, even by administrators."""
+
+    list_display = ["at", "user", "unit", "period", "field", "old_value", "new_value", "channel"]
+    list_filter = ["channel", "field"]
+
+
+@admin.register(MonthReopening)
+class MonthReopeningAdmin(ReadOnlyAdmin):
+    """Months are reopened on the entry page, where the reason is asked and the officers see it."""
+
+    list_display = ["unit", "month", "until", "reason", "by", "at"]
+
+
 admin.site.register(PayerGroup)
-admin.site.register(MonthReopening)
 
 
 @admin.register(Assignment)

@@ -6,9 +6,9 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 # Thousands grouped by one separator, used consistently: "46.106", "46 106", "1.234.567".
-_GROUPED = re.compile(r"^\d{1,3}(?P<sep>[.\s\u00a0\u202f,])\d{3}(?:(?P=sep)\d{3})*$")
-_PLAIN = re.compile(r"^\d+$")
-_RATE = re.compile(r"^(?P<number>\d{1,3}(?:[.,]\d+)?)\s*%?$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?P<sep>[.\s\u00a0\u202f,])[0-9]{3}(?:(?P=sep)[0-9]{3})*$")
+_PLAIN = re.compile(r"^[0-9]+$")
+_RATE = re.compile(r"^(?P<number>[0-9]{1,3}(?:[.,][0-9]+)?)\s*%?$")
 
 
 class NumberError(ValueError):
@@ -31,9 +31,23 @@ def parse_count(text: str | int | None) -> int:
         return int(raw)
     if _GROUPED.match(raw):
         return int(re.sub(r"\D", "", raw))
-    if re.match(r"^\d+[.,]\d+$", raw):
+    if re.match(r"^[0-9]+[.,][0-9]+$", raw):
         raise NumberError(_("Số người phải là số nguyên (viết 46106, 46.106 hoặc 46 106)."))
     raise NumberError(_("Không đọc được số “%(text)s” (viết 46106, 46.106 hoặc 46 106).") % {"text": raw[:30]})
+
+
+_ASCII_DIGITS = re.compile(r"^[0-9]+$")
+
+
+def whole_number(text, *, low: int = 0, high: int = 2_000_000_000) -> int | None:
+    """A whole number from a URL or a hidden form field: ASCII digits only, within bounds; None for
+    anything else ("²", "٣", "1e3", "-1", a 20-digit number), which the caller refuses. Python's
+    int() and str.isdigit() accept other scripts' digits, and int("²") raises."""
+    raw = str(text if text is not None else "").strip()
+    if not _ASCII_DIGITS.match(raw) or len(raw) > 12:
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
 
 
 def parse_optional_count(text: str | None) -> int | None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import Assignment, Role, Unit
 
@@ -116,20 +118,20 @@ class Scope:
         return self.is_admin or self.role == Role.LEADER
 
 
-def visible_unit_or_404(user, level: str, code: str, *, on=None, year=None, edit: bool = False) -> Unit:
-    """The unit a URL names, if this user may see it (or change it, with edit=True).
+def visible_unit_or_404(user, level: str, code: str, *, on=None, year=None, reach: bool = False) -> Unit:
+    """The unit a URL names, if this user may see it (with reach=True: if they see part of it, as
+    a commune officer sees their commune's province on its entry page).
 
     An invisible unit answers 404, like a missing one, so a forged URL learns nothing.
     """
-    from django.http import Http404
-
     unit = Unit.objects.for_url(level, code, on=on, year=year)
     scope = Scope.of(user)
-    if unit is not None and on is None and year is None and not scope.can_view(unit):
+    allowed = scope.reaches_into if reach else scope.can_view
+    if unit is not None and on is None and year is None and not allowed(unit):
         # A reused code: today's unit is outside the user's scope, but an earlier unit with the
         # code may be theirs (a commune officer of 2021 opening /communes/03583/).
         unit = scope.filter_visible(Unit.objects.filter(level=level, code=code)).order_by(
             models.F("valid_to").desc(nulls_first=True)).select_related("parent__parent").first()
-    if unit is None or not scope.can_view(unit) or (edit and not scope.can_edit(unit)):
-        raise Http404("Không tìm thấy đơn vị hoặc bạn không có quyền xem.")
+    if unit is None or not allowed(unit):
+        raise Http404(_("Không tìm thấy đơn vị hoặc bạn không có quyền xem."))
     return unit

@@ -157,18 +157,13 @@ def fingerprint(changes: list[Change], confirmed: dict[str, int]) -> str:
 
 def read_confirmations(post, *, parsed: Parsed, document: TargetDocument) -> dict[str, int]:
     """The units the user chose for unknown names; only the document's communes are accepted."""
+    from .forms import ImportChoicesForm  # the form judges the posted choices; this module applies them
+
     allowed = set(document_units(document).values_list("pk", flat=True))
-    confirmed = {}
-    for row in parsed.rows:
-        if row.unit_id is not None:
-            continue
-        value = post.get(f"unit_{row.line}", "")
-        if not value:
-            continue
-        if not value.isdigit() or int(value) not in allowed:
-            raise ImportRefused(_("Lựa chọn xã cho dòng %(line)s không hợp lệ.") % {"line": row.line})
-        confirmed[str(row.line)] = int(value)
-    return confirmed
+    form = ImportChoicesForm(post, lines=[row.line for row in parsed.rows if row.unit_id is None], allowed=allowed)
+    if not form.is_valid():
+        raise ImportRefused([message for errors in form.errors.values() for message in errors])
+    return form.confirmed
 
 
 def _as_record_value(name: str, value) -> int | None:

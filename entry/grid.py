@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import PayerGroup
-from communes.numbers import NumberError, parse_optional_count
+from communes.numbers import NumberError, parse_optional_count, whole_number
 from reports import coverage, formatting
 
 from .rows import Row
@@ -122,7 +122,7 @@ def kept_grid(*, data, rows: list[Row], groups: list[PayerGroup]) -> GridInput:
 
 
 def _int(text) -> int:
-    return int(text) if str(text or "").isdigit() else 0
+    return whole_number(text) or 0
 
 
 def _parse_time(text) -> dt.datetime | None:

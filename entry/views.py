@@ -14,14 +14,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communes.calendar import closing_time, reporting_month
-from communes.models import ChangeRecord, Enrollment, Level, MonthReopening, Unit
+from communes.models import ChangeRecord, Enrollment, Level, Unit
 from communes.numbers import NumberError, parse_optional_count
 from communes.periods import add_months, parse_month
-from communes.scope import Scope
+from communes.scope import Scope, visible_unit_or_404
 from communes.successors import successors_of
 from reports import coverage, formatting
 
+from .forms import GridForm, ReopenForm
 from .grid import field_name, initial_grid, kept_grid, read_grid
+from .reopening import reopen_month
 from .rows import entry_rows, month_status, payer_groups, resolve_area
 from .save import Conflict, apply_grid, find_conflicts
 
@@ -63,9 +65,7 @@ def _ended_page(request, unit: Unit, month: dt.date, view_name: str):
 @login_required
 def entry_start(request, level: str, code: str):
     """The entry page of the month being reported, or of the unit's last month if it ended before."""
-    unit = Unit.objects.for_url(level, code)
-    if unit is None or not Scope.of(request.user).reaches_into(unit):
-        raise Http404(_("Không tìm thấy đơn vị hoặc bạn không có quyền xem."))
+    unit = visible_unit_or_404(request.user, level, code, reach=True)
     month = reporting_month()
     if unit.valid_to is not None and unit.valid_to < month:
         month = unit.valid_to.replace(day=1)
@@ -100,7 +100,14 @@ def _entry(request, level: str, code: str, month_text: str):
         # typed value on the page to copy, save nothing.
         grid = kept_grid(data=request.POST, rows=rows, groups=groups)
         return _render_entry(request, area, month, status, rows, groups, grid, http_status=403, kept=True)
-    grid = read_grid(data=request.POST, rows=rows, groups=groups, month=month)
+    form = GridForm(request.POST, rows=rows, groups=groups, month=month)
+    form.is_valid()
+    if form.forged:
+        return _render_entry(request, area, month, status, rows, groups, kept_grid(data=request.POST, rows=rows,
+                             groups=groups), http_status=400, kept=True, refusal=_(
+                                 "Biểu mẫu bị hỏng hoặc đã bị sửa (trường ẩn không hợp lệ): chưa lưu gì. Tải lại trang "
+                                 "rồi nhập lại; các số vừa gõ còn bên dưới để chép."))
+    grid = form.grid
     if grid.has_errors or grid.needs_confirmation:
         conflicts = find_conflicts(grid=grid, month=month, groups=groups)
         if conflicts:
@@ -140,7 +147,8 @@ def _refuse_forged_post(request, rows, status) -> None:
         raise PermissionDenied(_("Biểu mẫu có xã ngoài phạm vi của bạn."))
 
 
-def _render_entry(request, area, month, status, rows, groups, grid, http_status: int = 200, kept: bool = False):
+def _render_entry(request, area, month, status, rows, groups, grid, http_status: int = 200, kept: bool = False,
+                  refusal: str = ""):
     scope = Scope.of(request.user)
     has_cohort = any(r.member for r in rows)
     lines = [{"item": item, "cells": _cells(item, groups, has_cohort), "source": _source_cell(item),
@@ -149,7 +157,7 @@ def _render_entry(request, area, month, status, rows, groups, grid, http_status:
               "previous_rate": _previous_rate(item.row)} for item in grid.rows]
     context = {
         "area": area, "month": month, "status": status, "rows": rows, "groups": groups, "grid": grid,
-        "lines": lines, "problems": _problems(lines, groups), "kept": kept, "editable": any(r.editable for r in rows), "has_cohort": has_cohort,
+        "lines": lines, "problems": _problems(lines, groups), "kept": kept, "refusal": refusal, "editable": any(r.editable for r in rows), "has_cohort": has_cohort,
         "can_reopen": not status.open and not status.future and scope.can_reopen(area),
         "previous_month": add_months(month, -1), "next_month": add_months(month, 1),
         "url_name": URL_NAMES[area.level], "ended_root": _ended_root(scope, month),
@@ -265,17 +273,17 @@ def reopen(request, level: str, code: str, month: str):
     if not Scope.of(request.user).can_reopen(area):
         raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị viên được mở lại tháng đã khoá."))
     status = month_status(area=area, month=month_date)
-    days = request.POST.get("days", "")
-    reason = request.POST.get("reason", "").strip()[:300]
+    form = ReopenForm(request.POST)
     if status.future or status.open:
         messages.error(request, _("Tháng này không bị khoá."))
-    elif not days.isdigit() or not 1 <= int(days) <= 31 or not reason:
-        messages.error(request, _("Mở lại: ghi lý do và số ngày mở (1–31)."))
+    elif not form.is_valid():
+        messages.error(request, _("Mở lại: %(problems)s") % {
+            "problems": " ".join(message for errors in form.errors.values() for message in errors)})
     else:
-        until = timezone.now() + dt.timedelta(days=int(days))
-        MonthReopening.objects.create(unit=area, month=month_date, until=until, reason=reason, by=request.user)
+        reopening = reopen_month(area=area, month=month_date, days=form.cleaned_data["days"],
+                                 reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, _("Đã mở lại tháng %(month)s đến %(until)s.")
-                         % {"month": f"{month_date:%m/%Y}", "until": formatting.fmt_datetime(until)})
+                         % {"month": f"{month_date:%m/%Y}", "until": formatting.fmt_datetime(reopening.until)})
     return redirect(URL_NAMES[area.level], code=area.code, month=month)
 
 
@@ -294,9 +302,7 @@ CHANNELS = {"entry": gettext_lazy("Nhập tay"), "import": gettext_lazy("Nhập 
 @login_required
 def commune_entry_history(request, code: str, month: str):
     month_date = _month_or_404(month)
-    unit = Unit.objects.for_url(Level.COMMUNE, code, on=month_date)
-    if unit is None or not Scope.of(request.user).can_view(unit):
-        raise Http404(_("Không tìm thấy đơn vị hoặc bạn không có quyền xem."))
+    unit = visible_unit_or_404(request.user, Level.COMMUNE, code, on=month_date)
     records = ChangeRecord.objects.filter(unit=unit).filter(
         Q(period=month_date) | Q(field="population", period=dt.date(month_date.year, 1, 1))
     ).select_related("user")

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -76,13 +76,7 @@ def _figures(units, *, year: int | None = None, month: dt.date | None = None):
     """Units annotated with population and enrolled (a year's last month, or the given month),
     and the sums over the units that have both, computed by the database."""
     annotated = units.with_month_figures(month) if month else units.with_year_figures(year)
-    complete = Q(population_value__isnull=False, enrolled_value__isnull=False)
-    sums = annotated.order_by().aggregate(
-        population=Sum("population_value", filter=complete),
-        enrolled=Sum("enrolled_value", filter=complete),
-        reported=Count("pk", filter=complete),
-    )
-    return by_line(annotated), sums
+    return by_line(annotated), annotated.complete_sums()
 
 
 def by_line(units) -> dict:

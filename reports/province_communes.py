@@ -3,7 +3,7 @@ their predecessors' counts summed."""
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from communes.models import Unit
@@ -28,11 +28,7 @@ def communes_then(province: Unit, year: int) -> CoverageTable:
                     as_of=u.enrolled_month, target=targets.get(u.pk), extra={"district": _district(u)})
         for u in units
     ]
-    complete = Q(population_value__isnull=False, enrolled_value__isnull=False)
-    sums = units.order_by().aggregate(
-        population=Sum("population_value", filter=complete), enrolled=Sum("enrolled_value", filter=complete),
-        reported=Count("pk", filter=complete), expected=Count("pk"),
-    )
+    sums = units.complete_sums()
     total = CoverageRow(unit=province, label=_("Tổng cộng"), population=sums["population"], enrolled=sums["enrolled"],
                         target=targets.get(province.pk), reported=sums["reported"], expected=sums["expected"])
     return CoverageTable(unit=province, year=year, rows=rank_rows(rows), total=total)

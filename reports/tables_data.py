@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from communes.models import Enrollment, Level, Population, Unit
@@ -162,13 +161,7 @@ def rank_rows(rows: list[CoverageRow]) -> list[CoverageRow]:
 
 def _total_row(parent: Unit, units, targets: dict[int, Target]) -> CoverageRow:
     """Σ enrolled ÷ Σ population over the units that have both figures, summed by the database."""
-    complete = Q(population_value__isnull=False, enrolled_value__isnull=False)
-    sums = units.order_by().aggregate(
-        population=Sum("population_value", filter=complete),
-        enrolled=Sum("enrolled_value", filter=complete),
-        reported=Count("pk", filter=complete),
-        expected=Count("pk"),
-    )
+    sums = units.complete_sums()
     return CoverageRow(
         unit=parent,
         label=_("Tổng cộng"),

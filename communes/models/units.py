@@ -105,6 +105,18 @@ class UnitQuerySet(models.QuerySet):
             enrolled_month=Subquery(enrolled.values("month")[:1]),
         )
 
+    def complete_sums(self) -> dict:
+        """Over units annotated by `with_year_figures` or `with_month_figures`: Σ population and
+        Σ enrolled of the units that have both (a count without its population, or the reverse,
+        would mix a figure with a missing one), how many have both, and how many there are."""
+        complete = Q(population_value__isnull=False, enrolled_value__isnull=False)
+        return self.order_by().aggregate(
+            population=models.Sum("population_value", filter=complete),
+            enrolled=models.Sum("enrolled_value", filter=complete),
+            reported=models.Count("pk", filter=complete),
+            expected=models.Count("pk"),
+        )
+
     def for_url(self, level: str, code: str, *, on: dt.date | None = None, year: int | None = None) -> "Unit | None":
         """The unit a URL's code means: in force on `on`, else the one of `year` (its last version),
         else the one in force today, else the most recent that bore the code."""

@@ -11,6 +11,11 @@ _PLAIN = re.compile(r"^[0-9]+$")
 _RATE = re.compile(r"^(?P<number>[0-9]{1,3}(?:[.,][0-9]+)?)\s*%?$")
 
 
+# More people than the country has (Vietnam: ~101 million): a typing slip, and far below what the
+# database's integer columns hold, so no way in can reach a database error with a count.
+MAX_COUNT = 200_000_000
+
+
 class NumberError(ValueError):
     """A figure that is not a count: the message is shown beside the field."""
 
@@ -21,16 +26,16 @@ def parse_count(text: str | int | None) -> int:
     if isinstance(text, int):
         if text < 0:
             raise NumberError(_("Số người không được âm."))
-        return text
+        return _bounded(text)
     raw = (text or "").strip()
     if not raw:
         raise NumberError(_("Chưa nhập số."))
     if raw.startswith(("-", "−")):
         raise NumberError(_("Số người không được âm."))
     if _PLAIN.match(raw):
-        return int(raw)
+        return _bounded(int(raw))
     if _GROUPED.match(raw):
-        return int(re.sub(r"\D", "", raw))
+        return _bounded(int(re.sub(r"[^0-9]", "", raw)))
     if re.match(r"^[0-9]+[.,][0-9]+$", raw):
         raise NumberError(_("Số người phải là số nguyên (viết 46106, 46.106 hoặc 46 106)."))
     raise NumberError(_("Không đọc được số “%(text)s” (viết 46106, 46.106 hoặc 46 106).") % {"text": raw[:30]})
@@ -48,6 +53,12 @@ def whole_number(text, *, low: int = 0, high: int = 2_000_000_000) -> int | None
         return None
     value = int(raw)
     return value if low <= value <= high else None
+
+
+def _bounded(count: int) -> int:
+    if count > MAX_COUNT:
+        raise NumberError(_("Số quá lớn (hơn %(max)s người): kiểm tra lại.") % {"max": "200.000.000"})
+    return count
 
 
 def parse_optional_count(text: str | None) -> int | None:

@@ -70,9 +70,9 @@ def _count(value, where: Where) -> int | None:
             raise ImportRefused(_("%(where)s: số người không được âm.") % {"where": where()})
         if value != int(value):
             raise ImportRefused(_("%(where)s: số người phải là số nguyên.") % {"where": where()})
-        return int(value)
+        value = int(value)
     try:
-        return parse_count(cell_text(value).lstrip("'"))
+        return parse_count(value if isinstance(value, int) else cell_text(value).lstrip("'"))
     except NumberError as error:
         raise ImportRefused(f"{where()}: {error}")
 

@@ -26,7 +26,6 @@ from reports import coverage, formatting
 from .rows import Row
 
 COHORT_FIELDS = ("affected", "affected_pupils", "pupils", "households")
-MAX_COUNT = 200_000_000  # more people than the country has: a typing slip, and beyond the database's column
 
 
 def field_name(code: str, name: str) -> str:
@@ -142,9 +141,6 @@ def _validate(item: RowInput, groups: list[PayerGroup], month: dt.date) -> None:
             values[key] = parse_optional_count(raw[key])
         except NumberError as error:
             errors[key] = str(error)
-            continue
-        if values[key] is not None and values[key] > MAX_COUNT:
-            errors[key] = _("Số quá lớn: kiểm tra lại.")
     values["note"] = raw["note"][:500]
     values["population_source"] = raw["population_source"][:300]
     if errors:

@@ -45,8 +45,12 @@ def inspect_xlsx(data: bytes, *, deadline: float = DEADLINE_SECONDS) -> None:
 
 
 def open_xlsx(data: bytes) -> Workbook:
-    """The workbook with cached values (data_only), once inspect_xlsx has passed."""
-    inspect_xlsx(data)
+    """The workbook with cached values (data_only), once inspect_xlsx has passed; a formula whose
+    value was never computed (a file saved by a program that does not calculate) is refused, naming
+    its cells, since openpyxl would read it as an empty cell."""
+    missing = scan_xlsx(data).formulas_without_value()
+    if missing:
+        raise WorkbookRefused(formula_message(missing))
     return _load(data)
 
 

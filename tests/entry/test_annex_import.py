@@ -13,10 +13,11 @@ from openpyxl import Workbook
 
 from communes.models import ChangeRecord, Level, UnitAlias
 from communes.seed import FIXTURES
-from entry import annex_file, annex_import, annex_rows
+from entry import annex_import, annex_rows
 from entry.annex_file import ImportRefused
 from entry.annex_import import apply, preview
 from entry.annex_rows import read_bytes
+from entry.container import OLE_MAGIC
 from reports.excel_annex import annex_workbook
 from reports.xlsx import workbook_bytes
 from targets.models import FigureKind, ReportedFigure, Target, TargetDocument
@@ -298,7 +299,7 @@ def _bomb() -> bytes:
 
 def _encrypted() -> bytes:
     """What Excel saves with a password: an OLE compound file holding an EncryptedPackage stream."""
-    header = annex_file.OLE_MAGIC + b"\0" * 504
+    header = OLE_MAGIC + b"\0" * 504
     return header + "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le") + b"\0" * 1024
 
 
@@ -308,7 +309,7 @@ def _encrypted() -> bytes:
         (b"TT;Ten xa;Dan so\n1;Khong Lao;3913\n", "không phải bảng tính Excel"),
         (b"PK\x03\x04" + b"\x00garbage" * 50, "bị hỏng"),
         (_encrypted(), "bảo vệ bằng mật khẩu"),
-        (annex_file.OLE_MAGIC + b"\0" * 2000, "Excel 97–2003"),
+        (OLE_MAGIC + b"\0" * 2000, "Excel 97–2003"),
         (_zip({"word/document.xml": b"<w/>"}), "không phải bảng tính Excel"),
         (_zip({"[Content_Types].xml": b"<x", "xl/workbook.xml": b"<not xml"}), "bị hỏng"),
     ],

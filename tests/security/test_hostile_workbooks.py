@@ -337,3 +337,39 @@ def test_an_xls_beyond_the_limits_is_refused_before_xlrd_builds_the_sheet(tmp_pa
     started = time.perf_counter()
     assert refusal(lambda data: read_rows(data, "dai.xls"), understated).startswith("Trang “Sheet” có hơn 5.000 dòng")
     assert time.perf_counter() - started < 1.0
+
+
+# -- the same attacks through the annex import page ----------------------------------------------
+
+
+def _upload(client, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from targets.models import TargetDocument
+
+    plan = TargetDocument.objects.get(number="231/KH-UBND")
+    upload = SimpleUploadedFile("phu-luc.xlsx", data, content_type="application/octet-stream")
+    return client.post(f"/documents/{plan.pk}/import/", {"workbook": upload})
+
+
+@pytest.mark.parametrize("attack", ["merged to the end", "100.000 rows", "formula without value"])
+def test_the_import_page_refuses_each_attack_quickly_and_changes_nothing(client, staff, annex, attack):
+    from tests.security.test_forged_urls import snapshot
+
+    if attack == "merged to the end":
+        data = rewrite(annex, "xl/worksheets/sheet1.xml",
+                       lambda xml: xml.replace(b"</mergeCells>", b'<mergeCell ref="A40:XFD1048576"/></mergeCells>'))
+        expected = "vùng gộp ô A40:XFD1048576 vượt quá giới hạn"
+    elif attack == "100.000 rows":
+        data, expected = bare_xlsx(sheet_xml(100_000)), "hơn 5.000 dòng: tối đa 5.000 dòng"
+    else:
+        book = annex_workbook()
+        book["Phụ lục"]["D7"] = "=SUM(D4:D6)"
+        data, expected = xlsx_of(book), "là công thức chưa có giá trị tính sẵn"
+    client.force_login(staff)
+    before = snapshot()
+    started = time.perf_counter()
+    response = _upload(client, data)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 400 and expected in response.content.decode()
+    assert elapsed < 1.0 and snapshot() == before

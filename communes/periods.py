@@ -4,7 +4,9 @@ import calendar
 import datetime as dt
 import re
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+# The months the portal's data can hold: its documents begin in 2021 (results of 2020 as a base).
+FIRST_YEAR, LAST_YEAR = 2020, 2100
 
 
 def month_start(year: int, month: int) -> dt.date:
@@ -17,7 +19,7 @@ def parse_month(text: str) -> dt.date | None:
     if not match:
         return None
     year, month = int(match[1]), int(match[2])
-    if not (1900 <= year <= 2999 and 1 <= month <= 12):
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
         return None
     return dt.date(year, month, 1)
 

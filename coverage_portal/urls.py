@@ -5,6 +5,7 @@ from django.urls import include, path
 from ops import views as ops_views
 
 from . import home
+from .login import PortalLoginView
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,7 +13,7 @@ urlpatterns = [
     path("reports/", home.reports_home, name="reports_home"),
     path("assignments/<int:pk>/move/", home.move_ended_assignment, name="move_ended_assignment"),
     path("healthz", ops_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -160,6 +160,9 @@ def _validate_counts(item: RowInput, month: dt.date) -> None:
     if population is None and (enrolled is not None or row.population):
         errors["population"] = _("Cần dân số để tính tỷ lệ bao phủ.")
         return
+    if population == 0 and enrolled:
+        errors["population"] = _("Dân số bằng 0 mà có người tham gia: sửa lại dân số.")
+        return
     changed = population is not None and (row.population is None or population != row.population.population)
     if changed and row.population is not None and not values["population_source"]:
         errors["population_source"] = _("Ghi nguồn của số dân mới (ví dụ: Chi cục Thống kê, 6/2024).")
@@ -209,6 +212,7 @@ def _validate_cohort(item: RowInput) -> None:
         errors["affected_pupils"] = _("Số học sinh bị ảnh hưởng không thể lớn hơn tổng số người bị ảnh hưởng.")
     if pupils_affected is not None and (values["pupils"] or 0) > pupils_affected:
         errors["pupils"] = _("Lớn hơn số học sinh bị ảnh hưởng (%(n)s).") % {"n": formatting.fmt_int(pupils_affected)}
-    if affected is not None and pupils_affected is not None and (values["households"] or 0) > affected - pupils_affected:
+    if (affected is not None and pupils_affected is not None and pupils_affected <= affected
+            and (values["households"] or 0) > affected - pupils_affected):
         errors["households"] = _("Lớn hơn số người bị ảnh hưởng không phải học sinh (%(n)s).") % {
             "n": formatting.fmt_int(affected - pupils_affected)}

@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig
 
 from communes.calendar import reporting_month, reporting_year
 from communes.models import Level, Unit
-from communes.periods import last_open_month, year_end, year_start
+from communes.periods import FIRST_YEAR, last_open_month, year_end, year_start
 from communes.scope import Scope, visible_unit_or_404
 from targets.access import document_or_404
 from targets.models import TargetDocument
@@ -24,8 +24,6 @@ from .formatting import fmt_decimal
 from .links import successor_links
 from .table_export import table_download, wants_xlsx
 from .tables import CoverageRankingTable
-
-FIRST_YEAR = 2020
 
 
 def year_param(request) -> int | None:

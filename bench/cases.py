@@ -131,8 +131,8 @@ def shift_enrolled():
 
 def one_commune_saved():
     """The write before each request "right after a save" (untimed): one commune's December count
-    one lower, then one higher, as a save would. No kept page survives it (reports/page_cache.py)
-    and the next read first brings the roll-up up to date (communes/rollup.py)."""
+    one lower, then one higher, as a save would; its own transaction brings the roll-up up to date
+    (communes/rollup.py)."""
     steps = itertools.cycle((-1, 1))
 
     def save(ctx: dict) -> None:

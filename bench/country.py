@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from communes.models import Enrollment, Level, Population, Unit
+from communes.models import Enrollment, EnrollmentByGroup, Level, Population, Unit
 from targets.models import Comparison, DocumentKind, FigureKind, ReportedFigure, Target, TargetDocument
 
 MARK = "Mô phỏng"
@@ -156,7 +156,11 @@ def delete_synthetic_country() -> None:
     ReportedFigure.objects.filter(document__in=documents).delete()
     Target.objects.filter(document__in=documents).delete()
     documents.delete()
-    Enrollment.objects.filter(is_synthetic=True).delete()
+    # One DELETE, not the collector's batches of 100: the roll-up's triggers subtract the country
+    # once (~2 s) instead of 6.000 times.
+    EnrollmentByGroup.objects.filter(enrollment__is_synthetic=True).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM communes_enrollment WHERE is_synthetic")
     Population.objects.filter(is_synthetic=True).delete()
     units = Unit.objects.filter(is_synthetic=True)
     for level in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE):  # children before parents (PROTECT)
@@ -196,13 +200,6 @@ def load_country(country: Country, *, batch_size: int = 5_000) -> dict[str, int]
     targets, figures, documents = _load_documents(country, ids, batch_size)
     counts.update(documents=documents, targets=targets, reported_figures=figures)
     return counts
-
-
-def analyze() -> None:
-    """Planner statistics for the freshly loaded tables (seconds; VACUUM comes after the roll-up)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def vacuum() -> None:

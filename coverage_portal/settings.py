@@ -148,10 +148,6 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A page read may write (the monthly roll-up's refresh, communes/rollup.py): transactions take
-    # SQLite's write lock when they begin, so two of them wait in turn instead of one failing with
-    # "database is locked" when both try to upgrade a read lock.
-    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     # The enrollment index INCLUDEs the count for PostgreSQL's index-only scans; SQLite, the
     # embedded default, simply builds it without the extra column.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]

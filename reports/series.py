@@ -15,7 +15,6 @@ from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import ExtractYear
 
-from communes import rollup
 from communes.models import Enrollment, Level, MonthlyRollup, Population, Unit
 
 from . import coverage
@@ -102,8 +101,8 @@ def unit_month_figures(units, *, months: list[dt.date]) -> dict[tuple[int, dt.da
 
 def children_sums(parent_ids, *, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, MonthSum]]:
     """Per parent and month: Σ over all its children, the same figures as `monthly_sums` over
-    `Unit.objects.filter(parent=…)`, read from the roll-up (one query; a refresh first if a write
-    is pending, so a save shows at once)."""
+    `Unit.objects.filter(parent=…)`, read from the roll-up (one query; the writes keep it exact, so
+    a save shows at once)."""
     rows = _rolled_up(parent_ids, start=start, end=end).order_by("parent", "month")
     out: dict[int, dict[dt.date, MonthSum]] = defaultdict(dict)
     for parent, month, enrolled, population, reported, synthetic in rows.values_list(
@@ -161,7 +160,6 @@ def area_sums(areas: list[Unit], *, start: dt.date, end: dt.date) -> dict[int, d
 
 
 def _rolled_up(parent_ids, *, start: dt.date, end: dt.date):
-    """The roll-up's rows for these parents and months, brought up to date first."""
-    rollup.refresh()
+    """The roll-up's rows for these parents and months (kept exact by the writes: communes/rollup.py)."""
     rows = MonthlyRollup.objects.filter(month__gte=start, month__lte=end)
     return rows if parent_ids is None else rows.filter(parent__in=parent_ids)

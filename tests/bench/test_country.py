@@ -176,7 +176,7 @@ def test_a_province_plan_names_the_communes_under_its_districts(tiny_country):
 
 
 def test_the_bulk_loaded_country_has_its_monthly_rollup(tiny_country):
-    """COPY (PostgreSQL) and bulk inserts (SQLite) mark the roll-up like any other write."""
+    """COPY (PostgreSQL) and bulk inserts (SQLite) keep the roll-up like any other write."""
     from reports import series
 
     span = {"start": dt.date(2021, 1, 1), "end": dt.date(2025, 12, 1)}

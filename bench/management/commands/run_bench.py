@@ -116,20 +116,18 @@ ANALYSIS = """## Why, and what was changed
   district, 24 months of sums (change vs last month and vs a year before, year-end projection) and 48
   months of national sums for the chart: two aggregates over ~500.000 enrolled counts, ~0,85 s of SQL.
   Both now read a roll-up, `communes.MonthlyRollup` (one row per parent unit and month: 41.460 rows),
-  kept exact rather than cached: triggers on the enrolled counts, the populations and the units'
-  parents (migration `communes/0004_rollup_triggers`, re-created after every migrate; on PostgreSQL
-  statement-level with transition tables, so a COPY notes each commune-year once) append what changed
-  (the commune and year; both districts when a commune moves) to `RollupPending` inside the writing
-  transaction, whoever writes; every read first recomputes what is pending under each commune's
-  parent at that moment (`communes/rollup.py`; one query when nothing is pending) and removes only the
-  pending rows it read, so a write committed meanwhile stays pending for the next read. Tested in
-  `tests/reports/test_rollup.py`: the
-  roll-up equals the counts added up for every parent; a grid save shows on the district dashboard and
-  the national ranking at the next read; a bulk UPDATE, a DELETE, a bulk insert, a changed population
-  and a commune moved to another district all show at once; a write during a refresh stays pending;
-  on PostgreSQL, a commune moved by one connection while another writes its count is not lost; the
-  triggers come back after a table rebuild; the synthetic country's COPY is covered in
-  `tests/communes/test_synthetic.py`.
+  kept exact rather than cached: triggers on the enrolled counts, the populations and the units
+  (migration `communes/0009_rollup_kept_by_the_writes`, re-created after every migrate; on PostgreSQL
+  statement-level with transition tables, so a COPY is summed per district and month before one
+  upsert) apply each write's change to the roll-up inside the writing transaction, whoever writes: a
+  count adds or subtracts its contribution, a population those of its commune's counts of the year, a
+  commune moved takes its counts from one district to the other; a read only reads
+  (`communes/rollup.py`). Tested in `tests/communes/test_rollup*.py`: the roll-up equals the counts
+  added up for every parent after each kind of write (ORM, bulk, raw SQL, populations, moves,
+  deletes); a grid save shows on the district dashboard and the national ranking at the next read,
+  which writes nothing; on PostgreSQL, two writers of one district-month, a count written while its
+  commune moves or its population is entered, all land exactly; `rebuild_rollup` repairs a damaged
+  roll-up; the synthetic country's COPY is covered in `tests/bench/test_country.py`.
 - **Table rendering**: django-tables2's template resolved each cell's attributes, and django-tables2
   inspected the render method's signature, for every cell: 0,1 ms a cell, most of the ranking pages'
   Python time. `reports/templatetags/fast_table.py` builds the body rows in Python with the tables' own

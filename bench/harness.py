@@ -27,6 +27,7 @@ from .profiling import profile_requests
 from .results import Case, Resolver, Result
 
 _WRITES = ("resubmit", "apply")
+SQL_SHOWN = 600  # characters of a slow query kept for the report
 
 
 def submit(client: Client, target: str, fields: list[tuple[str, str]], *, multipart: bool):
@@ -163,7 +164,7 @@ class Runner:
         self._time(case, url, result)
         if result.failures:
             result.status = f"error: {result.failures} of {self.requests} requests failed"
-        result.queries, result.page_sql_ms = self._queries(case, url)
+        result.queries, result.page_sql_ms, result.slowest_queries = self._queries(case, url)
         small = self.resolve(case.small_url)
         if small:
             result.small_queries = self._queries(case, small)[0]
@@ -196,14 +197,15 @@ class Runner:
         if response.status_code == 302:
             self.client.get(response["Location"])
 
-    def _queries(self, case: Case, url: str) -> tuple[int, float]:
+    def _queries(self, case: Case, url: str) -> tuple[int, float, list[tuple[float, str]]]:
+        """How many queries one request makes, their time, and the slowest three (ms, SQL)."""
         send = self.request(case, url)
         with CaptureQueriesContext(connection) as captured:
             response = send()
         # Read before the next request: a request's start empties the connection's query log.
-        counted = len(captured), sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        timed = sorted(((float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries), reverse=True)
         self._follow(response)
-        return counted
+        return len(timed), sum(ms for ms, _sql in timed), [(ms, sql[:SQL_SHOWN]) for ms, sql in timed[:3]]
 
     def _peak(self, case: Case, url: str) -> float:
         send = self.request(case, url)

@@ -112,6 +112,9 @@ def missed_lines(results: list[Result]) -> list[str]:
             f"(Python: views, templates, workbook, the driver's side of the queries). Floor: SQL "
             f"{number(r.sql_floor_ms)} ms + bare page {number(r.bare_floor_ms)} ms." + _unskippable(r),
         ]
+        if r.slowest_queries:
+            lines += ["", "Its slowest queries (ms, as Django timed them):", ""]
+            lines += [f"- {number(ms)}: `{' '.join(sql.split())}`" for ms, sql in r.slowest_queries]
         if r.profile:
             lines += ["", "```", *r.profile.splitlines(), "```"]
     return lines

@@ -55,6 +55,7 @@ class Result:
     cpu_ms: list[float] = field(default_factory=list)  # this process's CPU time: not inflated by waiting
     queries: int | None = None
     page_sql_ms: float | None = None  # the page's own queries, as Django timed them
+    slowest_queries: list[tuple[float, str]] = field(default_factory=list)  # (ms, SQL) of the counted request
     small_queries: int | None = None
     peak_mb: float | None = None
     size: int = 0
@@ -80,7 +81,9 @@ class Result:
     @classmethod
     def from_dict(cls, data: dict) -> "Result":
         known = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in data.items() if key in known})
+        values = {key: value for key, value in data.items() if key in known}
+        values["slowest_queries"] = [tuple(q) for q in values.get("slowest_queries", [])]
+        return cls(**values)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -27,7 +27,7 @@ from .profiling import profile_requests
 from .results import Case, Resolver, Result
 
 _WRITES = ("resubmit", "apply")
-SQL_SHOWN = 600  # characters of a slow query kept for the report
+SQL_SHOWN = 2000  # characters of a slow query kept for the report (which shortens it)
 
 
 def submit(client: Client, target: str, fields: list[tuple[str, str]], *, multipart: bool):

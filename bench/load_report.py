@@ -44,6 +44,8 @@ def print_summary(summary: dict, config, problems: list[str]) -> None:
         print(f"not available: {line}")
     for line in summary["errors"][:10]:
         print(f"error: {line}")
+    for page in summary.get("slowest_pages", []):
+        print(f"slow page: {page['page']} median {page['median_ms']:.0f} ms ({page['requests']} requests)")
     print(_saves_line(summary, problems))
     for problem in problems:
         print(f"check: {problem}")
@@ -94,6 +96,13 @@ def write_report(path: Path, summary: dict, config, problems: list[str]) -> None
         *(f"- check: {problem}" for problem in problems),
         *(f"- not available: {line}" for line in summary["not_available"]),
         *(f"- error: {line}" for line in summary["errors"][:10]),
+        "",
+        "The slowest pages (median of each page's requests):",
+        "",
+        *(
+            f"- `{page['page']}`: {_count(page['median_ms'])} ms ({page['requests']} requests)"
+            for page in summary.get("slowest_pages", [])
+        ),
         "",
         ("**Goal met**" if verdict(summary, config, problems) else "**Goal missed**")
         + f": {errors(summary)} errors, p95 {_count(summary['all']['p95_ms'])} ms (goal ≤ {config.p95_goal_ms} ms), "

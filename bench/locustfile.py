@@ -31,6 +31,7 @@ USERS = len(PLAN["accounts"])
 LOGIN = "login"
 SAVED: dict[str, dict[str, int]] = {}  # "province|YYYY-MM" → commune code → count saved last
 SAVES: dict[str, int] = {}
+PAGES: dict[str, list[float]] = {}  # each page's response times, to name the slowest in the report
 NOT_AVAILABLE: set[str] = set()
 _ERROR_TEXT = re.compile(r'class="[^"]*(?:error|warning)[^"]*"[^>]*>([^<]{1,200})')
 _STARTED = [time.monotonic()]
@@ -136,6 +137,18 @@ def _figures(entry: StatsEntry, seconds: float) -> dict:
     }
 
 
+@events.request.add_listener
+def _by_page(request_type, name, response_time, url=None, **kwargs):
+    if url and name != LOGIN:
+        path = url.split("://", 1)[-1].split("/", 1)[-1]
+        PAGES.setdefault(f"{request_type} /{path}", []).append(response_time)
+
+
+def _slowest_pages(count: int = 8) -> list[dict]:
+    medians = [(sorted(times)[len(times) // 2], page, len(times)) for page, times in PAGES.items()]
+    return [{"page": page, "median_ms": median, "requests": n} for median, page, n in sorted(medians)[::-1][:count]]
+
+
 @events.test_start.add_listener
 def _started(environment, **kwargs):
     _STARTED[0] = time.monotonic()
@@ -160,6 +173,7 @@ def _summary(environment, **kwargs):
         "saved": SAVED,
         "saves": SAVES,
         "not_available": sorted(NOT_AVAILABLE),
+        "slowest_pages": _slowest_pages(),
     }
     with open(os.environ["LOAD_SUMMARY"], "w", encoding="utf-8") as handle:
         json.dump(summary, handle, ensure_ascii=False)

@@ -8,6 +8,7 @@ report is assembled after the runs, without Django.
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -114,10 +115,20 @@ def missed_lines(results: list[Result]) -> list[str]:
         ]
         if r.slowest_queries:
             lines += ["", "Its slowest queries (ms, as Django timed them):", ""]
-            lines += [f"- {number(ms)}: `{' '.join(sql.split())}`" for ms, sql in r.slowest_queries]
+            lines += [f"- {number(ms)}: `{_shortened(sql)}`" for ms, sql in r.slowest_queries]
         if r.profile:
             lines += ["", "```", *r.profile.splitlines(), "```"]
     return lines
+
+
+def _shortened(sql: str, limit: int = 260) -> str:
+    """The query on one line without its column list: what it reads and how is what tells which
+    query of the page it is."""
+    text = _COLUMNS.sub(r"\1 … FROM ", " ".join(sql.split()), count=1)
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+_COLUMNS = re.compile(r"^(SELECT(?: DISTINCT)?) .*? FROM ")
 
 
 def _unskippable(r: Result) -> str:

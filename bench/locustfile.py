@@ -17,6 +17,7 @@ import os
 import random
 import re
 import time
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
 from locust.stats import StatsEntry
@@ -24,7 +25,7 @@ from locust.stats import StatsEntry
 from bench.forms import page_form
 from bench.officer import OfficerSaves
 
-PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
 THINK = int(os.getenv("LOAD_THINK_MS", "3000")) / 1000
 ACCOUNTS = {role: [a for a in PLAN["accounts"] if a["role"] == role] for role in ("leader", "officer", "staff")}
 USERS = len(PLAN["accounts"])

@@ -36,15 +36,29 @@ test-pg: install
 test-browser: install
 	$(BIN)/python -m pytest -m browser -p no:cacheprovider
 
-## bench: national scale on PostgreSQL: a synthetic country in its own database, pages measured, docs/benchmarks.md
+## bench: on PostgreSQL, two databases it creates if absent: today's country (coverage_bench: the real
+## unit list, synthetic figures) and the old three-level one (coverage_bench_history); pages measured,
+## figures written into docs/benchmarks.md between its markers
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 BENCH_DB ?= coverage_bench
-BENCH_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_HISTORY_DB ?= coverage_bench_history
+BENCH_OUT ?= $(or $(TMPDIR),/tmp)/coverage-bench
+BENCH_TODAY := BENCH=1 DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB)
+BENCH_HISTORY := BENCH=1 DATABASE_URL=$(BENCH_SERVER)/$(BENCH_HISTORY_DB)
+# The local PostgreSQL server, started when it is not running (as .ci/run does).
+PG_UP = pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || pg_ctlcluster --skip-systemctl-redirect \
+	"$$(ls /etc/postgresql | head -1)" main start
 bench: install
-	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
-		|| createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
-	BENCH=1 DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput
-	BENCH=1 DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py make_synthetic_country --seed 2021 --if-absent
-	BENCH=1 DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py run_bench --output docs/benchmarks.md
+	@$(PG_UP)
+	@mkdir -p $(BENCH_OUT)
+	$(BIN)/python -m bench.databases ensure $(BENCH_SERVER)/$(BENCH_DB) $(BENCH_SERVER)/$(BENCH_HISTORY_DB)
+	$(BENCH_TODAY) $(BIN)/python manage.py migrate --noinput -v 0
+	$(BENCH_TODAY) $(BIN)/python manage.py make_synthetic_country --today --seed 2021 --if-absent
+	$(BENCH_TODAY) $(BIN)/python manage.py run_bench --country today --output $(BENCH_OUT)/today.json
+	$(BENCH_HISTORY) $(BIN)/python manage.py migrate --noinput -v 0
+	$(BENCH_HISTORY) $(BIN)/python manage.py make_synthetic_country --seed 2021 --if-absent
+	$(BENCH_HISTORY) $(BIN)/python manage.py run_bench --country history --output $(BENCH_OUT)/history.json
+	$(BIN)/python -m bench.report docs/benchmarks.md $(BENCH_OUT)/today.json $(BENCH_OUT)/history.json
 
 ## serve: production: check the environment, migrate, collect static files, serve with gunicorn
 ## (needs DATABASE_URL=postgres://..., SECRET_KEY, ALLOWED_HOSTS; see README "Production")
@@ -54,10 +68,11 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	exec $(BIN)/gunicorn -c coverage_portal/gunicorn.conf.py
 
-## load: 30 simulated users for 2 minutes against gunicorn + a throwaway PostgreSQL database on
-## 127.0.0.1 (LOAD_USERS, LOAD_SECONDS, LOAD_PG_URL change it)
+## load: locust, 30 simulated users for 2 minutes against gunicorn + a throwaway PostgreSQL database on
+## 127.0.0.1 (LOAD_USERS, LOAD_SECONDS, LOAD_THINK_MS, LOAD_PG_URL change it); figures into docs/load.md
 load: install
-	$(BIN)/python -m ops.load
+	@$(PG_UP)
+	$(BIN)/python -m bench.load
 
 ## backup: dump the database (DATABASE_URL, or SQLite db.sqlite3) to backups/ (or OUTPUT=file)
 backup: install

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "entry",
+    "api",
     "ops",
 ]
 if TESTING or envbool("BENCH"):
@@ -226,6 +227,8 @@ IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", 5) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 300-commune grid posts many cells
+API_REQUESTS_PER_MINUTE = envint("API_REQUESTS_PER_MINUTE", 300)  # per API token (api/throttle.py)
+API_WRITES_PER_MINUTE = envint("API_WRITES_PER_MINUTE", 30)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

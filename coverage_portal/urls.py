@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import views as api_views
+from api.main import api
 from ops import views as ops_views
 
 from . import home
@@ -17,6 +19,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api/tokens/", api_views.tokens, name="api_tokens"),
     path("", include("entry.urls")),
     path("", include("reports.urls")),
 ]

@@ -22,14 +22,17 @@ class Conflict(Exception):
         self.messages = messages
 
 
-def apply_grid(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup]) -> int:
+def apply_grid(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup], channel: str = "entry",
+               via: str = "") -> int:
     """Save every changed figure of the grid in one transaction; returns how many figures changed.
 
     Rows are locked first and compared with what the form was opened on: a figure someone else
-    changed since raises Conflict before anything is written.
+    changed since raises Conflict before anything is written. `channel` names the way in on every
+    change record ("entry": the page; "api"), and `via`, when given, opens each record's note (the
+    API token that wrote it), so the log says by what means a figure changed, not only who.
     """
     try:
-        return _apply(grid=grid, month=month, user=user, groups=groups)
+        return _apply(grid=grid, month=month, user=user, groups=groups, channel=channel, via=via)
     except IntegrityError as error:
         # Two first saves of the same commune-month at once: the later one finds the row taken.
         raise Conflict([_("Một người khác vừa lưu số liệu tháng này cùng lúc với bạn; chưa lưu gì. "
@@ -47,7 +50,7 @@ def find_conflicts(*, grid: GridInput, month: dt.date, groups: list[PayerGroup])
         return [msg for item in items for msg in _conflicts(item, fresh, grid.opened, groups)]
 
 
-def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup]) -> int:
+def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup], channel: str, via: str) -> int:
     items = [item for item in grid.rows if item.row.editable]
     units = [item.row.unit for item in items]
     with transaction.atomic():
@@ -55,7 +58,7 @@ def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup]) -
         conflicts = [msg for item in items for msg in _conflicts(item, fresh, grid.opened, groups)]
         if conflicts:
             raise Conflict(conflicts)
-        writer = _Writer(user=user, month=month)
+        writer = _Writer(user=user, month=month, channel=channel, via=via)
         for item in items:
             writer.population(item, fresh.populations.get(item.row.unit.pk))
             writer.enrollment(item, fresh.enrollments.get(item.row.unit.pk), fresh.groups, groups)
@@ -152,8 +155,9 @@ class _Writer:
     bulk statements (`flush`): a save costs the same number of queries for 3 communes or 500. The
     rows were locked and compared first (`_Fresh.lock`), so nobody can change them in between."""
 
-    def __init__(self, *, user, month: dt.date):
+    def __init__(self, *, user, month: dt.date, channel: str = "entry", via: str = ""):
         self.user, self.month, self.changes = user, month, 0
+        self.channel, self.via = channel, via
         self.now = timezone.now()
         self.records: list[ChangeRecord] = []
         self.populations: dict[str, list[Population]] = {"new": [], "changed": []}
@@ -161,8 +165,10 @@ class _Writer:
         self.groups: dict[str, list[EnrollmentByGroup]] = {"new": [], "changed": [], "gone": []}
 
     def record(self, unit, field_: str, old, new, *, note: str = "", period: dt.date | None = None) -> None:
+        if self.via:
+            note = f"{self.via} · {note}" if note else self.via
         self.records.append(ChangeRecord(unit=unit, period=period or self.month, field=field_, old_value=old,
-                                         new_value=new, note=note, channel="entry", user=self.user))
+                                         new_value=new, note=note[:500], channel=self.channel, user=self.user))
         self.changes += 1
 
     def flush(self) -> None:

@@ -1,6 +1,6 @@
-"""Which way imports run: communes ← targets ← reports ← entry; coverage_portal wires them, bench
-and ops stand outside. A lower app never imports a higher one, and nothing of the product imports
-the tooling."""
+"""Which way imports run: communes ← targets ← reports ← entry ← api (the JSON API may import every
+app, none imports it); coverage_portal wires them, bench and ops stand outside. A lower app never
+imports a higher one, and nothing of the product imports the tooling."""
 
 import ast
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-ORDER = ["communes", "targets", "reports", "entry"]
+ORDER = ["communes", "targets", "reports", "entry", "api"]
 OUTSIDE = {"bench", "coverage_portal", "ops", "tests"}
 
 

@@ -137,4 +137,33 @@ CASES = [
         note="the upload and its preview are prepared untimed; timed: the apply POST writing every row's changed "
         "plan cells (two per commune) with their audit records, one transaction",
     ),
+    Case(
+        "API: đẩy số liệu tháng của 168 xã",
+        _unit_url("/api/v1/units/{code}/months/{month}/figures", "big_province"),
+        floors.save("big_province"),
+        action="api_push",
+        payload=edits.api_push("big_province"),
+        goal_ms=200,
+        note="POST with a token and an Idempotency-Key, every commune's enrolled count one lower then one higher, "
+        "with the versions read untimed: the grid's form, checks, conflict guard and audit",
+    ),
+    Case(
+        "API: đọc 60 tháng của tỉnh lớn nhất",
+        lambda ctx: f"/api/v1/units/{ctx['big_province'].code}/months?start={ctx['year'] - 4}-01&end={ctx['year']}-12"
+        if ctx.get("big_province") else None,
+        floors.area_page("big_province"),
+        action="api_get",
+        goal_ms=100,
+    ),
+    Case(
+        "Tệp tấn công: gộp ô đến cuối trang, 2 triệu ô gộp, 100.000 dòng (bị từ chối)",
+        _document_url("/documents/{0}/import/", "big_plan"),
+        "SELECT 1",  # a refusal reads nothing: its floor is the bare page of its size
+        action="upload",
+        upload=edits.hostile_workbooks(),
+        expect=400,
+        goal_ms=2_000,
+        goal_rss_mb=200,
+        note="each upload must be refused with its message in well under the goal, the worker's memory bounded",
+    ),
 ]

@@ -154,3 +154,39 @@ def workbook_read():
         return statistics.median(timings)
 
     return "openpyxl reading the workbook", timed
+
+
+def api_push(key: str):
+    """An API push of every commune of the province for the month being reported: each enrolled
+    count one lower, then one higher on the next push, with the version the client read (read here,
+    untimed, before each request)."""
+    steps = itertools.cycle((-1, 1))
+
+    def body(ctx: dict) -> dict:
+        from communes.models import Enrollment, Unit
+
+        province, month, step = ctx[key], ctx["month"], next(steps)
+        communes = Unit.objects.communes().filter(parent=province).in_force(month)
+        stored = {e.unit_id: e for e in Enrollment.objects.filter(unit__in=communes, month=month)}
+        return {"communes": [{"code": c.code, "version": stored[c.pk].version, "enrolled": stored[c.pk].enrolled + step}
+                             for c in communes.order_by("code") if c.pk in stored]}
+
+    return body
+
+
+def hostile_workbooks():
+    """The attacks an upload must refuse cheaply, built in memory: a merged range to the sheet's end
+    (an 8 KB file openpyxl would make 17 billion cells of), a 2-million-cell merged range, 100.000 rows."""
+    # The security tests build the same attacks; one set of builders serves both.
+    from tests.security.test_hostile_workbooks import annex_workbook, bare_xlsx, rewrite, sheet_xml, xlsx_of
+
+    def merged(book: bytes, ref: str) -> bytes:
+        return rewrite(book, "xl/worksheets/sheet1.xml",
+                       lambda xml: xml.replace(b"</mergeCells>", f'<mergeCell ref="{ref}"/></mergeCells>'.encode()))
+
+    def build(client, ctx):
+        book = xlsx_of(annex_workbook())
+        return [("gop-o.xlsx", merged(book, "A40:XFD1048576")), ("gop-2-trieu.xlsx", merged(book, "A41:CV20040")),
+                ("100000-dong.xlsx", bare_xlsx(sheet_xml(100_000)))]
+
+    return build

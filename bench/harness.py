@@ -13,6 +13,7 @@ import re
 import statistics
 import time
 import tracemalloc
+import uuid
 from collections.abc import Callable
 from html import unescape
 from urllib.parse import urlencode
@@ -65,6 +66,23 @@ def name_choices(html: str, form: Form) -> dict[str, str]:
     return choices
 
 
+def _reset_peak_rss() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")  # resets VmHWM, the resident set's high-water mark
+        return True
+    except OSError:
+        return False
+
+
+def _peak_rss_mb() -> float | None:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
 def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
@@ -99,11 +117,26 @@ class Runner:
     def resolve(self, url: str | Resolver | None) -> str | None:
         return url(self.context) if callable(url) else url
 
+    def api_headers(self) -> dict[str, str]:
+        """A token of the bench's user, issued once per run."""
+        if "api_token" not in self.context:
+            from api.tokens import issue_token
+
+            self.context["api_token"] = issue_token(self.context["user"], "bench")[1]
+        return {"Authorization": f"Bearer {self.context['api_token']}"}
+
     def request(self, case: Case, url: str) -> Callable | None:
         """One request of the case, ready to send; what is prepared (the form to re-post, the upload
-        and its preview before an apply) is not timed."""
+        and its preview before an apply, an API push's body) is not timed."""
         if case.action == "get":
             return lambda: self.client.get(url)
+        if case.action == "api_get":
+            headers = self.api_headers()
+            return lambda: self.client.get(url, headers=headers)
+        if case.action == "api_push":
+            body = json.dumps(case.payload(self.context))
+            headers = {**self.api_headers(), "Idempotency-Key": str(uuid.uuid4())}
+            return lambda: self.client.post(url, body, content_type="application/json", headers=headers)
         page = self.client.get(url)
         if page.status_code != 200:
             return lambda: page
@@ -144,17 +177,23 @@ class Runner:
         url = self.resolve(case.url)
         if url is None:
             return Result.of(case, "not available (no such data)")
-        probe = self.client.get(url)
-        if probe.status_code == 404:
+        probe = self.client.get(url, headers=self.api_headers()) if case.action == "api_get" else (
+            None if case.action == "api_push" else self.client.get(url))
+        if probe is None:
+            pass  # a write-only endpoint: its first request below is the probe
+        elif probe.status_code == 404:
             return Result.of(case, "not available (404)")
-        if probe.status_code != 200:
+        elif probe.status_code != 200:
             return Result.of(case, f"error {probe.status_code}")
         send = self.request(case, url)
         if send is None:
             return Result.of(case, "not available (no upload form or workbook)")
         first = send()  # warm-up: template loading, connection
         self._follow(first)
-        if first.status_code >= 400 or (case.reading and first.status_code != 200):
+        if case.expect is not None:
+            if first.status_code != case.expect:
+                return Result.of(case, f"error {first.status_code}, not {case.expect}")
+        elif first.status_code >= 400 or (case.reading and first.status_code != 200):
             return Result.of(case, f"error {first.status_code}")
         if case.action in _WRITES and first.status_code != 302:
             # A re-rendered form (errors, unconfirmed warnings, a closed month) saved nothing.
@@ -168,7 +207,7 @@ class Runner:
         small = self.resolve(case.small_url)
         if small:
             result.small_queries = self._queries(case, small)[0]
-        result.peak_mb = self._peak(case, url)
+        result.peak_mb, result.peak_rss_mb = self._peak(case, url)
         result.sql_floor_ms = self.sql_floor(case)
         result.bare_floor_ms = self.bare_floor(result.size)
         result.unskippable_ms = case.unskippable[1](self, case) if case.unskippable else None
@@ -177,7 +216,7 @@ class Runner:
         return result
 
     def _time(self, case: Case, url: str, result: Result) -> None:
-        expected = 302 if case.action in _WRITES else 200
+        expected = case.expect or (302 if case.action in _WRITES else 200)
         for _ in range(self.requests):
             send = self.request(case, url)
             gc.collect()
@@ -207,9 +246,12 @@ class Runner:
         self._follow(response)
         return len(timed), sum(ms for ms, _sql in timed), [(ms, sql[:SQL_SHOWN]) for ms, sql in timed[:3]]
 
-    def _peak(self, case: Case, url: str) -> float:
+    def _peak(self, case: Case, url: str) -> tuple[float, float | None]:
+        """Python's peak allocation during one request, and the process's resident set at its peak
+        (Linux: the high-water mark is reset first, so it is this request's, worker included)."""
         send = self.request(case, url)
         gc.collect()
+        reset = _reset_peak_rss()
         tracemalloc.start()
         try:
             response = send()
@@ -218,8 +260,9 @@ class Runner:
             peak = tracemalloc.get_traced_memory()[1] / 2**20
         finally:
             tracemalloc.stop()
+        rss = _peak_rss_mb() if reset else None
         self._follow(response)
-        return peak
+        return peak, rss
 
     def sql_floor(self, case: Case, runs: int = 5) -> float | None:
         """EXPLAIN (ANALYZE) of the raw SQL: planning + execution, median of a few runs, rolled back."""

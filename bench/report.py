@@ -54,10 +54,14 @@ HEADER = [
 ]
 
 
+def _rss(result: Result) -> str:
+    return f" (RSS {number(result.peak_rss_mb)})" if result.peak_rss_mb is not None else ""
+
+
 def table(results: list[Result]) -> list[str]:
     return HEADER + [
         f"| {r.name} | {r.status} | {number(r.median)} | {number(r.p95)} | {number(r.cpu_median)} | {_queries(r)} "
-        f"| {number(r.page_sql_ms)} | {number(r.peak_mb)} | {r.size / 1024:.0f} | {number(r.sql_floor_ms)} "
+        f"| {number(r.page_sql_ms)} | {number(r.peak_mb)}{_rss(r)} | {r.size / 1024:.0f} | {number(r.sql_floor_ms)} "
         f"| {number(r.bare_floor_ms)} | {number(r.floor_ms)} | {ratio(r.ratio)} | {_goals(r)} |"
         for r in results
     ]

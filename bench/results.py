@@ -23,9 +23,11 @@ class Case:
     floor_sql: str | Callable[[dict], list[tuple[str, list]]] = ""
     # get | resubmit (GET the page, POST its form back: must redirect, i.e. save) | upload (POST a
     # workbook: the preview) | apply (upload untimed, then POST the preview's apply form: must redirect)
+    # | api_get, api_push (the JSON API with a token; a push's body is built untimed before each request)
     action: str = "get"
     goal_ms: float | None = None
     goal_mb: float | None = None
+    goal_rss_mb: float | None = None  # the process's peak resident set, for the cases about a worker's memory
     small_url: str | Resolver | None = None  # the same page on a smaller unit: queries must not grow
     upload: Callable | None = None  # (client, context) → (name, bytes), several in turn, or None
     edit: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None  # what a save changes
@@ -33,6 +35,8 @@ class Case:
     # Work the case cannot skip that its floor leaves out (the audit records a save writes, reading
     # the workbook): what it is, and how to time it alone. Reported beside the floor, never in it.
     unskippable: tuple[str, Callable] | None = None
+    payload: Callable[[dict], dict] | None = None  # an api_push's JSON body, from the context
+    expect: int | None = None  # the status every timed request must answer, when not the action's usual
 
     @property
     def reading(self) -> bool:
@@ -50,6 +54,7 @@ class Result:
     action: str = "get"
     goal_ms: float | None = None
     goal_mb: float | None = None
+    goal_rss_mb: float | None = None
     note: str = ""
     times_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)  # this process's CPU time: not inflated by waiting
@@ -58,6 +63,7 @@ class Result:
     slowest_queries: list[tuple[float, str]] = field(default_factory=list)  # (ms, SQL) of the counted request
     small_queries: int | None = None
     peak_mb: float | None = None
+    peak_rss_mb: float | None = None  # the process's resident set at its peak during the request
     size: int = 0
     sql_floor_ms: float | None = None
     bare_floor_ms: float | None = None
@@ -74,6 +80,7 @@ class Result:
             action=case.action,
             goal_ms=case.goal_ms,
             goal_mb=case.goal_mb,
+            goal_rss_mb=case.goal_rss_mb,
             note=case.note,
             unskippable=case.unskippable[0] if case.unskippable else "",
         )
@@ -128,6 +135,8 @@ class Result:
             out.append((f"≤ {self.goal_ms:g} ms", self.median <= self.goal_ms))
         if self.goal_mb is not None and self.peak_mb is not None:
             out.append((f"≤ {self.goal_mb:g} MB", self.peak_mb <= self.goal_mb))
+        if self.goal_rss_mb is not None and self.peak_rss_mb is not None:
+            out.append((f"RSS ≤ {self.goal_rss_mb:g} MB", self.peak_rss_mb <= self.goal_rss_mb))
         if self.action == "get" and self.ratio is not None:
             out.append((f"≤ {FLOOR_FACTOR}× floor", self.ratio <= FLOOR_FACTOR))
         if self.small_queries is not None:

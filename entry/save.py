@@ -14,6 +14,7 @@ from reports import formatting
 from targets.models import CohortCommune, CohortProgress
 
 from .grid import GridInput, RowInput
+from .workbook_preview import WorkbookCounts
 
 
 class Conflict(Exception):
@@ -22,14 +23,16 @@ class Conflict(Exception):
         self.messages = messages
 
 
-def apply_grid(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup]) -> int:
+def apply_grid(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup],
+               workbook: WorkbookCounts | None = None) -> int:
     """Save every changed figure of the grid in one transaction; returns how many figures changed.
 
     Rows are locked first and compared with what the form was opened on: a figure someone else
-    changed since raises Conflict before anything is written.
+    changed since raises Conflict before anything is written. A count saved as the agency's
+    workbook gave it is logged as coming from the workbook; one typed over it, by hand.
     """
     try:
-        return _apply(grid=grid, month=month, user=user, groups=groups)
+        return _apply(grid=grid, month=month, user=user, groups=groups, workbook=workbook)
     except IntegrityError as error:
         # Two first saves of the same commune-month at once: the later one finds the row taken.
         raise Conflict([_("Một người khác vừa lưu số liệu tháng này cùng lúc với bạn; chưa lưu gì. "
@@ -47,7 +50,7 @@ def find_conflicts(*, grid: GridInput, month: dt.date, groups: list[PayerGroup])
         return [msg for item in items for msg in _conflicts(item, fresh, grid.opened, groups)]
 
 
-def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup]) -> int:
+def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup], workbook: WorkbookCounts | None) -> int:
     items = [item for item in grid.rows if item.row.editable]
     units = [item.row.unit for item in items]
     with transaction.atomic():
@@ -55,7 +58,7 @@ def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup]) -
         conflicts = [msg for item in items for msg in _conflicts(item, fresh, grid.opened, groups)]
         if conflicts:
             raise Conflict(conflicts)
-        writer = _Writer(user=user, month=month)
+        writer = _Writer(user=user, month=month, workbook=workbook)
         for item in items:
             writer.population(item, fresh.populations.get(item.row.unit.pk))
             writer.enrollment(item, fresh.enrollments.get(item.row.unit.pk), fresh.groups, groups)
@@ -152,8 +155,8 @@ class _Writer:
     bulk statements (`flush`): a save costs the same number of queries for 3 communes or 500. The
     rows were locked and compared first (`_Fresh.lock`), so nobody can change them in between."""
 
-    def __init__(self, *, user, month: dt.date):
-        self.user, self.month, self.changes = user, month, 0
+    def __init__(self, *, user, month: dt.date, workbook: WorkbookCounts | None = None):
+        self.user, self.month, self.changes, self.workbook = user, month, 0, workbook
         self.now = timezone.now()
         self.records: list[ChangeRecord] = []
         self.populations: dict[str, list[Population]] = {"new": [], "changed": []}
@@ -161,8 +164,10 @@ class _Writer:
         self.groups: dict[str, list[EnrollmentByGroup]] = {"new": [], "changed": [], "gone": []}
 
     def record(self, unit, field_: str, old, new, *, note: str = "", period: dt.date | None = None) -> None:
+        from_workbook = field_ == "enrolled" and self.workbook is not None and self.workbook.gave(unit.code, new)
         self.records.append(ChangeRecord(unit=unit, period=period or self.month, field=field_, old_value=old,
-                                         new_value=new, note=note, channel="entry", user=self.user))
+                                         new_value=new, note=note, channel="workbook" if from_workbook else "entry",
+                                         user=self.user))
         self.changes += 1
 
     def flush(self) -> None:

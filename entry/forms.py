@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from communes.numbers import whole_number
 
 from .grid import GridInput, field_name, read_grid
-
-NOTE_LENGTH, SOURCE_LENGTH = 500, 300
+from .rules import NOTE_LENGTH, SOURCE_LENGTH
+from .workbook_preview import WorkbookCounts, read_signed
 
 
 class WholeNumberField(forms.CharField):
@@ -41,11 +41,11 @@ class GridForm(forms.Form):
     are judged together by `read_grid` in `clean`, which leaves `self.grid` for the page."""
 
     opened = forms.CharField(required=False)
-    confirm = forms.CharField(required=False, max_length=64)
+    workbook = forms.CharField(required=False)
 
-    def __init__(self, data, *, rows, groups, month: dt.date):
+    def __init__(self, data, *, rows, groups, month: dt.date, area):
         super().__init__(data)
-        self.rows, self.groups, self.month = rows, groups, month
+        self.rows, self.groups, self.month, self.area = rows, groups, month, area
         self.grid: GridInput | None = None
         for row in rows:
             if not row.editable:
@@ -67,6 +67,17 @@ class GridForm(forms.Form):
             return None
         return value if timezone.is_aware(value) else None
 
+    def clean_workbook(self) -> WorkbookCounts | None:
+        """The agency workbook the grid was filled from, as signed when it was read; a signature
+        that does not verify, or names another grid, is a forged form."""
+        text = self.cleaned_data["workbook"]
+        if not text:
+            return None
+        counts = read_signed(text, area=self.area, month=self.month)
+        if counts is None:
+            raise forms.ValidationError(_("Dữ liệu bảng tính kèm theo không hợp lệ."), code="forged")
+        return counts
+
     def clean(self):
         super().clean()
         self.grid = read_grid(data=self.data, rows=self.rows, groups=self.groups, month=self.month)
@@ -83,7 +94,7 @@ class GridForm(forms.Form):
     @property
     def forged(self) -> bool:
         """A hidden field no page of the portal writes: refused whole, with a message."""
-        return any(name.endswith(("-version", "-pversion")) or name in ("opened", "confirm")
+        return any(name.endswith(("-version", "-pversion")) or name in ("opened", "workbook")
                    for name in self.errors)
 
 
@@ -124,3 +135,29 @@ class ImportChoicesForm(forms.Form):
     def confirmed(self) -> dict[str, int]:
         return {str(line): self.cleaned_data[f"unit_{line}"] for line in self.lines
                 if self.cleaned_data.get(f"unit_{line}") is not None}
+
+
+class WorkbookColumnsForm(forms.Form):
+    """The columns of the agency's workbook the officer chose, when its headers did not say: numbers
+    as the sheet shows them (1 = A), within the sheet that was read."""
+
+    header_row = WholeNumberField(low=1, high=5_000, error_messages={"required": gettext_lazy("Chọn dòng tiêu đề.")})
+    name = WholeNumberField(low=1, high=200, error_messages={"required": gettext_lazy("Chọn cột tên xã.")})
+    count = WholeNumberField(low=1, high=200, error_messages={
+        "required": gettext_lazy("Chọn cột số người có thẻ BHYT.")})
+
+    def __init__(self, data, *, height: int, width: int):
+        super().__init__(data)
+        self.height, self.width = height, width
+
+    def clean(self):
+        super().clean()
+        row, name, count = (self.cleaned_data.get(k) for k in ("header_row", "name", "count"))
+        if row is not None and row > self.height:
+            self.add_error("header_row", _("Bảng chỉ có %(n)s dòng.") % {"n": self.height})
+        for key, column in (("name", name), ("count", count)):
+            if column is not None and column > self.width:
+                self.add_error(key, _("Bảng chỉ có %(n)s cột.") % {"n": self.width})
+        if name is not None and name == count:
+            self.add_error("count", _("Cột số người phải khác cột tên xã."))
+        return self.cleaned_data

@@ -5,27 +5,27 @@ among the communes in force in one month):
     <code>-population, <code>-population_source, <code>-enrolled, <code>-note,
     <code>-g-<payer group code>, <code>-affected, <code>-affected_pupils, <code>-pupils,
     <code>-households, <code>-version (Enrollment.version as opened, 0 = none),
-    <code>-pversion (CohortProgress.version as opened); and for the page: opened (ISO time the
-    form was rendered), confirm (the key of the warnings the officer confirmed).
+    <code>-pversion (CohortProgress.version as opened), <code>-confirm (one per warning the
+    officer confirmed beside its cell: the warning's token, entry/rules.py); and for the page:
+    opened (ISO time the form was rendered), workbook (the signed counts of an agency workbook the
+    grid was filled from, entry/workbook_preview.py).
 A cell left out of the POST keeps its stored value; one posted empty is empty.
-Saving is in entry/save.py.
+The rules are in entry/rules.py; saving is in entry/save.py.
 """
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from communes.models import PayerGroup
-from communes.numbers import NumberError, parse_optional_count, whole_number
-from reports import coverage, formatting
+from communes.numbers import whole_number
+from reports import formatting
 
 from .rows import Row
+from .rules import COHORT_FIELDS, validate
 
-COHORT_FIELDS = ("affected", "affected_pupils", "pupils", "households")
+__all__ = ["COHORT_FIELDS", "GridInput", "RowInput", "field_name", "initial_grid", "kept_grid", "read_grid", "stored_cells"]
 
 
 def field_name(code: str, name: str) -> str:
@@ -39,15 +39,20 @@ class RowInput:
     values: dict[str, object] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # warning key -> what confirms exactly that warning
+    confirmed: set[str] = field(default_factory=set)  # the tokens the officer ticked beside the cells
     version: int = 0
     progress_version: int = 0
+
+    @property
+    def unconfirmed(self) -> list[str]:
+        return [key for key in self.warnings if self.tokens.get(key) not in self.confirmed]
 
 
 @dataclass
 class GridInput:
     rows: list[RowInput]
     opened: dt.datetime | None = None
-    confirm: str = ""
     conflicts: list[str] = field(default_factory=list)
 
     @property
@@ -55,19 +60,20 @@ class GridInput:
         return any(r.errors for r in self.rows)
 
     @property
-    def warning_key(self) -> str:
-        """Fingerprint of the warnings shown, so a confirmation covers exactly those."""
-        text = "|".join(f"{r.row.unit.code}:{k}:{v}" for r in self.rows for k, v in sorted(r.warnings.items()))
-        return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
-
-    @property
     def needs_confirmation(self) -> bool:
-        return bool(self.warning_key) and self.confirm != self.warning_key
+        """A warning nobody confirmed beside its cell: a confirmation names the figures it covers,
+        so one given for 1.500 does not cover 1.400."""
+        return any(r.unconfirmed for r in self.rows)
 
 
 # -- what the form shows ---------------------------------------------------------------------
 def initial_grid(*, rows: list[Row], groups: list[PayerGroup]) -> GridInput:
     return GridInput(rows=[_initial_row(row, groups) for row in rows], opened=timezone.now())
+
+
+def stored_cells(row: Row, groups: list[PayerGroup]) -> dict[str, str]:
+    """The row's cells as stored, written as the form writes them: what "changed" is measured from."""
+    return _initial_row(row, groups).raw
 
 
 def _initial_row(row: Row, groups: list[PayerGroup]) -> RowInput:
@@ -91,7 +97,7 @@ def _initial_row(row: Row, groups: list[PayerGroup]) -> RowInput:
 # -- reading and validating a POST -------------------------------------------------------------
 def read_grid(*, data, rows: list[Row], groups: list[PayerGroup], month: dt.date) -> GridInput:
     """Every editable row as typed, validated; rows the user may not change keep their stored values."""
-    grid = GridInput(rows=[], opened=_parse_time(data.get("opened")), confirm=data.get("confirm", ""))
+    grid = GridInput(rows=[], opened=_parse_time(data.get("opened")))
     for row in rows:
         if not row.editable:
             grid.rows.append(_initial_row(row, groups))
@@ -102,8 +108,9 @@ def read_grid(*, data, rows: list[Row], groups: list[PayerGroup], month: dt.date
         raw = {key: str(data[field_name(row.unit.code, key)]).strip() if field_name(row.unit.code, key) in data
                else stored[key] for key in stored}
         item = RowInput(row=row, raw=raw, version=_int(data.get(field_name(row.unit.code, "version"))),
-                        progress_version=_int(data.get(field_name(row.unit.code, "pversion"))))
-        _validate(item, groups, month)
+                        progress_version=_int(data.get(field_name(row.unit.code, "pversion"))),
+                        confirmed=set(_all(data, field_name(row.unit.code, "confirm"))))
+        validate(item, groups, month)
         grid.rows.append(item)
     return grid
 
@@ -120,6 +127,10 @@ def kept_grid(*, data, rows: list[Row], groups: list[PayerGroup]) -> GridInput:
     return grid
 
 
+def _all(data, name: str) -> list[str]:
+    return [str(v) for v in data.getlist(name)] if hasattr(data, "getlist") else [str(data[name])] if name in data else []
+
+
 def _int(text) -> int:
     return whole_number(text) or 0
 
@@ -130,89 +141,3 @@ def _parse_time(text) -> dt.datetime | None:
     except ValueError:
         return None
     return value if timezone.is_aware(value) else None
-
-
-def _validate(item: RowInput, groups: list[PayerGroup], month: dt.date) -> None:
-    row, raw, values, errors = item.row, item.raw, item.values, item.errors
-    counts = ["population", "enrolled", *(f"g-{g.code}" for g in groups)]
-    counts += list(COHORT_FIELDS) if row.member else []
-    for key in counts:
-        try:
-            values[key] = parse_optional_count(raw[key])
-        except NumberError as error:
-            errors[key] = str(error)
-    values["note"] = raw["note"][:500]
-    values["population_source"] = raw["population_source"][:300]
-    if errors:
-        return
-    _validate_counts(item, month)
-    _validate_groups(item, groups)
-    if row.member:
-        _validate_cohort(item)
-
-
-def _validate_counts(item: RowInput, month: dt.date) -> None:
-    row, values, errors = item.row, item.values, item.errors
-    population, enrolled = values["population"], values["enrolled"]
-    if enrolled is None and row.enrollment:
-        errors["enrolled"] = _("Không được để trống số đã nhập; hãy nhập lại số.")
-        return
-    if population is None and (enrolled is not None or row.population):
-        errors["population"] = _("Cần dân số để tính tỷ lệ bao phủ.")
-        return
-    if population == 0 and enrolled:
-        errors["population"] = _("Dân số bằng 0 mà có người tham gia: sửa lại dân số.")
-        return
-    changed = population is not None and (row.population is None or population != row.population.population)
-    if changed and row.population is not None and not values["population_source"]:
-        errors["population_source"] = _("Ghi nguồn của số dân mới (ví dụ: Chi cục Thống kê, 6/2024).")
-    if enrolled is None:
-        return
-    if enrolled > population and not values["note"]:
-        errors["enrolled"] = _("Số người tham gia (%(enrolled)s) lớn hơn dân số (%(population)s): sửa lại, "
-                               "hoặc ghi chú lý do.") % {"enrolled": formatting.fmt_int(enrolled),
-                                                        "population": formatting.fmt_int(population)}
-    if row.enrollment and enrolled == row.enrollment.enrolled:
-        return  # the stored figure was confirmed when it was saved: warn about what changes now
-    previous = row.previous.enrolled if row.previous else None
-    if coverage.drop_exceeds(previous=previous, current=enrolled, threshold=settings.ENTRY_DROP_WARNING):
-        item.warnings["enrolled"] = _("Giảm %(drop)s người so với tháng %(month)s (%(before)s): kiểm tra lại "
-                                      "hoặc xác nhận.") % {"drop": formatting.fmt_int(previous - enrolled),
-                                                           "month": f"{row.previous.month:%m/%Y}",
-                                                           "before": formatting.fmt_int(previous)}
-
-
-def _validate_groups(item: RowInput, groups: list[PayerGroup]) -> None:
-    given = [item.values[f"g-{g.code}"] for g in groups if item.values[f"g-{g.code}"] is not None]
-    if not given:
-        return
-    enrolled = item.values["enrolled"]
-    if enrolled is None:
-        item.errors["enrolled"] = _("Đã nhập theo nhóm: cần nhập cả tổng số người tham gia.")
-    elif sum(given) != enrolled and _groups_changed(item, groups):
-        item.warnings["groups"] = _("Tổng các nhóm (%(sum)s) khác tổng số người tham gia (%(total)s).") % {
-            "sum": formatting.fmt_int(sum(given)), "total": formatting.fmt_int(enrolled)}
-
-
-def _groups_changed(item: RowInput, groups: list[PayerGroup]) -> bool:
-    """Stored groups that did not add up were confirmed when saved; only a change asks again."""
-    row = item.row
-    if row.enrollment is None or item.values["enrolled"] != row.enrollment.enrolled:
-        return True
-    return any(item.values[f"g-{g.code}"] != row.groups.get(g.code) for g in groups)
-
-
-def _validate_cohort(item: RowInput) -> None:
-    values, errors, member = item.values, item.errors, item.row.member
-    for key, stored in (("affected", member.affected), ("affected_pupils", member.affected_pupils)):
-        if values[key] is None and stored is not None:
-            errors[key] = _("Không được để trống số đã nhập.")
-    affected, pupils_affected = values["affected"], values["affected_pupils"]
-    if affected is not None and pupils_affected is not None and pupils_affected > affected:
-        errors["affected_pupils"] = _("Số học sinh bị ảnh hưởng không thể lớn hơn tổng số người bị ảnh hưởng.")
-    if pupils_affected is not None and (values["pupils"] or 0) > pupils_affected:
-        errors["pupils"] = _("Lớn hơn số học sinh bị ảnh hưởng (%(n)s).") % {"n": formatting.fmt_int(pupils_affected)}
-    if (affected is not None and pupils_affected is not None and pupils_affected <= affected
-            and (values["households"] or 0) > affected - pupils_affected):
-        errors["households"] = _("Lớn hơn số người bị ảnh hưởng không phải học sinh (%(n)s).") % {
-            "n": formatting.fmt_int(affected - pupils_affected)}

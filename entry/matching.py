@@ -2,18 +2,34 @@
 diacritics, spacing and prefixes ignored, known aliases used, close spellings proposed, never taken."""
 
 import difflib
+import unicodedata
+from collections.abc import Iterable
 
-from communes.models import UnitAlias
-from communes.names import name_key
+from communes.models import Unit, UnitAlias
+from communes.names import _PREFIXES, fold, name_key
 from targets.models import TargetDocument
 from targets.units import document_units
 
+PREFIX_WORDS = frozenset(p for p in _PREFIXES if not p.endswith("."))
+
+
+def marked_key(text: str) -> str:
+    """A name with its marks kept, case, spacing and prefix not: what tells Thanh An from Thạnh An."""
+    words = unicodedata.normalize("NFC", text).lower().split()
+    for size in (2, 1):
+        if len(words) > size and fold(" ".join(words[:size])) in PREFIX_WORDS:
+            words = words[size:]
+            break
+    return " ".join(words)
+
 
 class Matcher:
-    """Commune names to the document's units: by name key, then by known aliases."""
+    """Commune names to the document's units (or to the units given): by name key, then by known aliases."""
 
-    def __init__(self, document: TargetDocument):
-        self.units = {u.pk: u for u in document_units(document).select_related("parent")}
+    def __init__(self, document: TargetDocument | None = None, *, units: Iterable[Unit] | None = None):
+        if units is None:
+            units = document_units(document).select_related("parent")
+        self.units = {u.pk: u for u in units}
         self.keys: dict[str, set[int]] = {}
         for unit in self.units.values():
             self._add(name_key(unit.name), unit.pk)
@@ -27,7 +43,21 @@ class Matcher:
 
     def match(self, name: str) -> int | None:
         found = self.keys.get(name_key(name), set())
-        return next(iter(found)) if len(found) == 1 else None
+        if len(found) == 1:
+            return next(iter(found))
+        # Two communes whose names differ only by their marks (Xã Thanh An, Xã Thạnh An in Hồ Chí
+        # Minh City): a name written with its marks names one of them; one written without, neither.
+        same = [pk for pk in found if marked_key(name) in self.marked(pk)]
+        return same[0] if len(same) == 1 else None
+
+    def marked(self, pk: int) -> set[str]:
+        unit = self.units[pk]
+        return {marked_key(unit.name), marked_key(unit.full_name)}
+
+    def ambiguous(self) -> dict[str, int]:
+        """For the names that share a key: each spelling with its marks → its unit."""
+        return {key: pk for pks in self.keys.values() if len(pks) > 1 for pk in sorted(pks)
+                for key in self.marked(pk)}
 
     def proposals(self, name: str) -> list[int]:
         """Closest units first (never taken without the user's confirmation)."""

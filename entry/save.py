@@ -14,6 +14,7 @@ from reports import formatting
 from targets.models import CohortCommune, CohortProgress
 
 from .grid import GridInput, RowInput
+from .workbook_preview import WorkbookCounts
 
 
 class Conflict(Exception):
@@ -23,16 +24,17 @@ class Conflict(Exception):
 
 
 def apply_grid(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup], channel: str = "entry",
-               via: str = "") -> int:
+               via: str = "", workbook: WorkbookCounts | None = None) -> int:
     """Save every changed figure of the grid in one transaction; returns how many figures changed.
 
     Rows are locked first and compared with what the form was opened on: a figure someone else
     changed since raises Conflict before anything is written. `channel` names the way in on every
     change record ("entry": the page; "api"), and `via`, when given, opens each record's note (the
-    API token that wrote it), so the log says by what means a figure changed, not only who.
+    API token that wrote it), so the log says by what means a figure changed, not only who. A count
+    saved as the agency's workbook gave it is logged as coming from the workbook.
     """
     try:
-        return _apply(grid=grid, month=month, user=user, groups=groups, channel=channel, via=via)
+        return _apply(grid=grid, month=month, user=user, groups=groups, channel=channel, via=via, workbook=workbook)
     except IntegrityError as error:
         # Two first saves of the same commune-month at once: the later one finds the row taken.
         raise Conflict([_("Một người khác vừa lưu số liệu tháng này cùng lúc với bạn; chưa lưu gì. "
@@ -50,7 +52,8 @@ def find_conflicts(*, grid: GridInput, month: dt.date, groups: list[PayerGroup])
         return [msg for item in items for msg in _conflicts(item, fresh, grid.opened, groups)]
 
 
-def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup], channel: str, via: str) -> int:
+def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup], channel: str, via: str,
+           workbook: WorkbookCounts | None) -> int:
     items = [item for item in grid.rows if item.row.editable]
     units = [item.row.unit for item in items]
     with transaction.atomic():
@@ -58,7 +61,7 @@ def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup], c
         conflicts = [msg for item in items for msg in _conflicts(item, fresh, grid.opened, groups)]
         if conflicts:
             raise Conflict(conflicts)
-        writer = _Writer(user=user, month=month, channel=channel, via=via)
+        writer = _Writer(user=user, month=month, channel=channel, via=via, workbook=workbook)
         for item in items:
             writer.population(item, fresh.populations.get(item.row.unit.pk))
             writer.enrollment(item, fresh.enrollments.get(item.row.unit.pk), fresh.groups, groups)
@@ -155,8 +158,9 @@ class _Writer:
     bulk statements (`flush`): a save costs the same number of queries for 3 communes or 500. The
     rows were locked and compared first (`_Fresh.lock`), so nobody can change them in between."""
 
-    def __init__(self, *, user, month: dt.date, channel: str = "entry", via: str = ""):
-        self.user, self.month, self.changes = user, month, 0
+    def __init__(self, *, user, month: dt.date, channel: str = "entry", via: str = "",
+                 workbook: WorkbookCounts | None = None):
+        self.user, self.month, self.changes, self.workbook = user, month, 0, workbook
         self.channel, self.via = channel, via
         self.now = timezone.now()
         self.records: list[ChangeRecord] = []
@@ -167,8 +171,10 @@ class _Writer:
     def record(self, unit, field_: str, old, new, *, note: str = "", period: dt.date | None = None) -> None:
         if self.via:
             note = f"{self.via} · {note}" if note else self.via
+        from_workbook = field_ == "enrolled" and self.workbook is not None and self.workbook.gave(unit.code, new)
         self.records.append(ChangeRecord(unit=unit, period=period or self.month, field=field_, old_value=old,
-                                         new_value=new, note=note[:500], channel=self.channel, user=self.user))
+                                         new_value=new, note=note[:500],
+                                         channel="workbook" if from_workbook else self.channel, user=self.user))
         self.changes += 1
 
     def flush(self) -> None:

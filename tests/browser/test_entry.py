@@ -4,23 +4,11 @@ import pytest
 
 from communes.models import Enrollment, Level, Role
 from tests.browser.conftest import log_in, screenshot
+from tests.browser.entry_pages import cell, paste, row, save
 from tests.conftest import make_user, unit
 
 URL = "/districts/109/entry/2022-01/"
 
-
-def cell(page, code: str, key: str):
-    return page.locator(f'input[name="{code}-{key}"]')
-
-
-def paste(page, code: str, key: str, text: str) -> None:
-    """What Ctrl+V delivers when a block copied from Excel or LibreOffice lands on a cell."""
-    cell(page, code, key).focus()
-    cell(page, code, key).evaluate(
-        """(el, text) => { const data = new DataTransfer(); data.setData('text/plain', text);
-             el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true})); }""",
-        text,
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -38,11 +26,13 @@ def test_an_officer_fills_a_month_by_typing_and_pasting(seeded, live_server, pag
     # Typing: the rate is recomputed without a round trip; Enter moves down a row as in a spreadsheet.
     cell(page, "03583", "enrolled").click()
     page.keyboard.type("1.700")
-    row = cell(page, "03583", "enrolled").get_attribute("data-r")
-    assert page.locator(f'[data-rate-for="{row}"]').inner_text() == "43,44%"
-    cell(page, "03583", "g-nsnn").fill("1200")  # the groups' live check speaks the template's words
-    assert page.locator(f'[data-groups-for="{row}"]').inner_text() == "Tổng các nhóm 1.200 ≠ 1.700"
+    line = cell(page, "03583", "enrolled").get_attribute("data-r")
+    assert page.locator(f'[data-rate-for="{line}"]').inner_text() == "43,44%"
+    page.check("#show-groups")  # the payer groups open on demand
+    cell(page, "03583", "g-nsnn").fill("1200")  # the groups' live check speaks the server's words
+    assert "Tổng các nhóm (1.200) khác tổng số người tham gia (1.700)." in page.inner_text('tr[data-code="03583"]')
     cell(page, "03583", "g-nsnn").fill("")
+    page.uncheck("#show-groups")
     cell(page, "03583", "enrolled").click()
     page.keyboard.press("End")
     page.keyboard.press("Enter")
@@ -57,17 +47,17 @@ def test_an_officer_fills_a_month_by_typing_and_pasting(seeded, live_server, pag
     assert [cell(page, c, "enrolled").input_value() for c in ("03391", "03490", "03549")] == ["3.233", "5 100", "3400"]
     assert page.locator('[data-rate-for="0"]').inner_text() == "99,91%"
 
-    page.click("button.primary")
-    page.wait_for_load_state("networkidle")
-    assert "phải là số nguyên" in cell(page, "03574", "enrolled").locator("xpath=..").inner_text()
+    # The error is on the commune's line as soon as it is typed, and the save waits for it.
+    assert "phải là số nguyên" in row(page, "03574").inner_text()
+    page.click(".entry-save button.primary")
+    assert "Chưa lưu: còn ô sai" in page.inner_text("#entry-status")
     assert cell(page, "03583", "enrolled").input_value() == "1.700"  # every typed value kept
     assert cell(page, "03490", "enrolled").input_value() == "5 100"
     assert not Enrollment.objects.filter(month="2022-01-01").exists()
     screenshot(page, "entry-109-2022-01-error")
 
     cell(page, "03574", "enrolled").fill("1400")
-    page.click("button.primary")
-    page.wait_for_load_state("networkidle")
+    save(page)
     assert "Đã lưu" in page.inner_text(".messages")
     assert Enrollment.objects.filter(month="2022-01-01").count() == 5
     assert screenshot(page, "entry-109-2022-01-saved").exists()
@@ -94,13 +84,11 @@ def test_a_leader_reopens_a_month_and_an_officer_confirms_a_drop(seeded, live_se
             assert "Đã mở lại tháng 01/2022" in page.inner_text(".messages")
         else:
             cell(page, "03583", "enrolled").fill("1500")  # 1.663 last month: a drop of 9,8%
-            page.click("button.primary")
-            page.wait_for_load_state("networkidle")
             assert "Giảm 163 người" in page.inner_text("table.entry-grid")
+            page.click(".entry-save button.primary")  # asks for the confirmation beside the cell first
             assert not Enrollment.objects.filter(month="2022-01-01").exists()
             screenshot(page, "entry-109-2022-01-confirm")
-            page.check('input[name="confirm"]')
-            page.click("button.primary")
-            page.wait_for_load_state("networkidle")
+            page.check('input[name="03583-confirm"]')
+            save(page)
             assert Enrollment.objects.get(month="2022-01-01").enrolled == 1500
         context.close()

@@ -10,7 +10,7 @@ from communes.calendar import reporting_month
 from communes.models import Enrollment, Population, Role, Unit
 from targets.models import Target, TargetDocument
 from tests.browser.conftest import log_in, screenshot
-from tests.browser.test_entry import paste
+from tests.browser.entry_pages import paste, save
 from tests.conftest import make_user
 
 
@@ -40,8 +40,7 @@ def test_the_province_officer_reports_the_month_and_the_leader_sees_it(seeded, l
     assert page.url.endswith(f"/provinces/12/entry/{month:%Y-%m}/")
     # A column of 38 figures pasted from Excel fills the grid from the first commune down.
     paste(page, communes[0].code, "enrolled", "\n".join(str(4_800 + n) for n in range(len(communes))) + "\n")
-    page.click("button.primary")
-    page.wait_for_load_state("networkidle")
+    save(page)
     assert Enrollment.objects.filter(month=month, unit__in=communes).count() == 38
 
     leader = make_user("leader_lc", Role.LEADER, lai_chau)

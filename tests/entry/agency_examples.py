@@ -100,8 +100,12 @@ def grid(
     total: int | None = None,
     bad: dict[int, str] | None = None,
     total_first: bool = False,
+    listed: list[Commune] | None = None,
 ) -> list[list]:
-    """The sheet as rows of values (row 1 first); `bad` replaces the count of the n-th commune."""
+    """The sheet as rows of values (row 1 first); `bad` replaces the count of the n-th commune;
+    `listed` gives another province's communes (Lai Châu's 38 by default)."""
+    listed = communes() if listed is None else listed
+    count_sum, population_sum = sum(c.count for c in listed), sum(c.population for c in listed)
     header = HEADER[:5] + (EXTRA if extra_columns else []) + HEADER[5:]
     width = len(header)
     rows: list[list] = [[None] * width for _ in range(HEADER_ROW - 1)]
@@ -112,14 +116,11 @@ def grid(
     rows[5][width - 1] = "Đơn vị tính: người"
     rows.append(header)
     rows.append(["A", "B", "C", *(f"({n})" for n in range(1, width - 2))])
-    total_row = ["Tổng cộng", None, None, total_count() if total is None else total, total_population()]
-    total_row += [None] * len(EXTRA if extra_columns else []) + [
-        round(total_count() * 100 / total_population(), 2),
-        None,
-    ]
+    total_row = ["Tổng cộng", None, None, count_sum if total is None else total, population_sum]
+    total_row += [None] * len(EXTRA if extra_columns else []) + [round(count_sum * 100 / population_sum, 2), None]
     if total_first:
         rows.append(total_row)
-    for index, commune in enumerate(communes()):
+    for index, commune in enumerate(listed):
         count = commune.count if index % 4 else _grouped(commune.count)  # every fourth typed as text "4.179"
         if bad and index in bad:
             count = bad[index]
@@ -152,12 +153,23 @@ def agency_workbook(**options) -> Workbook:
     last = chr(64 + width)
     for cells in ("A1:C1", f"E1:{last}1", "A2:C2", f"E2:{last}2", f"A4:{last}4", f"A5:{last}5"):
         sheet.merge_cells(cells)
-    total_line = FIRST_ROW if options.get("total_first") else FIRST_ROW + len(LAI_CHAU)
+    listed = len(options["listed"]) if options.get("listed") is not None else len(LAI_CHAU)
+    total_line = FIRST_ROW if options.get("total_first") else FIRST_ROW + listed
     sheet.merge_cells(f"A{total_line}:C{total_line}")
-    signature = total_line + 2 if not options.get("total_first") else FIRST_ROW + len(LAI_CHAU) + 2
+    signature = total_line + 2 if not options.get("total_first") else FIRST_ROW + listed + 2
     for offset in range(3):
         sheet.merge_cells(f"E{signature + offset}:{last}{signature + offset}")
     return book
+
+
+def communes_of(units) -> list[Commune]:
+    """Any province's communes as its office would list them (units: code, full_name and name)."""
+    out = []
+    for index, unit in enumerate(units):
+        population = 3_000 + (index * 1_237) % 9_000
+        written = _written(index, unit.full_name, unit.name)
+        out.append(Commune(unit.code, unit.full_name, written, population * (900 + (index % 7) * 12) // 1000, population))
+    return out
 
 
 def agency_xlsx(**options) -> bytes:

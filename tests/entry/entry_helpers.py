@@ -5,8 +5,9 @@ import re
 
 from tests.conftest import PASSWORD
 
-INPUT = re.compile(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"')
-NOT_GRID = {"csrfmiddlewaretoken", "confirm", "days", "next"}
+INPUT = re.compile(r'<input(?![^>]*type="checkbox")[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"')
+CONFIRM = re.compile(r'<input type="checkbox" name="([^"]+-confirm)" value="([^"]+)"')
+NOT_GRID = {"csrfmiddlewaretoken", "days", "next"}
 
 
 def login(client, user) -> None:
@@ -17,10 +18,13 @@ def form_fields(page: str) -> dict[str, str]:
     return {name: html.unescape(value) for name, value in INPUT.findall(page) if name not in NOT_GRID}
 
 
-def confirm_key(page: str) -> str:
-    match = re.search(r'name="confirm" value="([^"]+)"', page)
-    assert match, "the page asks for no confirmation"
-    return match[1]
+def confirmations(page: str) -> dict[str, list[str]]:
+    """Every warning's box beside its cell, ticked: {"<code>-confirm": [tokens]}."""
+    ticked: dict[str, list[str]] = {}
+    for name, token in CONFIRM.findall(page):
+        ticked.setdefault(name, []).append(html.unescape(token))
+    assert ticked, "the page asks for no confirmation"
+    return ticked
 
 
 def post_grid(client, url: str, changes: dict[str, str], *, page: str | None = None, **extra):

@@ -9,7 +9,7 @@ from communes.models import ChangeRecord, Enrollment, EnrollmentByGroup, Level, 
 from targets.models import CohortCommune, CohortProgress
 from tests.conftest import make_counts, make_user, unit
 
-from .entry_helpers import confirm_key, login, post_grid
+from .entry_helpers import confirmations, login, post_grid
 
 URL = "/districts/109/entry/2022-01/"
 JAN = dt.date(2022, 1, 1)
@@ -91,7 +91,7 @@ def test_a_drop_over_five_percent_must_be_confirmed(client, officer_phong_tho):
     assert "Giảm 163 người so với tháng 12/2021 (1.663)" in page
     assert "Chưa lưu: có cảnh báo" in page
     assert saved(KHONG_LAO) is None
-    response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}, page=page, confirm=confirm_key(page))
+    response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}, page=page, **confirmations(page))
     assert response.status_code == 302
     assert saved(KHONG_LAO) == 1500
 
@@ -99,7 +99,7 @@ def test_a_drop_over_five_percent_must_be_confirmed(client, officer_phong_tho):
 def test_a_confirmation_does_not_cover_a_different_warning(client, officer_phong_tho):
     login(client, officer_phong_tho)
     page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}).content.decode()
-    response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1400"}, page=page, confirm=confirm_key(page))
+    response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1400"}, page=page, **confirmations(page))
     assert response.status_code == 200
     assert saved(KHONG_LAO) is None
 
@@ -124,7 +124,7 @@ def test_payer_groups_that_do_not_add_up_must_be_confirmed(client, officer_phong
     page = post_grid(client, URL, cells).content.decode()
     assert "Tổng các nhóm (1.600) khác tổng số người tham gia (1.700)" in page
     assert not EnrollmentByGroup.objects.exists()
-    assert post_grid(client, URL, cells, page=page, confirm=confirm_key(page)).status_code == 302
+    assert post_grid(client, URL, cells, page=page, **confirmations(page)).status_code == 302
     assert EnrollmentByGroup.objects.count() == 2
 
 
@@ -286,7 +286,7 @@ def test_a_confirmed_drop_is_not_asked_again_when_the_row_is_left_alone(client, 
     login(client, officer_phong_tho)
     page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}).content.decode()
     assert post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}, page=page,
-                     confirm=confirm_key(page)).status_code == 302
+                     **confirmations(page)).status_code == 302
     # A later save of another commune does not bring back Khổng Lào's confirmed warning.
     response = post_grid(client, URL, {f"{MA_LY_PHO}-enrolled": "1400"})
     assert response.status_code == 302
@@ -301,6 +301,6 @@ def test_confirmed_groups_that_do_not_add_up_are_not_asked_again(client, officer
     login(client, officer_phong_tho)
     cells = {f"{KHONG_LAO}-enrolled": "1700", f"{KHONG_LAO}-g-nsnn": "1200", f"{KHONG_LAO}-g-hgd": "400"}
     page = post_grid(client, URL, cells).content.decode()
-    assert post_grid(client, URL, cells, page=page, confirm=confirm_key(page)).status_code == 302
+    assert post_grid(client, URL, cells, page=page, **confirmations(page)).status_code == 302
     assert post_grid(client, URL, {f"{MA_LY_PHO}-enrolled": "1400"}).status_code == 302
     assert saved(MA_LY_PHO) == 1400

@@ -1,6 +1,7 @@
 """What the entry page shows around the inputs: where errors are seen, labels, hints, history."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -121,12 +122,16 @@ def test_screen_readers_hear_the_commune_and_the_column_heading(client, officer_
 def test_the_scripts_words_come_translated_from_the_template(client, officer_phong_tho, settings):
     from pathlib import Path
 
-    script = (Path(settings.BASE_DIR) / "static/js/entry.js").read_text()
-    strings = re.findall(r'"([^"\\]*)"', script)
-    assert not [s for s in strings if re.search(r"[À-ỹ]", s)], "Vietnamese text hard-coded in entry.js"
+    for script in sorted((Path(settings.BASE_DIR) / "static/js").glob("entry*.js")):
+        strings = re.findall(r'"([^"\\]*)"', script.read_text())
+        assert not [s for s in strings if re.search(r"[À-ỹ]", s)], f"Vietnamese text hard-coded in {script.name}"
     login(client, officer_phong_tho)
     page = client.get(URL).content.decode()
-    assert 'data-text-groups-differ="Tổng các nhóm {sum} ≠ {total}"' in page
+    assert 'data-text-changed="{n} ô đã sửa"' in page and 'data-text-confirm="Xác nhận"' in page
+    # The checks' messages come with the rules, from the server's own templates.
+    data = json.loads(re.search(r'<script id="entry-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert data["rules"]["messages"]["drop"] == (
+        "Giảm %(drop)s người so với tháng %(month)s (%(before)s): kiểm tra lại hoặc xác nhận.")
 
 
 def test_last_months_rate_uses_last_months_population(client, officer_phong_tho):
@@ -137,6 +142,6 @@ def test_last_months_rate_uses_last_months_population(client, officer_phong_tho)
     Population.objects.create(unit=unit(Level.COMMUNE, KHONG_LAO, 2022), year=2022, population=5000)
     login(client, officer_phong_tho)
     page = client.get(URL).content.decode()
-    rate = re.search(rf'name="{KHONG_LAO}-enrolled".*?<td class="num">(.*?)</td>', page, flags=re.S)[1]
-    assert '<small class="hint">42,50%</small>' in rate
+    previous = re.search(rf'data-code="{KHONG_LAO}".*?<td class="num previous">(.*?)</td>', page, flags=re.S)[1]
+    assert '<small class="hint">T12/2021: 1.663</small>' in previous and '<small class="hint">42,50%</small>' in previous
     assert "33,26%" not in page  # 1.663 ÷ 5.000: last month's enrolled over this year's people

@@ -1,0 +1,115 @@
+"""Nothing typed is lost, in Chromium: a reload offers the unsaved draft back, leaving asks first,
+and a save that cannot reach the server is sent again without retyping."""
+
+import pytest
+
+from communes.models import Enrollment, Level, Role
+from tests.browser.conftest import log_in, screenshot
+from tests.browser.entry_pages import cell, save
+from tests.conftest import make_user, unit
+
+URL = "/districts/109/entry/2022-01/"
+KHONG_LAO, MA_LY_PHO = "03583", "03574"
+
+
+@pytest.fixture(autouse=True)
+def months_stay_open(settings):
+    settings.ENTRY_CLOSE_DAYS = 100_000
+
+
+@pytest.fixture
+def officer(seeded):
+    return make_user("officer_draft", Role.OFFICER, unit(Level.DISTRICT, "109"))
+
+
+def type_two(page) -> None:
+    cell(page, KHONG_LAO, "enrolled").click()
+    page.keyboard.type("1.700")
+    cell(page, MA_LY_PHO, "enrolled").click()
+    page.keyboard.type("1400")
+    page.wait_for_timeout(400)  # the draft is kept a moment after the last key
+
+
+def test_a_reload_keeps_the_typed_values_as_a_draft_to_restore(officer, live_server, page):
+    log_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{URL}")
+    assert not page.locator("#entry-draft").is_visible()
+    type_two(page)
+    assert "Bản nháp giữ trong trình duyệt" in page.inner_text(".entry-save")
+    page.once("dialog", lambda dialog: dialog.accept())  # reloading asks first: leave anyway
+    page.reload()
+    banner = page.locator("#entry-draft")
+    assert banner.is_visible() and "Bản nháp chưa lưu" in banner.inner_text() and "2 ô đã nhập lúc" in banner.inner_text()
+    assert cell(page, KHONG_LAO, "enrolled").input_value() == ""  # the page shows what is stored
+    screenshot(page, "entry-109-draft-banner")
+    page.click("#entry-draft .draft-restore")
+    assert not banner.is_visible()
+    assert cell(page, KHONG_LAO, "enrolled").input_value() == "1.700"
+    assert cell(page, MA_LY_PHO, "enrolled").input_value() == "1400"
+    assert "2 ô đã sửa" in page.inner_text(".entry-save")
+    save(page)
+    assert Enrollment.objects.filter(month="2022-01-01").count() == 2
+    assert not page.locator("#entry-draft").is_visible()  # saved: no draft left to offer
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('bhyt-entry-draft')).length") == 0
+
+
+def test_a_draft_can_be_discarded(officer, live_server, page):
+    log_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{URL}")
+    type_two(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.reload()
+    page.click("#entry-draft .draft-discard")
+    assert not page.locator("#entry-draft").is_visible()
+    page.reload()
+    assert not page.locator("#entry-draft").is_visible()
+    assert cell(page, KHONG_LAO, "enrolled").input_value() == ""
+
+
+def test_leaving_with_unsaved_cells_asks_first(officer, live_server, page):
+    log_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{URL}")
+    asked: list[str] = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.click("a.menu-reports")  # nothing typed yet: leaves without asking
+    page.wait_for_load_state("networkidle")
+    assert asked == []
+    page.goto(f"{live_server.url}{URL}")
+    type_two(page)
+    page.click("a.menu-reports")
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert page.url.endswith(URL) and cell(page, KHONG_LAO, "enrolled").input_value() == "1.700"
+    page.remove_listener("dialog", stay)
+    save(page)  # once saved, leaving asks nothing
+    page.on("dialog", stay)
+    page.click("a.menu-reports")
+    page.wait_for_load_state("networkidle")
+    assert asked == ["beforeunload"] and not page.url.endswith(URL)
+
+
+def test_a_save_that_cannot_reach_the_server_is_sent_again_without_retyping(officer, live_server, page):
+    log_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{URL}")
+    type_two(page)
+    page.route("**/entry/2022-01/", lambda route: route.abort("internetdisconnected")
+               if route.request.method == "POST" else route.continue_())
+    page.click(".entry-save button.primary")
+    retry = page.locator("#entry-retry")
+    retry.wait_for(state="visible")
+    assert "Mất kết nối: chưa lưu được" in retry.inner_text()
+    assert cell(page, KHONG_LAO, "enrolled").input_value() == "1.700"
+    assert not Enrollment.objects.filter(month="2022-01-01").exists()
+    screenshot(page, "entry-109-offline")
+    page.unroute("**/entry/2022-01/")
+    with page.expect_navigation():
+        page.click("#entry-retry .retry-save")
+    page.wait_for_load_state("networkidle")
+    assert "Đã lưu" in page.inner_text(".messages")
+    assert dict(Enrollment.objects.filter(month="2022-01-01").values_list("unit__code", "enrolled")) == {
+        KHONG_LAO: 1700, MA_LY_PHO: 1400}

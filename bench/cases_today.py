@@ -166,4 +166,14 @@ CASES = [
         goal_rss_mb=200,
         note="each upload must be refused with its message in well under the goal, the worker's memory bounded",
     ),
+    Case(
+        "Tải bảng tính BHXH 168 xã và xem trước trong lưới",
+        _unit_url(_GRID + "workbook/", "big_province"),
+        floors.grid("big_province"),
+        action="upload",
+        upload=edits.agency_workbook("big_province"),
+        goal_ms=300,
+        note="the agency's monthly workbook of the largest province uploaded: read with bounded work, columns "
+        "found, names matched, shown in the grid old → new; nothing written",
+    ),
 ]

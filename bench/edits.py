@@ -190,3 +190,20 @@ def hostile_workbooks():
                 ("100000-dong.xlsx", bare_xlsx(sheet_xml(100_000)))]
 
     return build
+
+
+def agency_workbook(key: str):
+    """The social-insurance office's monthly list of the province's communes, as the tests' realistic
+    example builds it (a header block, merged title, a total row, names with and without "Xã")."""
+
+    def build(client, ctx):
+        from communes.models import Unit
+        from tests.entry.agency_examples import agency_xlsx, communes_of
+
+        province = ctx.get(key)
+        if province is None:
+            return None
+        units = Unit.objects.communes().filter(parent=province).in_force(ctx["month"]).order_by("code")
+        return ("bhxh-thang.xlsx", agency_xlsx(listed=communes_of(units)))
+
+    return build

@@ -180,7 +180,8 @@ FIELD_LABELS = {
 
 
 CHANNELS = {"entry": gettext_lazy("Nhập tay"), "import": gettext_lazy("Nhập từ Excel"),
-            "workbook": gettext_lazy("Từ bảng tính BHXH"), "admin": gettext_lazy("Quản trị")}
+            "workbook": gettext_lazy("Từ bảng tính BHXH"), "api": gettext_lazy("Qua API"),
+            "targets": gettext_lazy("Nhập chỉ tiêu"), "admin": gettext_lazy("Quản trị")}
 
 
 @login_required

@@ -60,6 +60,7 @@ def test_every_case_has_a_floor_and_the_goals_of_todays_pages():
         (100, None, None),  # the API's 60 months of a province
         (150, None, None),
         (200, None, None),  # the API's push of 168 communes
+        (300, None, None),  # the agency's workbook previewed in the grid
         (2_000, None, 200),  # hostile workbooks: refused in time, the worker's memory bounded
         (2_000, 150, None),
         (2_000, 150, None),

@@ -40,13 +40,15 @@ def push_month(*, area: Unit, month: dt.date, user, payload: PushIn, token_name:
     rows = _named_rows(area=area, month=month, user=user, status=status, payload=payload)
     groups = payer_groups(month)
     data = _fields(payload, groups={g.code for g in groups})
-    form = GridForm(data, rows=rows, groups=groups, month=month)
+    form = GridForm(data, rows=rows, groups=groups, month=month, area=area)
     form.is_valid()
     if form.forged:
         raise ApiError(422, "invalid_request", _("read_at hoặc version không hợp lệ: chưa lưu gì."))
     grid = form.grid
     if payload.confirm:
-        grid.confirm = grid.warning_key
+        # "confirm": true ticks every warning's box, as an officer does beside each cell.
+        for item in grid.rows:
+            item.confirmed |= set(item.tokens.values())
     if grid.has_errors or grid.needs_confirmation:
         # As the page: a figure that went stale under the client is a conflict to be named first.
         if conflicts := find_conflicts(grid=grid, month=month, groups=groups):

@@ -23,8 +23,11 @@ from .lookup import month_text, number, unit_ref
 def year_coverage(unit: Unit, year: int) -> dict | None:
     """None when the unit has no place on any page that year (a commune not in force then)."""
     if unit.level == Level.COMMUNE:
-        row = next((r for r in _page(unit.parent, year).table.rows if r.unit.pk == unit.pk), None) \
-            if unit.parent else None
+        row = (
+            next((r for r in _page(unit.parent, year).table.rows if r.unit.pk == unit.pk), None)
+            if unit.parent
+            else None
+        )
         return None if row is None else row_out(row, year=year)
     page = _page(unit, year)
     return headline_out(unit, page.headline, page.table.total, year=year)
@@ -33,9 +36,12 @@ def year_coverage(unit: Unit, year: int) -> dict | None:
 def ranking(unit: Unit, year: int) -> dict:
     """The rows the unit's page ranks (communes, or districts, or provinces) and its totals."""
     page = _page(unit, year)
-    return {"unit": unit_ref(unit), "year": year,
-            "total": headline_out(unit, page.headline, page.table.total, year=year),
-            "rows": [row_out(row, year=year, area=row.unit.level != Level.COMMUNE) for row in page.table.rows]}
+    return {
+        "unit": unit_ref(unit),
+        "year": year,
+        "total": headline_out(unit, page.headline, page.table.total, year=year),
+        "rows": [row_out(row, year=year, area=row.unit.level != Level.COMMUNE) for row in page.table.rows],
+    }
 
 
 def _page(unit: Unit, year: int):
@@ -45,8 +51,9 @@ def _page(unit: Unit, year: int):
         return area_ranking(root=unit, areas=Unit.objects.provinces(), year=year, label=_("Toàn quốc"))
     own_communes = Unit.objects.communes().filter(parent=unit).in_force_during(year_start(year), year_end(year))
     if unit.level == Level.PROVINCE and not own_communes.exists():
-        return area_ranking(root=unit, areas=Unit.objects.filter(parent=unit).districts(), year=year,
-                            label=unit.full_name)
+        return area_ranking(
+            root=unit, areas=Unit.objects.filter(parent=unit).districts(), year=year, label=unit.full_name
+        )
     return area_dashboard(unit, year)
 
 
@@ -90,11 +97,19 @@ def row_out(row: CoverageRow, *, year: int, period: str = "year", area: bool = F
 def _figures(figures, *, period: str, year: int, as_of: dt.date | None) -> dict:
     status = figures.status
     return {
-        "period": period, "year": year, "as_of": month_text(as_of),
-        "enrolled": figures.enrolled, "population": figures.population, "rate": number(figures.rate),
-        "gap_points": number(figures.gap_points), "gap_people": figures.gap_people, "met": figures.met,
-        "projected_rate": number(figures.projected_rate), "months_left": figures.months_left,
-        "status": status, "status_label": str(STATUS_LABELS[status]) if status else None,
+        "period": period,
+        "year": year,
+        "as_of": month_text(as_of),
+        "enrolled": figures.enrolled,
+        "population": figures.population,
+        "rate": number(figures.rate),
+        "gap_points": number(figures.gap_points),
+        "gap_people": figures.gap_people,
+        "met": figures.met,
+        "projected_rate": number(figures.projected_rate),
+        "months_left": figures.months_left,
+        "status": status,
+        "status_label": str(STATUS_LABELS[status]) if status else None,
         "anomaly": figures.anomaly,
     }
 
@@ -103,9 +118,19 @@ def _target(target, *, inherited: bool) -> dict | None:
     if target is None:
         return None
     document = target.document
-    return {"rate": number(target.rate), "comparison": target.comparison, "year": target.year, "inherited": inherited,
-            "document": {"id": document.pk, "kind": document.kind, "number": document.number,
-                         "issued_on": document.issued_on, "title": document.title}}
+    return {
+        "rate": number(target.rate),
+        "comparison": target.comparison,
+        "year": target.year,
+        "inherited": inherited,
+        "document": {
+            "id": document.pk,
+            "kind": document.kind,
+            "number": document.number,
+            "issued_on": document.issued_on,
+            "title": document.title,
+        },
+    }
 
 
 def month_coverage(unit: Unit, month: dt.date) -> dict:
@@ -118,8 +143,9 @@ def month_coverage(unit: Unit, month: dt.date) -> dict:
         row, pairs, reported, expected = _area_month(unit, month)
     if row.as_of is not None:
         row.months_left = coverage.months_left(latest_month=month.month, last_month=last_month)
-        row.projected_rate = coverage.year_end_projection(months=pairs, population=row.population,
-                                                          last_month=last_month)
+        row.projected_rate = coverage.year_end_projection(
+            months=pairs, population=row.population, last_month=last_month
+        )
     out = row_out(row, year=year, period="month")
     out.update(reported=reported, expected=expected, rank=None, as_of=month_text(row.as_of))
     if unit.level != Level.COMMUNE:
@@ -135,9 +161,16 @@ def _commune_month(unit: Unit, month: dt.date):
     target, inherited = targets.get(unit.pk), False
     if target is None and unit.parent_id in targets:  # as the dashboard: the parent's rate applies
         target, inherited = targets[unit.parent_id], True
-    row = CoverageRow(unit=unit, label=unit.full_name, population=population, enrolled=enrolled,
-                      as_of=month if enrolled is not None else None, target=target, target_inherited=inherited,
-                      synthetic=bool(synthetic))
+    row = CoverageRow(
+        unit=unit,
+        label=unit.full_name,
+        population=population,
+        enrolled=enrolled,
+        as_of=month if enrolled is not None else None,
+        target=target,
+        target_inherited=inherited,
+        synthetic=bool(synthetic),
+    )
     row.previous_month_rate = _rate(figures.get((unit.pk, before)))
     row.last_year_rate = _rate(figures.get((unit.pk, year_before)))
     pairs = [p for p in series.unit_months([unit], year=month.year).get(unit.pk, []) if p[0] <= month.month]
@@ -149,15 +182,24 @@ def _area_month(unit: Unit, month: dt.date):
     sums = series.area_sums([unit], start=add_months(month, -12), end=month).get(unit.pk, {})
     current = sums.get(month)
     target = latest_targets([unit.pk], month.year).get(unit.pk)
-    row = CoverageRow(unit=unit, label=unit.full_name, population=current.population if current else None,
-                      enrolled=current.enrolled if current else None, as_of=month if current else None,
-                      target=target, synthetic=bool(current and current.synthetic))
+    row = CoverageRow(
+        unit=unit,
+        label=unit.full_name,
+        population=current.population if current else None,
+        enrolled=current.enrolled if current else None,
+        as_of=month if current else None,
+        target=target,
+        synthetic=bool(current and current.synthetic),
+    )
     for attribute, shift in (("previous_month_rate", -1), ("last_year_rate", -12)):
         earlier = sums.get(add_months(month, shift))
         setattr(row, attribute, earlier.rate if earlier else None)
     # As the headline: the projection follows months reported by as many communes as this one.
-    pairs = [(m.month, s.enrolled) for m, s in sorted(sums.items())
-             if m.year == month.year and current and s.reported == current.reported]
+    pairs = [
+        (m.month, s.enrolled)
+        for m, s in sorted(sums.items())
+        if m.year == month.year and current and s.reported == current.reported
+    ]
     expected = Unit.objects.communes().within(unit).in_force(month).count()
     return row, pairs, current.reported if current else 0, expected
 

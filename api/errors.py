@@ -46,20 +46,44 @@ def install(api) -> None:
         return respond(request, exc)
 
     def on_unauthenticated(request, exc):
-        return respond(request, ApiError(401, "not_authenticated", _(
-            "Thiếu khoá API: gửi tiêu đề “Authorization: Bearer <khoá>”. Tạo khoá tại trang Khoá API của cổng.")))
+        return respond(
+            request,
+            ApiError(
+                401,
+                "not_authenticated",
+                _("Thiếu khoá API: gửi tiêu đề “Authorization: Bearer <khoá>”. Tạo khoá tại trang Khoá API của cổng."),
+            ),
+        )
 
     def on_throttled(request, exc: Throttled):
-        return respond(request, ApiError(429, "throttled", _(
-            "Quá nhiều yêu cầu với khoá này: chờ %(seconds)s giây rồi gửi lại.") % {
-            "seconds": max(1, round(exc.wait or 1))}))
+        return respond(
+            request,
+            ApiError(
+                429,
+                "throttled",
+                _("Quá nhiều yêu cầu với khoá này: chờ %(seconds)s giây rồi gửi lại.")
+                % {"seconds": max(1, round(exc.wait or 1))},
+            ),
+        )
 
     def on_invalid(request, exc: ValidationError):
-        problems = [{"field": ".".join(str(part) for part in error.get("loc", ())), "type": error.get("type", ""),
-                     "message": _problem_text(error)} for error in exc.errors]
-        return respond(request, ApiError(422, "invalid_request", _(
-            "Yêu cầu không đúng mẫu: %(fields)s.") % {"fields": ", ".join(p["field"] for p in problems)},
-            problems=problems))
+        problems = [
+            {
+                "field": ".".join(str(part) for part in error.get("loc", ())),
+                "type": error.get("type", ""),
+                "message": _problem_text(error),
+            }
+            for error in exc.errors
+        ]
+        return respond(
+            request,
+            ApiError(
+                422,
+                "invalid_request",
+                _("Yêu cầu không đúng mẫu: %(fields)s.") % {"fields": ", ".join(p["field"] for p in problems)},
+                problems=problems,
+            ),
+        )
 
     def on_http_error(request, exc: HttpError):
         if exc.status_code == 400:  # django-ninja's only one of its own: a body that is not JSON

@@ -9,10 +9,15 @@ from .tokens import MAX_ACTIVE_PER_USER, active_tokens
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=gettext_lazy("Tên khoá"), max_length=100, strip=True,
+        label=gettext_lazy("Tên khoá"),
+        max_length=100,
+        strip=True,
         help_text=gettext_lazy("Hệ thống nào dùng khoá, để nhận ra nó trong nhật ký (ví dụ: Đồng bộ BHXH tỉnh)."),
-        error_messages={"required": gettext_lazy("Đặt tên cho khoá."),
-                        "max_length": gettext_lazy("Tên dài quá %(limit_value)s ký tự.")})
+        error_messages={
+            "required": gettext_lazy("Đặt tên cho khoá."),
+            "max_length": gettext_lazy("Tên dài quá %(limit_value)s ký tự."),
+        },
+    )
 
     def __init__(self, data=None, *, user):
         super().__init__(data)
@@ -24,6 +29,7 @@ class TokenForm(forms.Form):
         if tokens.filter(name=name).exists():
             raise forms.ValidationError(_("Bạn đã có một khoá đang dùng tên này: chọn tên khác."))
         if tokens.count() >= MAX_ACTIVE_PER_USER:
-            raise forms.ValidationError(_("Mỗi người có tối đa %(n)s khoá đang dùng: thu hồi một khoá cũ trước.")
-                                        % {"n": MAX_ACTIVE_PER_USER})
+            raise forms.ValidationError(
+                _("Mỗi người có tối đa %(n)s khoá đang dùng: thu hồi một khoá cũ trước.") % {"n": MAX_ACTIVE_PER_USER}
+            )
         return name

@@ -32,14 +32,18 @@ def fingerprint(*, method: str, path: str, payload: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def run_once(*, token: ApiToken, key: str | None, fingerprint: str,
-             work: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
+def run_once(
+    *, token: ApiToken, key: str | None, fingerprint: str, work: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict, bool]:
     """(status, body, replayed): `work`'s answer, or the one kept for this key."""
     if key is None:
         return (*work(), False)
     if not _KEY.match(key):
-        raise ApiError(400, "idempotency_key_invalid", _(
-            "Idempotency-Key phải là 1–100 ký tự ASCII in được, không có khoảng trắng (ví dụ một UUID)."))
+        raise ApiError(
+            400,
+            "idempotency_key_invalid",
+            _("Idempotency-Key phải là 1–100 ký tự ASCII in được, không có khoảng trắng (ví dụ một UUID)."),
+        )
     cutoff = timezone.now() - dt.timedelta(hours=RETENTION_HOURS)
     IdempotentRequest.objects.filter(token=token, created_at__lt=cutoff).delete()
     kept = _kept(token, key, fingerprint)
@@ -65,7 +69,13 @@ def _kept(token: ApiToken, key: str, fingerprint: str) -> tuple[int, dict, bool]
     if kept is None:
         return None
     if kept.fingerprint != fingerprint:
-        raise ApiError(422, "idempotency_key_reused", _(
-            "Idempotency-Key này đã được dùng cho một yêu cầu khác trong %(hours)s giờ qua: dùng khoá mới cho "
-            "yêu cầu mới.") % {"hours": RETENTION_HOURS})
+        raise ApiError(
+            422,
+            "idempotency_key_reused",
+            _(
+                "Idempotency-Key này đã được dùng cho một yêu cầu khác trong %(hours)s giờ qua: dùng khoá mới cho "
+                "yêu cầu mới."
+            )
+            % {"hours": RETENTION_HOURS},
+        )
     return kept.status, json.loads(kept.body), True

@@ -18,8 +18,15 @@ from .errors import ApiError, bad_parameter, not_found
 LEVELS = [choice.value for choice in Level]
 
 
-def unit_or_404(request, code: str, *, level: str | None = None, on: dt.date | None = None,
-                year: int | None = None, reach: bool = False) -> Unit:
+def unit_or_404(
+    request,
+    code: str,
+    *,
+    level: str | None = None,
+    on: dt.date | None = None,
+    year: int | None = None,
+    reach: bool = False,
+) -> Unit:
     """The unit that bears `code` (at `on`, or in `year`, else today's), if the token sees it (with
     reach=True: if it sees part of it, as a commune officer reaches into the commune's province)."""
     scope_of(request)  # a user without a role is refused before anything is looked up
@@ -29,8 +36,13 @@ def unit_or_404(request, code: str, *, level: str | None = None, on: dt.date | N
         if not levels:
             raise not_found(_("Không tìm thấy đơn vị hoặc bạn không có quyền xem."))
         if len(levels) > 1:
-            raise ApiError(400, "ambiguous_code", _("Mã %(code)s thuộc nhiều cấp (%(levels)s): thêm ?level=.")
-                           % {"code": code, "levels": ", ".join(levels)}, parameter="level")
+            raise ApiError(
+                400,
+                "ambiguous_code",
+                _("Mã %(code)s thuộc nhiều cấp (%(levels)s): thêm ?level=.")
+                % {"code": code, "levels": ", ".join(levels)},
+                parameter="level",
+            )
         level = levels[0]
     return visible_unit_or_404(request.auth.user, level, code, on=on, year=year, reach=reach)
 
@@ -52,14 +64,25 @@ def month_or_400(text: str | None, name: str = "month") -> dt.date | None:
         return None
     month = parse_month(text)
     if month is None:
-        raise bad_parameter(name, _("Tháng “%(text)s” không hợp lệ: viết YYYY-MM, từ %(first)s đến %(last)s.")
-                            % {"text": text[:20], "first": FIRST_YEAR, "last": LAST_YEAR})
+        raise bad_parameter(
+            name,
+            _("Tháng “%(text)s” không hợp lệ: viết YYYY-MM, từ %(first)s đến %(last)s.")
+            % {"text": text[:20], "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
     return month
 
 
 def unit_ref(unit: Unit) -> dict:
-    return {"id": unit.pk, "level": unit.level, "code": unit.code, "kind": unit.kind, "name": unit.name,
-            "full_name": unit.full_name, "valid_from": unit.valid_from, "valid_to": unit.valid_to}
+    return {
+        "id": unit.pk,
+        "level": unit.level,
+        "code": unit.code,
+        "kind": unit.kind,
+        "name": unit.name,
+        "full_name": unit.full_name,
+        "valid_from": unit.valid_from,
+        "valid_to": unit.valid_to,
+    }
 
 
 def unit_brief(unit: Unit) -> dict:

@@ -17,7 +17,7 @@ DESCRIPTION = _(
     "API của Cổng theo dõi bao phủ BHYT cho các hệ thống của tỉnh (trích xuất hằng tháng của BHXH, "
     "bảng điều khiển, DHIS2). Mỗi yêu cầu gửi khoá cá nhân: `Authorization: Bearer <khoá>` (tạo tại "
     "/api/tokens/). Khoá mang vai trò và địa bàn của người tạo: đơn vị ngoài địa bàn trả 404, việc không "
-    "được làm trả 403. Lỗi luôn là JSON `{\"code\", \"message\"}`. Hướng dẫn: docs/api.md."
+    'được làm trả 403. Lỗi luôn là JSON `{"code", "message"}`. Hướng dẫn: docs/api.md.'
 )
 
 

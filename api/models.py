@@ -16,8 +16,9 @@ class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("tên"), max_length=100, help_text=_("hệ thống dùng khoá, ví dụ: đồng bộ BHXH tỉnh"))
     digest = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(_("đầu khoá"), max_length=16, editable=False,
-                              help_text=_("vài ký tự đầu để nhận ra khoá; không đủ để dùng"))
+    prefix = models.CharField(
+        _("đầu khoá"), max_length=16, editable=False, help_text=_("vài ký tự đầu để nhận ra khoá; không đủ để dùng")
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
@@ -32,8 +33,9 @@ class ApiToken(models.Model):
         verbose_name_plural = _("khoá API")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "name"], condition=Q(revoked_at__isnull=True),
-                                    name="api_token_name_once_per_user"),
+            models.UniqueConstraint(
+                fields=["user", "name"], condition=Q(revoked_at__isnull=True), name="api_token_name_once_per_user"
+            ),
         ]
 
     def __str__(self) -> str:

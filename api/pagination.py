@@ -51,8 +51,9 @@ def _limit(limit: int | None) -> int:
     if limit is None:
         return DEFAULT_LIMIT
     if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, "invalid_parameter", _("limit phải từ 1 đến %(max)s.") % {"max": MAX_LIMIT},
-                       parameter="limit")
+        raise ApiError(
+            400, "invalid_parameter", _("limit phải từ 1 đến %(max)s.") % {"max": MAX_LIMIT}, parameter="limit"
+        )
     return limit
 
 
@@ -71,8 +72,12 @@ def _decode(cursor: str, size: int) -> list:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         values = None
     if not isinstance(values, list) or len(values) != size:
-        raise ApiError(400, "invalid_cursor", _("Con trỏ trang (cursor) không hợp lệ: dùng đường dẫn “next” "
-                                                "của trang trước."), parameter="cursor")
+        raise ApiError(
+            400,
+            "invalid_cursor",
+            _("Con trỏ trang (cursor) không hợp lệ: dùng đường dẫn “next” của trang trước."),
+            parameter="cursor",
+        )
     return values
 
 
@@ -101,5 +106,9 @@ def _parse(model, name: str, value):
             return value
         return str(value)
     except (TypeError, ValueError):
-        raise ApiError(400, "invalid_cursor", _("Con trỏ trang (cursor) không hợp lệ: dùng đường dẫn “next” "
-                                                "của trang trước."), parameter="cursor") from None
+        raise ApiError(
+            400,
+            "invalid_cursor",
+            _("Con trỏ trang (cursor) không hợp lệ: dùng đường dẫn “next” của trang trước."),
+            parameter="cursor",
+        ) from None

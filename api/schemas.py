@@ -229,8 +229,7 @@ class CommuneFigures(Schema):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(max_length=10, description="mã xã")
-    version: StrictInt = Field(0, ge=0, le=2_000_000_000,
-                               description="version đã đọc (0: tháng chưa có số của xã)")
+    version: StrictInt = Field(0, ge=0, le=2_000_000_000, description="version đã đọc (0: tháng chưa có số của xã)")
     enrolled: Count | None = None
     population: Count | None = None
     population_source: str | None = Field(None, description="nguồn của số dân mới (bắt buộc khi đổi dân số)")

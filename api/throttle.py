@@ -31,7 +31,9 @@ class TokenThrottle(BaseThrottle):
         same = When(window_start=window, then=F("window_requests") + 1)
         ApiToken.objects.filter(pk=token.pk).update(
             window_requests=Case(same, default=Value(1)),
-            window_writes=Case(When(window_start=window, then=F("window_writes") + int(write)), default=Value(int(write))),
+            window_writes=Case(
+                When(window_start=window, then=F("window_writes") + int(write)), default=Value(int(write))
+            ),
             window_start=window,
             last_used_at=now,
         )

@@ -37,13 +37,21 @@ def tokens(request):
             form = TokenForm(user=request.user)
     owned = ApiToken.objects.filter(user=request.user)
     requests, writes = limits()
-    return render(request, "api/tokens.html", {
-        "form": form, "created": created, "text": text, "active": owned.filter(revoked_at__isnull=True),
-        "revoked": owned.filter(revoked_at__isnull=False).order_by("-revoked_at")[:SHOWN_REVOKED],
-        "role_label": _("quản trị viên") if scope.is_admin else Role(scope.role).label,
-        "unit_label": scope.root.full_name if scope.root else _("toàn quốc"),
-        "requests_per_minute": requests, "writes_per_minute": writes,
-    })
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "text": text,
+            "active": owned.filter(revoked_at__isnull=True),
+            "revoked": owned.filter(revoked_at__isnull=False).order_by("-revoked_at")[:SHOWN_REVOKED],
+            "role_label": _("quản trị viên") if scope.is_admin else Role(scope.role).label,
+            "unit_label": scope.root.full_name if scope.root else _("toàn quốc"),
+            "requests_per_minute": requests,
+            "writes_per_minute": writes,
+        },
+    )
 
 
 def _revoke(request):
@@ -52,6 +60,7 @@ def _revoke(request):
     if token is None:  # another user's, or a forged id: as if there were none
         raise Http404(_("Không tìm thấy khoá."))
     revoke(token)
-    messages.success(request, _("Đã thu hồi khoá “%(name)s”: hệ thống nào còn dùng nó sẽ bị từ chối.")
-                     % {"name": token.name})
+    messages.success(
+        request, _("Đã thu hồi khoá “%(name)s”: hệ thống nào còn dùng nó sẽ bị từ chối.") % {"name": token.name}
+    )
     return redirect("api_tokens")

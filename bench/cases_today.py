@@ -149,8 +149,11 @@ CASES = [
     ),
     Case(
         "API: đọc 60 tháng của tỉnh lớn nhất",
-        lambda ctx: f"/api/v1/units/{ctx['big_province'].code}/months?start={ctx['year'] - 4}-01&end={ctx['year']}-12"
-        if ctx.get("big_province") else None,
+        lambda ctx: (
+            f"/api/v1/units/{ctx['big_province'].code}/months?start={ctx['year'] - 4}-01&end={ctx['year']}-12"
+            if ctx.get("big_province")
+            else None
+        ),
         floors.area_page("big_province"),
         action="api_get",
         goal_ms=100,

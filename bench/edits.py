@@ -168,8 +168,13 @@ def api_push(key: str):
         province, month, step = ctx[key], ctx["month"], next(steps)
         communes = Unit.objects.communes().filter(parent=province).in_force(month)
         stored = {e.unit_id: e for e in Enrollment.objects.filter(unit__in=communes, month=month)}
-        return {"communes": [{"code": c.code, "version": stored[c.pk].version, "enrolled": stored[c.pk].enrolled + step}
-                             for c in communes.order_by("code") if c.pk in stored]}
+        return {
+            "communes": [
+                {"code": c.code, "version": stored[c.pk].version, "enrolled": stored[c.pk].enrolled + step}
+                for c in communes.order_by("code")
+                if c.pk in stored
+            ]
+        }
 
     return body
 
@@ -181,13 +186,19 @@ def hostile_workbooks():
     from tests.security.test_hostile_workbooks import annex_workbook, bare_xlsx, rewrite, sheet_xml, xlsx_of
 
     def merged(book: bytes, ref: str) -> bytes:
-        return rewrite(book, "xl/worksheets/sheet1.xml",
-                       lambda xml: xml.replace(b"</mergeCells>", f'<mergeCell ref="{ref}"/></mergeCells>'.encode()))
+        return rewrite(
+            book,
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace(b"</mergeCells>", f'<mergeCell ref="{ref}"/></mergeCells>'.encode()),
+        )
 
     def build(client, ctx):
         book = xlsx_of(annex_workbook())
-        return [("gop-o.xlsx", merged(book, "A40:XFD1048576")), ("gop-2-trieu.xlsx", merged(book, "A41:CV20040")),
-                ("100000-dong.xlsx", bare_xlsx(sheet_xml(100_000)))]
+        return [
+            ("gop-o.xlsx", merged(book, "A40:XFD1048576")),
+            ("gop-2-trieu.xlsx", merged(book, "A41:CV20040")),
+            ("100000-dong.xlsx", bare_xlsx(sheet_xml(100_000))),
+        ]
 
     return build
 

@@ -177,8 +177,11 @@ class Runner:
         url = self.resolve(case.url)
         if url is None:
             return Result.of(case, "not available (no such data)")
-        probe = self.client.get(url, headers=self.api_headers()) if case.action == "api_get" else (
-            None if case.action == "api_push" else self.client.get(url))
+        probe = (
+            self.client.get(url, headers=self.api_headers())
+            if case.action == "api_get"
+            else (None if case.action == "api_push" else self.client.get(url))
+        )
         if probe is None:
             pass  # a write-only endpoint: its first request below is the probe
         elif probe.status_code == 404:

@@ -23,19 +23,23 @@ def move_assignment(*, assignment: Assignment, to: Unit, by) -> Assignment:
     assignment.unit = to
     assignment.save(update_fields=["unit"])
     LogEntry.objects.log_actions(
-        user_id=by.pk, queryset=[assignment], action_flag=CHANGE,
-        change_message=f"Chuyển phân quyền từ {old} (đã kết thúc) sang {to}.", single_object=True,
+        user_id=by.pk,
+        queryset=[assignment],
+        action_flag=CHANGE,
+        change_message=f"Chuyển phân quyền từ {old} (đã kết thúc) sang {to}.",
+        single_object=True,
     )
     return assignment
-
 
 
 def ended_assignments() -> list[dict]:
     """Assignments to units that ended, each with the units that carry them on today."""
     today = timezone.localdate()
     assignments = Assignment.objects.filter(unit__valid_to__lt=today).select_related("user", "unit__parent")
-    return [{"assignment": a, "successors": successors_today(a.unit, today=today)}
-            for a in assignments.order_by("user__username")]
+    return [
+        {"assignment": a, "successors": successors_today(a.unit, today=today)}
+        for a in assignments.order_by("user__username")
+    ]
 
 
 def ended_root(root: Unit | None, on) -> dict | None:

@@ -57,5 +57,7 @@ def _statement(connection, meta, columns, rows: int) -> str:
     else:
         source = f"(VALUES {values}) AS v"  # SQLite names them column1, column2, …
         cast = [f"v.column{i + 1}" for i in range(len(columns))]
-    assignments = ", ".join(f"{quote(column.column)} = {value}" for column, value in zip(columns[1:], cast[1:], strict=True))
+    assignments = ", ".join(
+        f"{quote(column.column)} = {value}" for column, value in zip(columns[1:], cast[1:], strict=True)
+    )
     return f"UPDATE {table} SET {assignments} FROM {source} WHERE {table}.{quote(meta.pk.column)} = {cast[0]}"

@@ -57,8 +57,10 @@ def rebuild(parent_ids: Iterable[int] | None = None, *, using: str = DEFAULT_DB_
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # SHARE ROW EXCLUSIVE: no writer (ROW EXCLUSIVE) and no other rebuild, readers go on.
-            cursor.execute("LOCK TABLE communes_enrollment, communes_population, communes_unit, "
-                           f"{sql.ROLLUP} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(
+                "LOCK TABLE communes_enrollment, communes_population, communes_unit, "
+                f"{sql.ROLLUP} IN SHARE ROW EXCLUSIVE MODE"
+            )
         for chunk in _parents_in_chunks(parent_ids):
             stored = MonthlyRollup.objects.using(using)
             (stored if chunk is None else stored.filter(parent_id__in=chunk)).delete()
@@ -77,10 +79,18 @@ def check(parent_ids: Iterable[int] | None = None, *, using: str = DEFAULT_DB_AL
     for chunk in _parents_in_chunks(parent_ids):
         rows = MonthlyRollup.objects.using(using)
         rows = rows if chunk is None else rows.filter(parent_id__in=chunk)
-        stored = {(parent, month): tuple(figures) for parent, month, *figures in rows.values_list(
-            "parent_id", "month", "enrolled", "population", "reported", "synthetic")}
-        counted = {(parent, month): tuple(figures) for parent, month, *figures in _counted(chunk, using=using)
-                   .values_list("unit__parent", "month", "enrolled_sum", "population_sum", "reported", "synthetic")}
+        stored = {
+            (parent, month): tuple(figures)
+            for parent, month, *figures in rows.values_list(
+                "parent_id", "month", "enrolled", "population", "reported", "synthetic"
+            )
+        }
+        counted = {
+            (parent, month): tuple(figures)
+            for parent, month, *figures in _counted(chunk, using=using).values_list(
+                "unit__parent", "month", "enrolled_sum", "population_sum", "reported", "synthetic"
+            )
+        }
         for parent, month in stored.keys() | counted.keys():
             held, due = stored.get((parent, month)), counted.get((parent, month))
             if held != due:
@@ -90,14 +100,21 @@ def check(parent_ids: Iterable[int] | None = None, *, using: str = DEFAULT_DB_AL
 
 def _counted(parent_ids: list[int] | None, *, using: str):
     """The counts added up per parent and month, as `reports.series.monthly_sums` adds them."""
-    counts = Enrollment.objects.using(using).filter(unit__parent__isnull=False,
-                                                    unit__populations__year=ExtractYear("month"))
+    counts = Enrollment.objects.using(using).filter(
+        unit__parent__isnull=False, unit__populations__year=ExtractYear("month")
+    )
     if parent_ids is not None:
         counts = counts.filter(unit__parent__in=parent_ids)
-    return counts.values("unit__parent", "month").annotate(
-        enrolled_sum=Sum("enrolled"), population_sum=Sum("unit__populations__population"),
-        reported=Count("pk"), synthetic=Count("pk", filter=Q(is_synthetic=True)),
-    ).order_by()
+    return (
+        counts.values("unit__parent", "month")
+        .annotate(
+            enrolled_sum=Sum("enrolled"),
+            population_sum=Sum("unit__populations__population"),
+            reported=Count("pk"),
+            synthetic=Count("pk", filter=Q(is_synthetic=True)),
+        )
+        .order_by()
+    )
 
 
 def _parents_in_chunks(parent_ids: Iterable[int] | None) -> Iterator[list[int] | None]:

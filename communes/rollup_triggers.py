@@ -20,8 +20,12 @@ TABLES = {
 # TRUNCATE (PostgreSQL only) of the counts or the populations leaves no count with a population:
 # the roll-up is emptied. A unit cannot be truncated without the roll-up (its foreign key).
 TRUNCATED = ("communes_enrollment", "communes_population")
-FUNCTIONS = ("communes_enrollment_rollup_delta", "communes_population_rollup_delta", "communes_unit_rollup_delta",
-             "communes_rollup_emptied")
+FUNCTIONS = (
+    "communes_enrollment_rollup_delta",
+    "communes_population_rollup_delta",
+    "communes_unit_rollup_delta",
+    "communes_rollup_emptied",
+)
 
 
 def trigger_names(vendor: str) -> list[tuple[str, str]]:
@@ -88,8 +92,10 @@ def _changed(fields: str, kind: str) -> str:
         return new
     if kind == "DELETE":
         return old
-    return (f"{new} WHERE NOT EXISTS (SELECT FROM old_rows o WHERE {same}) UNION ALL "
-            f"{old} WHERE NOT EXISTS (SELECT FROM new_rows n WHERE {same})")
+    return (
+        f"{new} WHERE NOT EXISTS (SELECT FROM old_rows o WHERE {same}) UNION ALL "
+        f"{old} WHERE NOT EXISTS (SELECT FROM new_rows n WHERE {same})"
+    )
 
 
 def _pg_counts(kind: str) -> str:
@@ -125,7 +131,7 @@ def _pg_units(kind: str) -> str:
         "INSERT": "SELECT id, NULL::bigint AS left_parent, parent_id AS joined_parent FROM new_rows",
         "DELETE": "SELECT id, parent_id AS left_parent, NULL::bigint AS joined_parent FROM old_rows",
         "UPDATE": "SELECT o.id, o.parent_id AS left_parent, n.parent_id AS joined_parent "
-                  "FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.parent_id IS DISTINCT FROM n.parent_id",
+        "FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.parent_id IS DISTINCT FROM n.parent_id",
     }[kind]
     return f"""
     WITH contribution AS (
@@ -159,8 +165,11 @@ def postgresql_statements() -> list[str]:
         f"""CREATE OR REPLACE FUNCTION communes_rollup_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN DELETE FROM {ROLLUP}; RETURN NULL; END $$""",
     ]
-    referencing = {"insert": "NEW TABLE AS new_rows", "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-                   "delete": "OLD TABLE AS old_rows"}
+    referencing = {
+        "insert": "NEW TABLE AS new_rows",
+        "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "delete": "OLD TABLE AS old_rows",
+    }
     for table, events in TABLES.items():
         for event in events:
             # OR REPLACE: no DROP, whose ACCESS EXCLUSIVE lock would stop the readers for a moment.
@@ -169,8 +178,10 @@ def postgresql_statements() -> list[str]:
                 f"REFERENCING {referencing[event]} FOR EACH STATEMENT EXECUTE FUNCTION {table}_rollup_delta()"
             )
     for table in TRUNCATED:
-        statements.append(f"CREATE OR REPLACE TRIGGER {table}_rollup_delta_truncate AFTER TRUNCATE ON {table} "
-                          "FOR EACH STATEMENT EXECUTE FUNCTION communes_rollup_emptied()")
+        statements.append(
+            f"CREATE OR REPLACE TRIGGER {table}_rollup_delta_truncate AFTER TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION communes_rollup_emptied()"
+        )
     return statements
 
 
@@ -186,32 +197,39 @@ _YEAR = "CAST(strftime('%Y', {}) AS INTEGER)"
 
 def _sqlite_count(row: str, sign: int) -> str:
     # "WHERE" is required: without it SQLite would read "ON CONFLICT" as the join's ON.
-    return (f"INSERT INTO {ROLLUP} ({COLUMNS}) "
-            f"SELECT u.parent_id, {row}.month, {sign} * {row}.enrolled, {sign} * p.population, {sign}, "
-            f"{sign} * {row}.is_synthetic FROM communes_unit u "
-            f"JOIN communes_population p ON p.unit_id = u.id AND p.year = {_YEAR.format(f'{row}.month')} "
-            f"WHERE u.id = {row}.unit_id AND u.parent_id IS NOT NULL {_SQLITE_UPSERT}")
+    return (
+        f"INSERT INTO {ROLLUP} ({COLUMNS}) "
+        f"SELECT u.parent_id, {row}.month, {sign} * {row}.enrolled, {sign} * p.population, {sign}, "
+        f"{sign} * {row}.is_synthetic FROM communes_unit u "
+        f"JOIN communes_population p ON p.unit_id = u.id AND p.year = {_YEAR.format(f'{row}.month')} "
+        f"WHERE u.id = {row}.unit_id AND u.parent_id IS NOT NULL {_SQLITE_UPSERT}"
+    )
 
 
 def _sqlite_population(row: str, sign: int) -> str:
-    return (f"INSERT INTO {ROLLUP} ({COLUMNS}) "
-            f"SELECT u.parent_id, e.month, {sign} * e.enrolled, {sign} * {row}.population, {sign}, "
-            f"{sign} * e.is_synthetic FROM communes_enrollment e JOIN communes_unit u ON u.id = e.unit_id "
-            f"WHERE e.unit_id = {row}.unit_id AND u.parent_id IS NOT NULL "
-            f"AND {_YEAR.format('e.month')} = {row}.year {_SQLITE_UPSERT}")
+    return (
+        f"INSERT INTO {ROLLUP} ({COLUMNS}) "
+        f"SELECT u.parent_id, e.month, {sign} * e.enrolled, {sign} * {row}.population, {sign}, "
+        f"{sign} * e.is_synthetic FROM communes_enrollment e JOIN communes_unit u ON u.id = e.unit_id "
+        f"WHERE e.unit_id = {row}.unit_id AND u.parent_id IS NOT NULL "
+        f"AND {_YEAR.format('e.month')} = {row}.year {_SQLITE_UPSERT}"
+    )
 
 
 def _sqlite_unit(row: str, sign: int) -> str:
-    return (f"INSERT INTO {ROLLUP} ({COLUMNS}) "
-            f"SELECT {row}.parent_id, e.month, {sign} * e.enrolled, {sign} * p.population, {sign}, "
-            f"{sign} * e.is_synthetic FROM communes_enrollment e "
-            f"JOIN communes_population p ON p.unit_id = e.unit_id AND p.year = {_YEAR.format('e.month')} "
-            f"WHERE e.unit_id = {row}.id AND {row}.parent_id IS NOT NULL {_SQLITE_UPSERT}")
+    return (
+        f"INSERT INTO {ROLLUP} ({COLUMNS}) "
+        f"SELECT {row}.parent_id, e.month, {sign} * e.enrolled, {sign} * p.population, {sign}, "
+        f"{sign} * e.is_synthetic FROM communes_enrollment e "
+        f"JOIN communes_population p ON p.unit_id = e.unit_id AND p.year = {_YEAR.format('e.month')} "
+        f"WHERE e.unit_id = {row}.id AND {row}.parent_id IS NOT NULL {_SQLITE_UPSERT}"
+    )
 
 
 def _sqlite_emptied(parent: str, month: str | None = None) -> str:
-    return (f"DELETE FROM {ROLLUP} WHERE parent_id = {parent} AND reported <= 0"
-            + (f" AND month = {month};" if month else ";"))
+    return f"DELETE FROM {ROLLUP} WHERE parent_id = {parent} AND reported <= 0" + (
+        f" AND month = {month};" if month else ";"
+    )
 
 
 def _of_unit(row: str) -> str:
@@ -229,23 +247,29 @@ def sqlite_statements() -> list[str]:
         ("communes_enrollment", "insert"): ("", [_sqlite_count("NEW", 1)]),
         ("communes_enrollment", "update"): (
             f"OF {', '.join(counted)} ON communes_enrollment FOR EACH ROW WHEN {_changed_when(counted)}",
-            [_sqlite_count("OLD", -1), _sqlite_count("NEW", 1), _sqlite_emptied(_of_unit("OLD"), "OLD.month")]),
-        ("communes_enrollment", "delete"): ("", [_sqlite_count("OLD", -1),
-                                                 _sqlite_emptied(_of_unit("OLD"), "OLD.month")]),
+            [_sqlite_count("OLD", -1), _sqlite_count("NEW", 1), _sqlite_emptied(_of_unit("OLD"), "OLD.month")],
+        ),
+        ("communes_enrollment", "delete"): (
+            "",
+            [_sqlite_count("OLD", -1), _sqlite_emptied(_of_unit("OLD"), "OLD.month")],
+        ),
         ("communes_population", "insert"): ("", [_sqlite_population("NEW", 1)]),
         ("communes_population", "update"): (
             f"OF {', '.join(populated)} ON communes_population FOR EACH ROW WHEN {_changed_when(populated)}",
-            [_sqlite_population("OLD", -1), _sqlite_population("NEW", 1), _sqlite_emptied(_of_unit("OLD"))]),
+            [_sqlite_population("OLD", -1), _sqlite_population("NEW", 1), _sqlite_emptied(_of_unit("OLD"))],
+        ),
         ("communes_population", "delete"): ("", [_sqlite_population("OLD", -1), _sqlite_emptied(_of_unit("OLD"))]),
         ("communes_unit", "insert"): ("", [_sqlite_unit("NEW", 1)]),
         ("communes_unit", "update"): (
             "OF parent_id ON communes_unit FOR EACH ROW WHEN OLD.parent_id IS NOT NEW.parent_id",
-            [_sqlite_unit("OLD", -1), _sqlite_unit("NEW", 1), _sqlite_emptied("OLD.parent_id")]),
+            [_sqlite_unit("OLD", -1), _sqlite_unit("NEW", 1), _sqlite_emptied("OLD.parent_id")],
+        ),
         ("communes_unit", "delete"): ("", [_sqlite_unit("OLD", -1), _sqlite_emptied("OLD.parent_id")]),
     }
     statements = []
     for (table, event), (clause, body) in bodies.items():
         clause = clause or f"ON {table} FOR EACH ROW"
-        statements.append(f"CREATE TRIGGER {table}_rollup_delta_{event} AFTER {event.upper()} {clause} "
-                          f"BEGIN {' '.join(body)} END")
+        statements.append(
+            f"CREATE TRIGGER {table}_rollup_delta_{event} AFTER {event.upper()} {clause} BEGIN {' '.join(body)} END"
+        )
     return statements

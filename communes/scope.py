@@ -130,8 +130,12 @@ def visible_unit_or_404(user, level: str, code: str, *, on=None, year=None, reac
     if unit is not None and on is None and year is None and not allowed(unit):
         # A reused code: today's unit is outside the user's scope, but an earlier unit with the
         # code may be theirs (a commune officer of 2021 opening /communes/03583/).
-        unit = scope.filter_visible(Unit.objects.filter(level=level, code=code)).order_by(
-            models.F("valid_to").desc(nulls_first=True)).select_related("parent__parent").first()
+        unit = (
+            scope.filter_visible(Unit.objects.filter(level=level, code=code))
+            .order_by(models.F("valid_to").desc(nulls_first=True))
+            .select_related("parent__parent")
+            .first()
+        )
     if unit is None or not allowed(unit):
         raise Http404(_("Không tìm thấy đơn vị hoặc bạn không có quyền xem."))
     return unit

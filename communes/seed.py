@@ -15,8 +15,10 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 # Today's country: Decision 19/2025/QĐ-TTg from 01/7/2025, as amended to Resolution 30/2026/QH16.
 NATIONAL_LIST = "units-2026.csv"
 NATIONAL_LIST_EFFECTIVE = dt.date(2025, 7, 1)
-NATIONAL_LIST_SOURCE = ("Danh mục đơn vị hành chính từ 01/7/2025 (QĐ 19/2025/QĐ-TTg, NQ 30/2026/QH16), "
-                        "theo thanglequoc/vietnamese-provinces-database")
+NATIONAL_LIST_SOURCE = (
+    "Danh mục đơn vị hành chính từ 01/7/2025 (QĐ 19/2025/QĐ-TTg, NQ 30/2026/QH16), "
+    "theo thanglequoc/vietnamese-provinces-database"
+)
 PARENT_LEVEL = {Level.DISTRICT: Level.PROVINCE, Level.COMMUNE: Level.DISTRICT}
 
 
@@ -45,8 +47,9 @@ def load_units() -> int:
     """The two districts' units over time (units.csv), then today's national list on top."""
     country()
     _load_unit_history()
-    load_unit_list(read_unit_list(FIXTURES / NATIONAL_LIST), effective=NATIONAL_LIST_EFFECTIVE,
-                   source=NATIONAL_LIST_SOURCE)
+    load_unit_list(
+        read_unit_list(FIXTURES / NATIONAL_LIST), effective=NATIONAL_LIST_EFFECTIVE, source=NATIONAL_LIST_SOURCE
+    )
     return Unit.objects.count()
 
 
@@ -55,8 +58,9 @@ COUNTRY_CODE = "VN"
 
 def country() -> Unit:
     """The one unit a national document names as its scope."""
-    unit, _ = Unit.objects.get_or_create(level=Level.COUNTRY, code=COUNTRY_CODE, valid_from=None,
-                                         defaults={"kind": "", "name": "Toàn quốc"})
+    unit, _ = Unit.objects.get_or_create(
+        level=Level.COUNTRY, code=COUNTRY_CODE, valid_from=None, defaults={"kind": "", "name": "Toàn quốc"}
+    )
     return unit
 
 
@@ -85,9 +89,7 @@ def _load_unit_history() -> None:
         UnitSuccession.objects.update_or_create(
             predecessor=predecessor,
             successor=successor,
-            defaults=dict(
-                effective_on=_date(row["effective_on"]), whole=row["whole"] == "yes", note=row["note"]
-            ),
+            defaults=dict(effective_on=_date(row["effective_on"]), whole=row["whole"] == "yes", note=row["note"]),
         )
     for row in read_csv("aliases.csv"):
         unit = Unit.objects.resolve(Level.COMMUNE, row["commune_code"], _date(row["on"]))

@@ -57,16 +57,26 @@ class UnitListReport:
 
     def lines(self) -> list[str]:
         day = f"{self.effective:%d/%m/%Y}"
-        out = [f"Danh mục có hiệu lực từ {day}: {self.unchanged} đơn vị không đổi, {len(self.created)} đơn vị mới, "
-               f"{len(self.renamed)} đổi tên hoặc loại, {len(self.moved)} đổi tỉnh, {len(self.ended)} chấm dứt."]
+        out = [
+            f"Danh mục có hiệu lực từ {day}: {self.unchanged} đơn vị không đổi, {len(self.created)} đơn vị mới, "
+            f"{len(self.renamed)} đổi tên hoặc loại, {len(self.moved)} đổi tỉnh, {len(self.ended)} chấm dứt."
+        ]
         out += [f"  + {u.level} {u.code} {u.full_name}" for u in self.created[:50]]
         out += [f"  ~ {old.level} {old.code} {old.full_name} → {new.full_name}" for old, new in self.renamed[:50]]
-        out += [f"  → {old.level} {old.code} {old.full_name}: sang tỉnh mã {new.province_code}"
-                for old, new in self.moved[:50]]
-        out += [f"  − {u.level} {u.code} {u.full_name} (đến {self.effective - dt.timedelta(days=1):%d/%m/%Y})"
-                for u in self.ended[:50]]
-        shown = min(len(self.created), 50) + min(len(self.renamed), 50) + min(len(self.moved), 50) + min(
-            len(self.ended), 50)
+        out += [
+            f"  → {old.level} {old.code} {old.full_name}: sang tỉnh mã {new.province_code}"
+            for old, new in self.moved[:50]
+        ]
+        out += [
+            f"  − {u.level} {u.code} {u.full_name} (đến {self.effective - dt.timedelta(days=1):%d/%m/%Y})"
+            for u in self.ended[:50]
+        ]
+        shown = (
+            min(len(self.created), 50)
+            + min(len(self.renamed), 50)
+            + min(len(self.moved), 50)
+            + min(len(self.ended), 50)
+        )
         hidden = len(self.created) + len(self.renamed) + len(self.moved) + len(self.ended) - shown
         if hidden > 0:
             out.append(f"  … và {hidden} thay đổi khác.")
@@ -86,8 +96,13 @@ def read_unit_list(path: Path) -> list[ListedUnit]:
         raise UnitListError(f"{path}: không đọc được tệp ({error}).") from error
     units, seen, problems = [], set(), []
     for line, row in enumerate(rows, start=2):
-        listed = ListedUnit(level=row["level"].strip(), code=row["code"].strip(), kind=nfc(row["type"]),
-                            name=nfc(row["name"]), province_code=row["province_code"].strip())
+        listed = ListedUnit(
+            level=row["level"].strip(),
+            code=row["code"].strip(),
+            kind=nfc(row["type"]),
+            name=nfc(row["name"]),
+            province_code=row["province_code"].strip(),
+        )
         if listed.level not in LEVELS:
             problems.append(f"dòng {line}: cấp “{listed.level}” không hợp lệ (province hoặc commune)")
         elif not listed.code.isascii() or not listed.code.isdigit() or not listed.name or not listed.kind:
@@ -99,8 +114,11 @@ def read_unit_list(path: Path) -> list[ListedUnit]:
         seen.add((listed.level, listed.code))
         units.append(listed)
     provinces = {u.code for u in units if u.level == Level.PROVINCE}
-    problems += [f"xã {u.code}: không có tỉnh mã {u.province_code} trong danh mục"
-                 for u in units if u.level == Level.COMMUNE and u.province_code not in provinces]
+    problems += [
+        f"xã {u.code}: không có tỉnh mã {u.province_code} trong danh mục"
+        for u in units
+        if u.level == Level.COMMUNE and u.province_code not in provinces
+    ]
     if problems:
         raise UnitListError(f"{path.name}: " + "; ".join(problems[:20]) + ("; …" if len(problems) > 20 else ""))
     return units
@@ -114,11 +132,23 @@ def load_unit_list(units: list[ListedUnit], *, effective: dt.date, source: str) 
     units_in_force = Unit.objects.in_force(effective).exclude(level=Level.COUNTRY).select_related("parent")
     in_force = {(u.level, u.code): u for u in units_in_force}
     provinces = _apply(
-        [u for u in units if u.level == Level.PROVINCE], in_force, parents={}, effective=effective,
-        day_before=day_before, source=source, report=report,
+        [u for u in units if u.level == Level.PROVINCE],
+        in_force,
+        parents={},
+        effective=effective,
+        day_before=day_before,
+        source=source,
+        report=report,
     )
-    _apply([u for u in units if u.level == Level.COMMUNE], in_force, parents=provinces, effective=effective,
-           day_before=day_before, source=source, report=report)
+    _apply(
+        [u for u in units if u.level == Level.COMMUNE],
+        in_force,
+        parents=provinces,
+        effective=effective,
+        day_before=day_before,
+        source=source,
+        report=report,
+    )
     listed = {(u.level, u.code) for u in units}
     # Districts too: the list names none, so any still in force ended when it took effect.
     ended = [u for key, u in in_force.items() if key not in listed and (u.valid_from or dt.date.min) < effective]
@@ -143,15 +173,25 @@ def _apply(units, in_force, *, parents, effective, day_before, source, report) -
                 current.save(update_fields=["kind", "name", "parent"])
                 result[listed.code] = current
                 (report.renamed if current.parent_id == getattr(parent, "pk", None) else report.moved).append(
-                    (current, listed))
+                    (current, listed)
+                )
                 continue
             moved = current.kind == listed.kind and current.name == listed.name
             (report.moved if moved else report.renamed).append((current, listed))
             _close([current], day_before)
         else:
             report.created.append(listed)
-        new.append(Unit(level=listed.level, code=listed.code, kind=listed.kind, name=listed.name, parent=parent,
-                        valid_from=effective, source=source))
+        new.append(
+            Unit(
+                level=listed.level,
+                code=listed.code,
+                kind=listed.kind,
+                name=listed.name,
+                parent=parent,
+                valid_from=effective,
+                source=source,
+            )
+        )
     for unit in Unit.objects.bulk_create(new, batch_size=500):
         result[unit.code] = unit
     return result
@@ -166,7 +206,8 @@ def _same(current: Unit, listed: ListedUnit, parent: Unit | None) -> bool:
 def _close(units: list[Unit], day_before: dt.date) -> None:
     keys = [u.pk for u in units]
     for start in range(0, len(keys), 500):
-        Unit.objects.filter(pk__in=keys[start:start + 500]).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day_before)).update(valid_to=day_before)
+        Unit.objects.filter(pk__in=keys[start : start + 500]).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day_before)
+        ).update(valid_to=day_before)
     for unit in units:
         unit.valid_to = day_before

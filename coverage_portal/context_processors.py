@@ -17,11 +17,17 @@ def menu(request) -> dict:
     if scope.role == Role.OFFICER or scope.is_admin:
         entries.append(("entry", _("Nhập số liệu"), reverse("entry_home"), "/entry/" in path))
     if scope.role or scope.is_admin:
-        entries.append(("reports", _("Báo cáo"), reverse("reports_home"),
-                        path.startswith(("/country/", "/provinces/", "/districts/", "/communes/"))
-                        and "/entry/" not in path))
+        entries.append(
+            (
+                "reports",
+                _("Báo cáo"),
+                reverse("reports_home"),
+                path.startswith(("/country/", "/provinces/", "/districts/", "/communes/")) and "/entry/" not in path,
+            )
+        )
         entries.append(("documents", _("Văn bản"), reverse("documents"), path.startswith("/documents/")))
     if scope.is_admin:
         entries.append(("admin", _("Quản trị"), reverse("admin:index"), path.startswith("/admin/")))
-    return {"menu": [{"key": key, "label": label, "url": url, "current": current}
-                     for key, label, url, current in entries]}
+    return {
+        "menu": [{"key": key, "label": label, "url": url, "current": current} for key, label, url, current in entries]
+    }

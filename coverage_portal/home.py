@@ -31,13 +31,25 @@ def home(request):
         return redirect(unit_url(scope.root))
     documents = None
     if scope.role == Role.STAFF or scope.is_admin:
-        documents = TargetDocument.objects.visible_to(request.user).select_related("scope__parent").annotate(
-            target_count=Count("targets")).order_by("-issued_on", "-pk")[:20]
-    return render(request, "home.html", {
-        "scope": scope, "month": month, "tasks": entry_tasks(request.user, month), "ended": ended,
-        "documents": documents, "dashboard_url": unit_url(scope.root) if scope.role or scope.is_admin else None,
-        "ended_assignments": ended_assignments() if scope.is_admin else [],
-    })
+        documents = (
+            TargetDocument.objects.visible_to(request.user)
+            .select_related("scope__parent")
+            .annotate(target_count=Count("targets"))
+            .order_by("-issued_on", "-pk")[:20]
+        )
+    return render(
+        request,
+        "home.html",
+        {
+            "scope": scope,
+            "month": month,
+            "tasks": entry_tasks(request.user, month),
+            "ended": ended,
+            "documents": documents,
+            "dashboard_url": unit_url(scope.root) if scope.role or scope.is_admin else None,
+            "ended_assignments": ended_assignments() if scope.is_admin else [],
+        },
+    )
 
 
 @login_required
@@ -64,8 +76,13 @@ def reports_home(request):
 
 
 class MoveAssignmentForm(forms.Form):
-    to = forms.ModelChoiceField(queryset=Unit.objects.all(), error_messages={
-        "invalid_choice": gettext_lazy("Đơn vị không hợp lệ."), "required": gettext_lazy("Chọn đơn vị kế thừa.")})
+    to = forms.ModelChoiceField(
+        queryset=Unit.objects.all(),
+        error_messages={
+            "invalid_choice": gettext_lazy("Đơn vị không hợp lệ."),
+            "required": gettext_lazy("Chọn đơn vị kế thừa."),
+        },
+    )
 
 
 @login_required
@@ -81,10 +98,15 @@ def move_ended_assignment(request, pk: int):
     try:
         move_assignment(assignment=assignment, to=form.cleaned_data["to"], by=request.user)
     except NotASuccessor:
-        messages.error(request, _("%(unit)s không phải đơn vị kế thừa của %(old)s: không chuyển.")
-                       % {"unit": form.cleaned_data["to"], "old": assignment.unit})
+        messages.error(
+            request,
+            _("%(unit)s không phải đơn vị kế thừa của %(old)s: không chuyển.")
+            % {"unit": form.cleaned_data["to"], "old": assignment.unit},
+        )
         return redirect("home")
-    messages.success(request, _("Đã chuyển phân quyền của %(user)s sang %(unit)s.")
-                     % {"user": assignment.user.get_full_name() or assignment.user.username,
-                        "unit": form.cleaned_data["to"]})
+    messages.success(
+        request,
+        _("Đã chuyển phân quyền của %(user)s sang %(unit)s.")
+        % {"user": assignment.user.get_full_name() or assignment.user.username, "unit": form.cleaned_data["to"]},
+    )
     return redirect("home")

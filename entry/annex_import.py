@@ -78,13 +78,17 @@ def _stored(rows, fields: dict[str, str]) -> dict[tuple[int, int], dict]:
     """(unit, year) -> the stored values under the import's field names. Plain values, not model
     instances: a 500-commune plan holds some 2.000 rows, and building models was a fifth of a preview."""
     columns = list(fields.values())
-    return {(unit_id, year): dict(zip(fields, values, strict=True))
-            for unit_id, year, *values in rows.values_list("unit_id", "year", *columns)}
+    return {
+        (unit_id, year): dict(zip(fields, values, strict=True))
+        for unit_id, year, *values in rows.values_list("unit_id", "year", *columns)
+    }
 
 
 def _current(document: TargetDocument, unit_ids) -> tuple[dict, dict]:
-    figures = _stored(ReportedFigure.objects.filter(document=document, kind=FigureKind.YEAR_RESULT, is_plan=False,
-                                                    unit__in=unit_ids), RESULT_FIELDS)
+    figures = _stored(
+        ReportedFigure.objects.filter(document=document, kind=FigureKind.YEAR_RESULT, is_plan=False, unit__in=unit_ids),
+        RESULT_FIELDS,
+    )
     targets = _stored(Target.objects.filter(document=document), PLAN_FIELDS)
     return figures, targets
 
@@ -110,14 +114,17 @@ def preview(*, document: TargetDocument, parsed: Parsed, confirmed: dict[str, in
     for row in parsed.rows:
         if row.unit_id is None:
             choice = confirmed.get(str(row.line))
-            unresolved.append(Unresolved(row=row, proposals=[units[p] for p in row.proposals if p in units],
-                                         choice=choice))
+            unresolved.append(
+                Unresolved(row=row, proposals=[units[p] for p in row.proposals if p in units], choice=choice)
+            )
         unit_id = _resolved_unit(row, confirmed)
         if unit_id is None:
             continue
         if unit_id in seen:
-            errors.append(_("%(unit)s xuất hiện hai lần (dòng %(first)s và %(second)s).") % {
-                "unit": units[unit_id].full_name, "first": seen[unit_id], "second": row.line})
+            errors.append(
+                _("%(unit)s xuất hiện hai lần (dòng %(first)s và %(second)s).")
+                % {"unit": units[unit_id].full_name, "first": seen[unit_id], "second": row.line}
+            )
         seen[unit_id] = row.line
     figures, targets = _current(document, list(seen))
     changes: list[Change] = []
@@ -137,21 +144,30 @@ def preview(*, document: TargetDocument, parsed: Parsed, confirmed: dict[str, in
         target = targets.get((document.scope_id, int(year)))
         old = target["rate"] if target else None
         if old != Decimal(rate):
-            changes.append(Change("assigned", document.scope_id, document.scope.full_name, int(year), "rate", old,
-                                  Decimal(rate)))
+            changes.append(
+                Change("assigned", document.scope_id, document.scope.full_name, int(year), "rate", old, Decimal(rate))
+            )
         else:
             unchanged += 1
-    result = Preview(changes=changes, unresolved=unresolved, errors=errors, unchanged=unchanged,
-                     rows=len(parsed.rows), notes=parsed.notes,
-                     units=sorted(units.values(), key=lambda u: name_key(u.name)))
+    result = Preview(
+        changes=changes,
+        unresolved=unresolved,
+        errors=errors,
+        unchanged=unchanged,
+        rows=len(parsed.rows),
+        notes=parsed.notes,
+        units=sorted(units.values(), key=lambda u: name_key(u.name)),
+    )
     result.fingerprint = fingerprint(changes, confirmed)
     return result
 
 
 def fingerprint(changes: list[Change], confirmed: dict[str, int]) -> str:
     """What the user saw: applying refuses if the stored figures changed since the preview."""
-    text = json.dumps([[c.kind, c.unit_id, c.year, c.field, str(c.old), str(c.new)] for c in changes]
-                      + [sorted(confirmed.items())], sort_keys=True)
+    text = json.dumps(
+        [[c.kind, c.unit_id, c.year, c.field, str(c.old), str(c.new)] for c in changes] + [sorted(confirmed.items())],
+        sort_keys=True,
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -174,8 +190,9 @@ def _as_record_value(name: str, value) -> int | None:
 
 
 @transaction.atomic
-def apply(*, document: TargetDocument, parsed: Parsed, confirmed: dict[str, int], expected: str, user,
-          filename: str) -> int:
+def apply(
+    *, document: TargetDocument, parsed: Parsed, confirmed: dict[str, int], expected: str, user, filename: str
+) -> int:
     """Write the previewed changes in one transaction and record each; returns how many."""
     TargetDocument.objects.select_for_update().get(pk=document.pk)  # one import per document at a time
     result = preview(document=document, parsed=parsed, confirmed=confirmed)
@@ -200,10 +217,16 @@ def apply(*, document: TargetDocument, parsed: Parsed, confirmed: dict[str, int]
         else:
             writer.target(unit_id, year, row, new, assigned=kind == "assigned")
         records += [
-            ChangeRecord(unit_id=unit_id, period=dt.date(year, 1, 1), field=f"{kind}_{change.field}",
-                         old_value=_as_record_value(change.field, change.old),
-                         new_value=_as_record_value(change.field, change.new),
-                         note=note[:500], channel="import", user=user)
+            ChangeRecord(
+                unit_id=unit_id,
+                period=dt.date(year, 1, 1),
+                field=f"{kind}_{change.field}",
+                old_value=_as_record_value(change.field, change.old),
+                new_value=_as_record_value(change.field, change.new),
+                note=note[:500],
+                channel="import",
+                user=user,
+            )
             for change in changes
         ]
     writer.flush()
@@ -261,26 +284,48 @@ class _ImportWriter:
         # changing one year of a 4-year plan does not build model objects for the other three.
         units = {unit_id for _, unit_id, _ in touched}
         years = {year for _, _, year in touched}
-        results = ReportedFigure.objects.filter(document=document, kind=FigureKind.YEAR_RESULT, is_plan=False,
-                                                unit__in=units, as_of__in=[dt.date(y, 12, 31) for y in years])
+        results = ReportedFigure.objects.filter(
+            document=document,
+            kind=FigureKind.YEAR_RESULT,
+            is_plan=False,
+            unit__in=units,
+            as_of__in=[dt.date(y, 12, 31) for y in years],
+        )
         self.figures = _Staged(results, key=lambda f: (f.unit_id, f.as_of))
         targets = Target.objects.filter(document=document, unit__in=units, year__in=years)
         self.targets = _Staged(targets, key=lambda t: (t.unit_id, t.year))
 
     def result(self, unit_id: int, year: int, row: ParsedRow | None, new: dict) -> None:
         as_of = dt.date(year, 12, 31)
-        figure = self.figures.get((unit_id, as_of), lambda: ReportedFigure(
-            document=self.document, unit_id=unit_id, kind=FigureKind.YEAR_RESULT, is_plan=False, as_of=as_of,
-            year=year, printed_name=row.name[:100] if row else "", row_number=row.number if row else None))
+        figure = self.figures.get(
+            (unit_id, as_of),
+            lambda: ReportedFigure(
+                document=self.document,
+                unit_id=unit_id,
+                kind=FigureKind.YEAR_RESULT,
+                is_plan=False,
+                as_of=as_of,
+                year=year,
+                printed_name=row.name[:100] if row else "",
+                row_number=row.number if row else None,
+            ),
+        )
         for name, value in new.items():
             setattr(figure, RESULT_FIELDS[name], value)
 
     def target(self, unit_id: int, year: int, row: ParsedRow | None, new: dict, *, assigned: bool) -> None:
-        target = self.targets.get((unit_id, year), lambda: Target(
-            document=self.document, unit_id=unit_id, year=year, comparison=Comparison.AT_LEAST,
-            wording="UBND tỉnh giao" if assigned else "",
-            printed_name="" if assigned or row is None else row.name[:100],
-            row_number=None if row is None else row.number))
+        target = self.targets.get(
+            (unit_id, year),
+            lambda: Target(
+                document=self.document,
+                unit_id=unit_id,
+                year=year,
+                comparison=Comparison.AT_LEAST,
+                wording="UBND tỉnh giao" if assigned else "",
+                printed_name="" if assigned or row is None else row.name[:100],
+                row_number=None if row is None else row.number,
+            ),
+        )
         for name, value in new.items():
             setattr(target, PLAN_FIELDS[name], value)
         if target.pk is None:
@@ -310,8 +355,12 @@ def keep_pending(session, *, document: TargetDocument, parsed: Parsed, filename:
     only the token, so nothing it posts back can alter the figures."""
     token = secrets.token_urlsafe(16)
     imports = {k: v for k, v in session.get(SESSION_KEY, {}).items() if v["document"] != document.pk}
-    imports[token] = {"document": document.pk, "filename": filename[:200], "parsed": parsed.to_session(),
-                      "confirmed": {}}
+    imports[token] = {
+        "document": document.pk,
+        "filename": filename[:200],
+        "parsed": parsed.to_session(),
+        "confirmed": {},
+    }
     session[SESSION_KEY] = dict(list(imports.items())[-3:])
     return token
 
@@ -320,8 +369,9 @@ def pending(session, *, token: str, document: TargetDocument) -> Pending | None:
     entry = session.get(SESSION_KEY, {}).get(token)
     if not entry or entry["document"] != document.pk:
         return None
-    return Pending(parsed=Parsed.from_session(entry["parsed"]), confirmed=entry["confirmed"],
-                   filename=entry["filename"])
+    return Pending(
+        parsed=Parsed.from_session(entry["parsed"]), confirmed=entry["confirmed"], filename=entry["filename"]
+    )
 
 
 def store_confirmations(session, *, token: str, confirmed: dict[str, int]) -> None:

@@ -96,8 +96,11 @@ def _layout_from(header: _Header, name_row: int, name_column: int, columns: int)
         if fold(header.text(name_row, column)) in ("tt", "stt", "so tt"):
             number_column = column
     for sub_row in range(name_row, name_row + 5):
-        starts = [c for c in range(1, columns + 1)
-                  if fold(cell_text(sheet.cell(row=sub_row, column=c).value)).startswith("dan so")]
+        starts = [
+            c
+            for c in range(1, columns + 1)
+            if fold(cell_text(sheet.cell(row=sub_row, column=c).value)).startswith("dan so")
+        ]
         if starts:
             break
     else:
@@ -115,8 +118,9 @@ def _layout_from(header: _Header, name_row: int, name_column: int, columns: int)
         seen.add((group.kind, group.year))
     if errors:
         raise ImportRefused(errors)
-    return Layout(sheet=sheet, name_column=name_column, number_column=number_column, first_row=sub_row + 1,
-                  groups=groups)
+    return Layout(
+        sheet=sheet, name_column=name_column, number_column=number_column, first_row=sub_row + 1, groups=groups
+    )
 
 
 def _group_at(header: _Header, name_row: int, sub_row: int, start: int, columns: int) -> Group:
@@ -148,9 +152,12 @@ def _group_at(header: _Header, name_row: int, sub_row: int, start: int, columns:
                     year = None
     column_name = sheet.cell(row=sub_row, column=start).column_letter
     if year is None:
-        raise ImportRefused(_("Không xác định được năm của nhóm cột “Dân số” ở cột %(column)s.") % {"column": column_name})
+        raise ImportRefused(
+            _("Không xác định được năm của nhóm cột “Dân số” ở cột %(column)s.") % {"column": column_name}
+        )
     missing = [FIELD_LABELS[f] for f in ("enrolled", "rate") if f not in found]
     if missing:
-        raise ImportRefused(_("Năm %(year)s: thiếu cột %(columns)s.") % {
-            "year": year, "columns": ", ".join(f"“{m}”" for m in missing)})
+        raise ImportRefused(
+            _("Năm %(year)s: thiếu cột %(columns)s.") % {"year": year, "columns": ", ".join(f"“{m}”" for m in missing)}
+        )
     return Group(kind=kind or PLAN, year=year, population=start, enrolled=found["enrolled"], rate=found["rate"])

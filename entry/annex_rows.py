@@ -28,9 +28,14 @@ class ParsedRow:
     figures: dict[str, dict]  # "result:2021" / "plan:2022" -> {"population", "enrolled", "rate"}
 
     def to_session(self) -> dict:
-        return {"line": self.line, "name": self.name, "number": self.number, "unit_id": self.unit_id,
-                "proposals": list(self.proposals),
-                "figures": {key: dict(values) for key, values in self.figures.items()}}
+        return {
+            "line": self.line,
+            "name": self.name,
+            "number": self.number,
+            "unit_id": self.unit_id,
+            "proposals": list(self.proposals),
+            "figures": {key: dict(values) for key, values in self.figures.items()},
+        }
 
 
 @dataclass
@@ -44,15 +49,24 @@ class Parsed:
     def to_session(self) -> dict:
         # Copied field by field: dataclasses.asdict deep-copies every leaf, and a JSON round trip on
         # top of it was a sixth of a 500-row preview. The values are already JSON's own types.
-        return {"sheet": self.sheet, "groups": [dict(g) for g in self.groups],
-                "rows": [row.to_session() for row in self.rows], "assigned": dict(self.assigned),
-                "notes": list(self.notes)}
+        return {
+            "sheet": self.sheet,
+            "groups": [dict(g) for g in self.groups],
+            "rows": [row.to_session() for row in self.rows],
+            "assigned": dict(self.assigned),
+            "notes": list(self.notes),
+        }
 
     @classmethod
     def from_session(cls, data: dict) -> "Parsed":
         rows = [ParsedRow(**row) for row in data["rows"]]
-        return cls(sheet=data["sheet"], groups=data["groups"], rows=rows, assigned=data["assigned"],
-                   notes=data.get("notes", []))
+        return cls(
+            sheet=data["sheet"],
+            groups=data["groups"],
+            rows=rows,
+            assigned=data["assigned"],
+            notes=data.get("notes", []),
+        )
 
 
 # `where` names the cell in a message. It is a callable, called only when there is a message: built
@@ -142,8 +156,12 @@ def parse_workbook(workbook, *, document: TargetDocument) -> Parsed:
     if layout is None and first_error is not None:
         raise first_error
     if layout is None:
-        raise ImportRefused(_("Không tìm thấy bảng phụ lục: cần các cột “Tên xã, thị trấn”, “Dân số”, "
-                              "“Số người tham gia BHYT”, “Tỷ lệ bao phủ”."))
+        raise ImportRefused(
+            _(
+                "Không tìm thấy bảng phụ lục: cần các cột “Tên xã, thị trấn”, “Dân số”, "
+                "“Số người tham gia BHYT”, “Tỷ lệ bao phủ”."
+            )
+        )
     matcher = Matcher(document)
     sheet = layout.sheet
     rows: list[ParsedRow] = []
@@ -153,8 +171,9 @@ def parse_workbook(workbook, *, document: TargetDocument) -> Parsed:
         name = cell_text(sheet.cell(row=line, column=layout.name_column).value).lstrip("'").strip()
         folded = fold(name)
         if folded.startswith(("tong cong", "tong so", "cong")) or folded == "tong":
-            notes.append(_("Dòng %(line)s (Tổng cộng) không được nhập: tổng luôn được tính lại từ các dòng.") % {
-                "line": line})
+            notes.append(
+                _("Dòng %(line)s (Tổng cộng) không được nhập: tổng luôn được tính lại từ các dòng.") % {"line": line}
+            )
             continue
         if "tinh giao" in folded:
             for group in layout.groups:
@@ -182,10 +201,16 @@ def parse_workbook(workbook, *, document: TargetDocument) -> Parsed:
             continue
         unit_id = matcher.match(name)
         number = sheet.cell(row=line, column=layout.number_column).value if layout.number_column else None
-        rows.append(ParsedRow(
-            line=line, name=name, number=number if isinstance(number, int) and 0 < number < 10000 else None,
-            unit_id=unit_id, proposals=[] if unit_id else matcher.proposals(name), figures=figures,
-        ))
+        rows.append(
+            ParsedRow(
+                line=line,
+                name=name,
+                number=number if isinstance(number, int) and 0 < number < 10000 else None,
+                unit_id=unit_id,
+                proposals=[] if unit_id else matcher.proposals(name),
+                figures=figures,
+            )
+        )
     if errors:
         raise ImportRefused(errors)
     if not rows:

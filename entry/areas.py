@@ -47,5 +47,6 @@ def ended_page(request, unit: Unit, month: dt.date, view_name: str):
         {"unit": s, "url_name": URL_NAMES.get(s.level) if view_name == "entry" else "province_completeness"}
         for s in successors_of(unit)
     ]
-    return render(request, "entry/entry_ended.html",
-                  {"unit": unit, "month": month, "successors": successors}, status=410)
+    return render(
+        request, "entry/entry_ended.html", {"unit": unit, "month": month, "successors": successors}, status=410
+    )

@@ -20,16 +20,29 @@ DATE_INPUTS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 class DocumentForm(forms.ModelForm):
     """Kind, number, date, issuer, signer, title, scope (a province or the country) and years."""
 
-    issued_on = forms.DateField(label=gettext_lazy("Ngày ban hành"), input_formats=DATE_INPUTS,
-                                widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-                                error_messages={"invalid": gettext_lazy("Viết ngày dạng dd/mm/yyyy, ví dụ 15/01/2026.")})
+    issued_on = forms.DateField(
+        label=gettext_lazy("Ngày ban hành"),
+        input_formats=DATE_INPUTS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": gettext_lazy("Viết ngày dạng dd/mm/yyyy, ví dụ 15/01/2026.")},
+    )
     first_year = forms.IntegerField(label=gettext_lazy("Từ năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     last_year = forms.IntegerField(label=gettext_lazy("Đến năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
     class Meta:
         model = TargetDocument
-        fields = ["kind", "number", "issued_on", "issuer", "signer", "title", "scope", "first_year", "last_year",
-                  "note"]
+        fields = [
+            "kind",
+            "number",
+            "issued_on",
+            "issuer",
+            "signer",
+            "title",
+            "scope",
+            "first_year",
+            "last_year",
+            "note",
+        ]
         widgets = {"title": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, scopes, **kwargs):
@@ -41,15 +54,20 @@ class DocumentForm(forms.ModelForm):
             field.error_messages.setdefault("required", _("Trường này bắt buộc."))
             field.error_messages["required"] = _("Trường này bắt buộc.")
         self.fields["first_year"].error_messages.update(
-            min_value=_("Năm từ %(limit_value)s trở đi."), max_value=_("Năm không quá %(limit_value)s."),
-            invalid=_("Viết năm bằng 4 chữ số."))
+            min_value=_("Năm từ %(limit_value)s trở đi."),
+            max_value=_("Năm không quá %(limit_value)s."),
+            invalid=_("Viết năm bằng 4 chữ số."),
+        )
         self.fields["last_year"].error_messages.update(self.fields["first_year"].error_messages)
 
     def clean(self):
         cleaned = super().clean()
         number, issued_on = cleaned.get("number"), cleaned.get("issued_on")
-        if number and issued_on and TargetDocument.objects.filter(number=number, issued_on=issued_on).exclude(
-                pk=self.instance.pk).exists():
+        if (
+            number
+            and issued_on
+            and TargetDocument.objects.filter(number=number, issued_on=issued_on).exclude(pk=self.instance.pk).exists()
+        ):
             self.add_error("number", _("Đã có văn bản cùng số hiệu và ngày ban hành này."))
         first, last = cleaned.get("first_year"), cleaned.get("last_year")
         if first and last and last < first:
@@ -86,7 +104,8 @@ def stored_values(document: TargetDocument) -> dict[tuple[int, int], TargetValue
     return {
         (unit_id, year): TargetValues(rate, population, enrolled)
         for unit_id, year, rate, population, enrolled in document.targets.values_list(
-            "unit_id", "year", "rate", "planned_population", "planned_enrolled")
+            "unit_id", "year", "rate", "planned_population", "planned_enrolled"
+        )
     }
 
 
@@ -125,13 +144,17 @@ class TargetsForm(forms.Form):
         values: dict[tuple[int, int], TargetValues] = {}
         for unit in [self.document.scope, *self.units]:
             for year in self.years:
-                names = {cell: cell_name(unit, year, cell) for cell in CELLS if cell_name(unit, year, cell) in self.fields}
+                names = {
+                    cell: cell_name(unit, year, cell) for cell in CELLS if cell_name(unit, year, cell) in self.fields
+                }
                 read = {cell: self._read(name, cell) for cell, name in names.items()}
                 value = TargetValues(read.get("rate"), read.get("population"), read.get("enrolled"))
                 if any(name in self.errors for name in names.values()):
                     continue
                 if value.rate is None and not value.empty:
-                    self.add_error(names["rate"], _("Nhập tỷ lệ chỉ tiêu (dân số và số tham gia kế hoạch chỉ đi kèm tỷ lệ)."))
+                    self.add_error(
+                        names["rate"], _("Nhập tỷ lệ chỉ tiêu (dân số và số tham gia kế hoạch chỉ đi kèm tỷ lệ).")
+                    )
                     continue
                 if value.population is not None and value.enrolled is not None and value.enrolled > value.population:
                     self.add_error(names["enrolled"], _("Số tham gia kế hoạch lớn hơn dân số kế hoạch."))

@@ -33,8 +33,9 @@ def create_document(*, form, user) -> TargetDocument:
 
 
 @transaction.atomic
-def save_targets(*, document: TargetDocument, values: dict[tuple[int, int], TargetValues], opened: str,
-                 user, note: str = "") -> int:
+def save_targets(
+    *, document: TargetDocument, values: dict[tuple[int, int], TargetValues], opened: str, user, note: str = ""
+) -> int:
     """Make the document's targets equal to `values` ((unit id, year) → rate and plan); a target
     the grid left empty is removed. Refused whole (StaleTargets) when someone changed the
     targets since the grid was opened. Returns the number of changed figures."""
@@ -50,18 +51,33 @@ def save_targets(*, document: TargetDocument, values: dict[tuple[int, int], Targ
             continue
         unit_id, year = key
         records += [
-            ChangeRecord(unit_id=unit_id, period=dt.date(year, 1, 1), field=f"target_{name}",
-                         old_value=record_value(name, getattr(old, name)),
-                         new_value=record_value(name, getattr(new, name)),
-                         note=note[:500] or str(document)[:500], channel=CHANNEL, user=user)
-            for name, _ in FIELDS if getattr(old, name) != getattr(new, name)
+            ChangeRecord(
+                unit_id=unit_id,
+                period=dt.date(year, 1, 1),
+                field=f"target_{name}",
+                old_value=record_value(name, getattr(old, name)),
+                new_value=record_value(name, getattr(new, name)),
+                note=note[:500] or str(document)[:500],
+                channel=CHANNEL,
+                user=user,
+            )
+            for name, _ in FIELDS
+            if getattr(old, name) != getattr(new, name)
         ]
         target = existing.get(key)
         if new.empty:
             target.delete()
         elif target is None:
-            created.append(Target(document=document, unit_id=unit_id, year=year, rate=new.rate,
-                                  planned_population=new.population, planned_enrolled=new.enrolled))
+            created.append(
+                Target(
+                    document=document,
+                    unit_id=unit_id,
+                    year=year,
+                    rate=new.rate,
+                    planned_population=new.population,
+                    planned_enrolled=new.enrolled,
+                )
+            )
         else:
             target.rate, target.planned_population, target.planned_enrolled = new.rate, new.population, new.enrolled
             changed.append(target)

@@ -30,8 +30,9 @@ class WholeNumberField(forms.CharField):
             return None
         number = whole_number(text, low=self.low, high=self.high)
         if number is None:
-            raise forms.ValidationError(_("Viết một số nguyên từ %(low)s đến %(high)s.") % {
-                "low": self.low, "high": self.high}, code="invalid")
+            raise forms.ValidationError(
+                _("Viết một số nguyên từ %(low)s đến %(high)s.") % {"low": self.low, "high": self.high}, code="invalid"
+            )
         return number
 
 
@@ -52,11 +53,15 @@ class GridForm(forms.Form):
                 continue
             code = row.unit.code
             self.fields[field_name(code, "note")] = forms.CharField(
-                required=False, max_length=NOTE_LENGTH,
-                error_messages={"max_length": gettext_lazy("Ghi chú dài quá %(limit_value)s ký tự: hãy rút gọn.")})
+                required=False,
+                max_length=NOTE_LENGTH,
+                error_messages={"max_length": gettext_lazy("Ghi chú dài quá %(limit_value)s ký tự: hãy rút gọn.")},
+            )
             self.fields[field_name(code, "population_source")] = forms.CharField(
-                required=False, max_length=SOURCE_LENGTH,
-                error_messages={"max_length": gettext_lazy("Nguồn dài quá %(limit_value)s ký tự: hãy rút gọn.")})
+                required=False,
+                max_length=SOURCE_LENGTH,
+                error_messages={"max_length": gettext_lazy("Nguồn dài quá %(limit_value)s ký tự: hãy rút gọn.")},
+            )
             for hidden in ("version", "pversion"):
                 self.fields[field_name(code, hidden)] = WholeNumberField(required=False)
 
@@ -88,22 +93,27 @@ class GridForm(forms.Form):
         return self.cleaned_data
 
     def _cell_errors(self, code: str) -> dict[str, str]:
-        return {key: " ".join(self.errors[field_name(code, key)]) for key in ("note", "population_source")
-                if field_name(code, key) in self.errors}
+        return {
+            key: " ".join(self.errors[field_name(code, key)])
+            for key in ("note", "population_source")
+            if field_name(code, key) in self.errors
+        }
 
     @property
     def forged(self) -> bool:
         """A hidden field no page of the portal writes: refused whole, with a message."""
-        return any(name.endswith(("-version", "-pversion")) or name in ("opened", "workbook")
-                   for name in self.errors)
+        return any(name.endswith(("-version", "-pversion")) or name in ("opened", "workbook") for name in self.errors)
 
 
 class ReopenForm(forms.Form):
-    days = WholeNumberField(low=1, high=31, error_messages={
-        "required": gettext_lazy("Ghi số ngày mở (1–31).")})
-    reason = forms.CharField(max_length=300, error_messages={
-        "required": gettext_lazy("Ghi lý do mở lại."),
-        "max_length": gettext_lazy("Lý do dài quá %(limit_value)s ký tự.")})
+    days = WholeNumberField(low=1, high=31, error_messages={"required": gettext_lazy("Ghi số ngày mở (1–31).")})
+    reason = forms.CharField(
+        max_length=300,
+        error_messages={
+            "required": gettext_lazy("Ghi lý do mở lại."),
+            "max_length": gettext_lazy("Lý do dài quá %(limit_value)s ký tự."),
+        },
+    )
 
     def clean_days(self):
         days = self.cleaned_data["days"]
@@ -133,8 +143,11 @@ class ImportChoicesForm(forms.Form):
 
     @property
     def confirmed(self) -> dict[str, int]:
-        return {str(line): self.cleaned_data[f"unit_{line}"] for line in self.lines
-                if self.cleaned_data.get(f"unit_{line}") is not None}
+        return {
+            str(line): self.cleaned_data[f"unit_{line}"]
+            for line in self.lines
+            if self.cleaned_data.get(f"unit_{line}") is not None
+        }
 
 
 class WorkbookColumnsForm(forms.Form):
@@ -143,8 +156,9 @@ class WorkbookColumnsForm(forms.Form):
 
     header_row = WholeNumberField(low=1, high=5_000, error_messages={"required": gettext_lazy("Chọn dòng tiêu đề.")})
     name = WholeNumberField(low=1, high=200, error_messages={"required": gettext_lazy("Chọn cột tên xã.")})
-    count = WholeNumberField(low=1, high=200, error_messages={
-        "required": gettext_lazy("Chọn cột số người có thẻ BHYT.")})
+    count = WholeNumberField(
+        low=1, high=200, error_messages={"required": gettext_lazy("Chọn cột số người có thẻ BHYT.")}
+    )
 
     def __init__(self, data, *, height: int, width: int):
         super().__init__(data)

@@ -25,7 +25,16 @@ from reports import formatting
 from .rows import Row
 from .rules import COHORT_FIELDS, validate
 
-__all__ = ["COHORT_FIELDS", "GridInput", "RowInput", "field_name", "initial_grid", "kept_grid", "read_grid", "stored_cells"]
+__all__ = [
+    "COHORT_FIELDS",
+    "GridInput",
+    "RowInput",
+    "field_name",
+    "initial_grid",
+    "kept_grid",
+    "read_grid",
+    "stored_cells",
+]
 
 
 def field_name(code: str, name: str) -> str:
@@ -89,8 +98,10 @@ def _initial_row(row: Row, groups: list[PayerGroup]) -> RowInput:
     raw.update({f"g-{g.code}": text(row.groups.get(g.code)) for g in groups})
     if row.member:
         raw.update(affected=text(row.member.affected), affected_pupils=text(row.member.affected_pupils))
-        raw.update(pupils=text(row.progress.pupils if row.progress else None),
-                   households=text(row.progress.households if row.progress else None))
+        raw.update(
+            pupils=text(row.progress.pupils if row.progress else None),
+            households=text(row.progress.households if row.progress else None),
+        )
     return RowInput(row=row, raw=raw, version=row.version, progress_version=row.progress_version)
 
 
@@ -105,11 +116,19 @@ def read_grid(*, data, rows: list[Row], groups: list[PayerGroup], month: dt.date
         # A cell left out of the POST keeps its stored value (a script may post only what it
         # changes); a cell posted empty is empty.
         stored = _initial_row(row, groups).raw
-        raw = {key: str(data[field_name(row.unit.code, key)]).strip() if field_name(row.unit.code, key) in data
-               else stored[key] for key in stored}
-        item = RowInput(row=row, raw=raw, version=_int(data.get(field_name(row.unit.code, "version"))),
-                        progress_version=_int(data.get(field_name(row.unit.code, "pversion"))),
-                        confirmed=set(_all(data, field_name(row.unit.code, "confirm"))))
+        raw = {
+            key: str(data[field_name(row.unit.code, key)]).strip()
+            if field_name(row.unit.code, key) in data
+            else stored[key]
+            for key in stored
+        }
+        item = RowInput(
+            row=row,
+            raw=raw,
+            version=_int(data.get(field_name(row.unit.code, "version"))),
+            progress_version=_int(data.get(field_name(row.unit.code, "pversion"))),
+            confirmed=set(_all(data, field_name(row.unit.code, "confirm"))),
+        )
         validate(item, groups, month)
         grid.rows.append(item)
     return grid
@@ -121,14 +140,17 @@ def kept_grid(*, data, rows: list[Row], groups: list[PayerGroup]) -> GridInput:
     grid = GridInput(rows=[], opened=_parse_time(data.get("opened")))
     for row in rows:
         stored = _initial_row(row, groups)
-        stored.raw = {key: str(data.get(field_name(row.unit.code, key), value)).strip()
-                      for key, value in stored.raw.items()}
+        stored.raw = {
+            key: str(data.get(field_name(row.unit.code, key), value)).strip() for key, value in stored.raw.items()
+        }
         grid.rows.append(stored)
     return grid
 
 
 def _all(data, name: str) -> list[str]:
-    return [str(v) for v in data.getlist(name)] if hasattr(data, "getlist") else [str(data[name])] if name in data else []
+    return (
+        [str(v) for v in data.getlist(name)] if hasattr(data, "getlist") else [str(data[name])] if name in data else []
+    )
 
 
 def _int(text) -> int:

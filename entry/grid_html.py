@@ -19,8 +19,12 @@ def escape(value) -> str:
 
 
 def rows_html(lines: list[dict], *, month_text: str, kept: bool) -> SafeString:
-    words = {"source": escape(_("Nguồn dân số mới")), "confirm": escape(_("Xác nhận")),
-             "was": escape(_("Số đang lưu → số mới")), "history": escape(_("lịch sử"))}
+    words = {
+        "source": escape(_("Nguồn dân số mới")),
+        "confirm": escape(_("Xác nhận")),
+        "was": escape(_("Số đang lưu → số mới")),
+        "history": escape(_("lịch sử")),
+    }
     history = reverse("commune_entry_history", args=["00000", month_text])
     return mark_safe("".join(_row(line, kept=kept, words=words, history=history) for line in lines))
 
@@ -40,11 +44,15 @@ def _row(line: dict, *, kept: bool, words: dict[str, str], history: str) -> str:
     attributes += ' data-has-population="1"' if row.population else ""
     attributes += ' data-member="1"' if row.member else ""
     classes = " ".join(c for c, on in (("has-error", item.errors), ("expanded", line["expanded"])) if on)
-    out = [f'<tr{attributes} class="{classes}">',
-           f'<th scope="row" class="commune"{_attribute("title", unit.full_name)}>{escape(unit.full_name)}']
+    out = [
+        f'<tr{attributes} class="{classes}">',
+        f'<th scope="row" class="commune"{_attribute("title", unit.full_name)}>{escape(unit.full_name)}',
+    ]
     if row.editable:
-        out.append(f'<input type="hidden" name="{code}-version" value="{item.version}">'
-                   f'<input type="hidden" name="{code}-pversion" value="{item.progress_version}">')
+        out.append(
+            f'<input type="hidden" name="{code}-version" value="{item.version}">'
+            f'<input type="hidden" name="{code}-pversion" value="{item.progress_version}">'
+        )
     out.append("</th>")
     inputs = row.editable or kept
     for cell in line["cells"]:
@@ -55,10 +63,14 @@ def _row(line: dict, *, kept: bool, words: dict[str, str], history: str) -> str:
             out.append(_beside(line, words))
     who = ""
     if row.enrollment and row.enrollment.entered_by:
-        who = (f" <small>· {escape(formatting.person(row.enrollment.entered_by))} "
-               f"{escape(formatting.fmt_datetime(row.enrollment.entered_at))}</small>")
-    out.append(f'<td class="who"><a href="{escape(history.replace("00000", row.unit.code))}">{words["history"]}</a>'
-               f"{who}</td></tr>\n")
+        who = (
+            f" <small>· {escape(formatting.person(row.enrollment.entered_by))} "
+            f"{escape(formatting.fmt_datetime(row.enrollment.entered_at))}</small>"
+        )
+    out.append(
+        f'<td class="who"><a href="{escape(history.replace("00000", row.unit.code))}">{words["history"]}</a>'
+        f"{who}</td></tr>\n"
+    )
     return "".join(out)
 
 
@@ -70,12 +82,20 @@ def _cell(cell: dict, index: int, *, inputs: bool, kept: bool) -> str:
     body = ""
     if cell["present"] and inputs:
         name = escape(cell["name"])
-        body = (f'<input{" readonly" if kept else ""} name="{name}" id="{name}"{_attribute("value", cell["value"])}'
-                f' data-r="{index}" data-c="{cell["col"]}" data-key="{cell["key"]}"{_attribute("data-stored", cell["stored"])}'
-                ' autocomplete="off"' + (' tabindex="-1"' if cell["key"] == "population" else "")
-                + (_attribute("title", cell["hint"]) if cell["hint"] else "")
-                + (f' class="text" maxlength="{500 if cell["key"] == "note" else 300}"' if cell["text"]
-                   else ' inputmode="numeric"') + _attribute("aria-label", cell["label"]) + ">")
+        body = (
+            f'<input{" readonly" if kept else ""} name="{name}" id="{name}"{_attribute("value", cell["value"])}'
+            f' data-r="{index}" data-c="{cell["col"]}" data-key="{cell["key"]}"{_attribute("data-stored", cell["stored"])}'
+            ' autocomplete="off"'
+            + (' tabindex="-1"' if cell["key"] == "population" else "")
+            + (_attribute("title", cell["hint"]) if cell["hint"] else "")
+            + (
+                f' class="text" maxlength="{500 if cell["key"] == "note" else 300}"'
+                if cell["text"]
+                else ' inputmode="numeric"'
+            )
+            + _attribute("aria-label", cell["label"])
+            + ">"
+        )
     elif cell["present"]:
         body = f'<span class="value">{escape(cell["value"])}</span>'
     return f'<td class="{" ".join(classes)}">{body}</td>'
@@ -86,13 +106,17 @@ def _source(source: dict, *, inputs: bool, kept: bool, words: dict[str, str]) ->
     if not (source["present"] and inputs):
         return ""
     name = escape(source["name"])
-    out = (f'<label class="source{" bad" if source["error"] else ""}"><small>{words["source"]}</small>'
-           f'<input{" readonly" if kept else ""} name="{name}" id="{name}"{_attribute("value", source["value"])}'
-           ' class="text" maxlength="300" autocomplete="off" data-key="population_source" data-stored=""'
-           f'{_attribute("aria-label", source["label"])}></label>')
+    out = (
+        f'<label class="source{" bad" if source["error"] else ""}"><small>{words["source"]}</small>'
+        f'<input{" readonly" if kept else ""} name="{name}" id="{name}"{_attribute("value", source["value"])}'
+        ' class="text" maxlength="300" autocomplete="off" data-key="population_source" data-stored=""'
+        f"{_attribute('aria-label', source['label'])}></label>"
+    )
     if source["error"]:
-        out += (f'<span class="msg error" data-for="population_source"{_attribute("title", source["error"])}>'
-                f'{escape(source["error"])}</span>')
+        out += (
+            f'<span class="msg error" data-for="population_source"{_attribute("title", source["error"])}>'
+            f"{escape(source['error'])}</span>"
+        )
     return out
 
 
@@ -104,17 +128,25 @@ def _beside(line: dict, words: dict[str, str]) -> str:
         previous += f' <small class="hint">{escape(formatting.fmt_rate(line["previous_rate"]))}</small>'
     checks = []
     if line["was"]:
-        checks.append(f'<span class="was" title="{words["was"]}">{escape(line["was"])} → '
-                      f'{escape(line["item"].raw.get("enrolled", ""))}</span> ')
+        checks.append(
+            f'<span class="was" title="{words["was"]}">{escape(line["was"])} → '
+            f"{escape(line['item'].raw.get('enrolled', ''))}</span> "
+        )
     for m in line["messages"]:
         if m["token"]:
-            checks.append(f'<label class="confirm"><input type="checkbox" name="{escape(m["confirm_name"])}"'
-                          f'{_attribute("value", m["token"])}{" checked" if m["confirmed"] else ""}> '
-                          f'{words["confirm"]}</label> ')
-        prefix = "" if m["key"] in ("enrolled", "groups") else f'{escape(m["column"])}: '
-        checks.append(f'<span class="msg {m["kind"]}" data-for="{escape(m["key"])}"{_attribute("data-anchor", m["anchor"])}'
-                      f'{_attribute("data-column", m["column"])}{_attribute("title", m["text"])}>'
-                      f'{prefix}{escape(m["text"])}</span> ')
-    return (f'<td class="num rate"><output data-rate-for="{index}">{escape(formatting.fmt_rate(line["rate"]))}</output></td>'
-            f'<td class="num previous">{previous}</td>'
-            f'<td class="checks"><div class="checks-in" data-checks-for="{index}">{"".join(checks)}</div></td>')
+            checks.append(
+                f'<label class="confirm"><input type="checkbox" name="{escape(m["confirm_name"])}"'
+                f"{_attribute('value', m['token'])}{' checked' if m['confirmed'] else ''}> "
+                f"{words['confirm']}</label> "
+            )
+        prefix = "" if m["key"] in ("enrolled", "groups") else f"{escape(m['column'])}: "
+        checks.append(
+            f'<span class="msg {m["kind"]}" data-for="{escape(m["key"])}"{_attribute("data-anchor", m["anchor"])}'
+            f"{_attribute('data-column', m['column'])}{_attribute('title', m['text'])}>"
+            f"{prefix}{escape(m['text'])}</span> "
+        )
+    return (
+        f'<td class="num rate"><output data-rate-for="{index}">{escape(formatting.fmt_rate(line["rate"]))}</output></td>'
+        f'<td class="num previous">{previous}</td>'
+        f'<td class="checks"><div class="checks-in" data-checks-for="{index}">{"".join(checks)}</div></td>'
+    )

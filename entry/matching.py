@@ -56,8 +56,7 @@ class Matcher:
 
     def ambiguous(self) -> dict[str, int]:
         """For the names that share a key: each spelling with its marks → its unit."""
-        return {key: pk for pks in self.keys.values() if len(pks) > 1 for pk in sorted(pks)
-                for key in self.marked(pk)}
+        return {key: pk for pks in self.keys.values() if len(pks) > 1 for pk in sorted(pks) for key in self.marked(pk)}
 
     def proposals(self, name: str) -> list[int]:
         """Closest units first (never taken without the user's confirmation)."""

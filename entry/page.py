@@ -13,11 +13,14 @@ from .matching import Matcher
 from .rules import client_rules
 
 COLUMN_LABELS = {
-    "population": gettext_lazy("Dân số"), "population_source": gettext_lazy("Nguồn dân số mới"),
-    "enrolled": gettext_lazy("Số người tham gia BHYT"), "note": gettext_lazy("Ghi chú"),
+    "population": gettext_lazy("Dân số"),
+    "population_source": gettext_lazy("Nguồn dân số mới"),
+    "enrolled": gettext_lazy("Số người tham gia BHYT"),
+    "note": gettext_lazy("Ghi chú"),
     "affected": gettext_lazy("Số người bị ảnh hưởng (05-CT/HU)"),
     "affected_pupils": gettext_lazy("Số học sinh bị ảnh hưởng"),
-    "pupils": gettext_lazy("Học sinh đã tham gia lại"), "households": gettext_lazy("Tham gia lại theo hộ"),
+    "pupils": gettext_lazy("Học sinh đã tham gia lại"),
+    "households": gettext_lazy("Tham gia lại theo hộ"),
     "groups": gettext_lazy("Tổng các nhóm"),
 }
 
@@ -34,14 +37,21 @@ def lines(grid: GridInput, groups, *, has_cohort: bool) -> list[dict]:
     for item in grid.rows:
         stored = stored_cells(item.row, groups)
         cells = _cells(item, groups, has_cohort, stored)
-        out.append({
-            "item": item, "cells": cells, "source": _source_cell(item, stored),
-            "rate": coverage.coverage_rate(enrolled=_int(item.raw.get("enrolled")),
-                                           population=_int(item.raw.get("population"))),
-            "previous_rate": _previous_rate(item.row), "previous_hint": _previous_hint(item.row),
-            "messages": _row_messages(item, cells, groups), "was": _was(item, stored),
-            "expanded": bool(item.raw.get("population_source")) or "population_source" in item.errors,
-        })
+        out.append(
+            {
+                "item": item,
+                "cells": cells,
+                "source": _source_cell(item, stored),
+                "rate": coverage.coverage_rate(
+                    enrolled=_int(item.raw.get("enrolled")), population=_int(item.raw.get("population"))
+                ),
+                "previous_rate": _previous_rate(item.row),
+                "previous_hint": _previous_hint(item.row),
+                "messages": _row_messages(item, cells, groups),
+                "was": _was(item, stored),
+                "expanded": bool(item.raw.get("population_source")) or "population_source" in item.errors,
+            }
+        )
     return out
 
 
@@ -53,11 +63,12 @@ def _cells(item, groups, has_cohort: bool, stored: dict[str, str]) -> list[dict]
     spec += [(f"g-{g.code}", formatting.fmt_int(row.previous_groups.get(g.code), empty="")) for g in groups]
     if has_cohort:
         spec += [("affected", ""), ("affected_pupils", "")]
-        spec += [(k, formatting.fmt_int(getattr(previous, k) if previous else None, empty=""))
-                 for k in ("pupils", "households")]
+        spec += [
+            (k, formatting.fmt_int(getattr(previous, k) if previous else None, empty=""))
+            for k in ("pupils", "households")
+        ]
     spec += [("note", "")]
-    return [_cell(item, key, col=col, hint=hint, groups=groups, stored=stored)
-            for col, (key, hint) in enumerate(spec)]
+    return [_cell(item, key, col=col, hint=hint, groups=groups, stored=stored) for col, (key, hint) in enumerate(spec)]
 
 
 def _source_cell(item, stored: dict[str, str]) -> dict:
@@ -74,11 +85,22 @@ def _cell(item, key: str, *, col: int | None, hint: str, groups, stored: dict[st
     changed = key in item.raw and value != stored.get(key, "")
     if changed and not text and _int(value) is not None:  # 1700 typed over 1.700 is the same figure
         changed = _int(value) != _int(stored.get(key))
-    return {"key": key, "name": field_name(item.row.unit.code, key), "col": col, "hint": hint, "label": label,
-            "present": key in item.raw, "value": value, "stored": stored.get(key, ""),
-            "changed": changed, "text": text,
-            "group": key.startswith("g-"), "cohort": key in ("affected", "affected_pupils", "pupils", "households"),
-            "error": item.errors.get(key), "warning": item.warnings.get(key)}
+    return {
+        "key": key,
+        "name": field_name(item.row.unit.code, key),
+        "col": col,
+        "hint": hint,
+        "label": label,
+        "present": key in item.raw,
+        "value": value,
+        "stored": stored.get(key, ""),
+        "changed": changed,
+        "text": text,
+        "group": key.startswith("g-"),
+        "cohort": key in ("affected", "affected_pupils", "pupils", "households"),
+        "error": item.errors.get(key),
+        "warning": item.warnings.get(key),
+    }
 
 
 def _row_messages(item, cells, groups) -> list[dict]:
@@ -96,10 +118,16 @@ def _row_messages(item, cells, groups) -> list[dict]:
 
 def _message(item, key: str, kind: str, text: str, groups) -> dict:
     token = item.tokens.get(key, "") if kind == "warning" else ""
-    return {"key": key, "kind": kind, "text": text, "column": column_label(key, groups),
-            "anchor": field_name(item.row.unit.code, "enrolled" if key == "groups" else key),
-            "token": token, "confirmed": bool(token) and token in item.confirmed,
-            "confirm_name": field_name(item.row.unit.code, "confirm")}
+    return {
+        "key": key,
+        "kind": kind,
+        "text": text,
+        "column": column_label(key, groups),
+        "anchor": field_name(item.row.unit.code, "enrolled" if key == "groups" else key),
+        "token": token,
+        "confirmed": bool(token) and token in item.confirmed,
+        "confirm_name": field_name(item.row.unit.code, "confirm"),
+    }
 
 
 def _was(item, stored: dict[str, str]) -> str:
@@ -120,11 +148,20 @@ def problems(lines_: list[dict]) -> list[dict]:
         messages = list(line["messages"])
         if source["error"]:
             population = next((i for i, m in enumerate(messages) if m["key"] == "population"), -1)
-            messages.insert(population + 1, {"key": "population_source", "kind": "error", "text": source["error"],
-                                             "column": column_label("population_source", []),
-                                             "anchor": source["name"]})
-        out += [{"unit": unit, "column": m["column"], "message": m["text"], "kind": m["kind"], "anchor": m["anchor"]}
-                for m in messages]
+            messages.insert(
+                population + 1,
+                {
+                    "key": "population_source",
+                    "kind": "error",
+                    "text": source["error"],
+                    "column": column_label("population_source", []),
+                    "anchor": source["name"],
+                },
+            )
+        out += [
+            {"unit": unit, "column": m["column"], "message": m["text"], "kind": m["kind"], "anchor": m["anchor"]}
+            for m in messages
+        ]
     return out
 
 

@@ -8,5 +8,6 @@ from communes.models import MonthReopening, Unit
 
 
 def reopen_month(*, area: Unit, month: dt.date, days: int, reason: str, by) -> MonthReopening:
-    return MonthReopening.objects.create(unit=area, month=month, until=timezone.now() + dt.timedelta(days=days),
-                                         reason=reason, by=by)
+    return MonthReopening.objects.create(
+        unit=area, month=month, until=timezone.now() + dt.timedelta(days=days), reason=reason, by=by
+    )

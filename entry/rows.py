@@ -67,23 +67,29 @@ def month_status(*, area: Unit, month: dt.date, now: dt.datetime | None = None) 
     today = timezone.localdate(now)
     closes = closing_time(month)
     if month > today.replace(day=1):
-        return MonthStatus(open=False, future=True, reason=_("Tháng %(month)s chưa đến: chưa thể nhập số liệu.")
-                           % {"month": f"{month:%m/%Y}"})
+        return MonthStatus(
+            open=False,
+            future=True,
+            reason=_("Tháng %(month)s chưa đến: chưa thể nhập số liệu.") % {"month": f"{month:%m/%Y}"},
+        )
     if now < closes:
         return MonthStatus(open=True, closes_at=closes)
     reopening = (
         MonthReopening.objects.filter(unit__in=_self_and_ancestors(area), month=month, until__gt=now)
-        .select_related("by").order_by("-until").first()
+        .select_related("by")
+        .order_by("-until")
+        .first()
     )
     if reopening:
         return MonthStatus(open=True, closes_at=reopening.until, reopening=reopening)
     return MonthStatus(
         open=False,
         closes_at=closes,
-        reason=_("Tháng %(month)s đã khoá sổ lúc %(closed)s (%(days)s ngày sau khi hết tháng). "
-                 "Cần lãnh đạo hoặc quản trị viên mở lại để sửa.")
-        % {"month": f"{month:%m/%Y}", "closed": fmt_datetime(closes),
-           "days": settings.ENTRY_CLOSE_DAYS},
+        reason=_(
+            "Tháng %(month)s đã khoá sổ lúc %(closed)s (%(days)s ngày sau khi hết tháng). "
+            "Cần lãnh đạo hoặc quản trị viên mở lại để sửa."
+        )
+        % {"month": f"{month:%m/%Y}", "closed": fmt_datetime(closes), "days": settings.ENTRY_CLOSE_DAYS},
     )
 
 
@@ -121,7 +127,9 @@ def entry_rows(*, area: Unit, month: dt.date, user, status: MonthStatus) -> list
 
 def _reopened_units(units: list[Unit], month: dt.date) -> set[int]:
     return set(
-        MonthReopening.objects.filter(unit__in=units, month=month, until__gt=timezone.now()).values_list("unit", flat=True)
+        MonthReopening.objects.filter(unit__in=units, month=month, until__gt=timezone.now()).values_list(
+            "unit", flat=True
+        )
     )
 
 
@@ -144,8 +152,12 @@ def _attach_counts(rows: list[Row], month: dt.date) -> None:
     # Each commune's two latest months up to this one (this month's and the one before, or the two
     # before when this one is empty): 60 rows for a 30-commune grid, not two years of them.
     latest_first = Window(RowNumber(), partition_by=[F("unit_id")], order_by=F("month").desc())
-    enrollments = (Enrollment.objects.filter(unit__in=by_unit, month__gte=earliest, month__lte=month)
-                   .annotate(recency=latest_first).filter(recency__lte=2).order_by("month"))
+    enrollments = (
+        Enrollment.objects.filter(unit__in=by_unit, month__gte=earliest, month__lte=month)
+        .annotate(recency=latest_first)
+        .filter(recency__lte=2)
+        .order_by("month")
+    )
     for enrollment in enrollments.select_related("entered_by"):
         row = by_unit[enrollment.unit_id]
         if enrollment.month == month:

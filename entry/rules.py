@@ -33,15 +33,14 @@ MESSAGES = {
     "population_needed": gettext_lazy("Cần dân số để tính tỷ lệ bao phủ."),
     "population_zero": gettext_lazy("Dân số bằng 0 mà có người tham gia: sửa lại dân số."),
     "source_needed": gettext_lazy("Ghi nguồn của số dân mới (ví dụ: Chi cục Thống kê, 6/2024)."),
-    "above_population": gettext_lazy("Số người tham gia (%(enrolled)s) lớn hơn dân số (%(population)s): sửa lại, "
-                                     "hoặc ghi chú lý do."),
-    "drop": gettext_lazy("Giảm %(drop)s người so với tháng %(month)s (%(before)s): kiểm tra lại "
-                         "hoặc xác nhận."),
+    "above_population": gettext_lazy(
+        "Số người tham gia (%(enrolled)s) lớn hơn dân số (%(population)s): sửa lại, hoặc ghi chú lý do."
+    ),
+    "drop": gettext_lazy("Giảm %(drop)s người so với tháng %(month)s (%(before)s): kiểm tra lại hoặc xác nhận."),
     "groups_without_total": gettext_lazy("Đã nhập theo nhóm: cần nhập cả tổng số người tham gia."),
     "groups_differ": gettext_lazy("Tổng các nhóm (%(sum)s) khác tổng số người tham gia (%(total)s)."),
     "cohort_cleared": gettext_lazy("Không được để trống số đã nhập."),
-    "pupils_affected_above": gettext_lazy(
-        "Số học sinh bị ảnh hưởng không thể lớn hơn tổng số người bị ảnh hưởng."),
+    "pupils_affected_above": gettext_lazy("Số học sinh bị ảnh hưởng không thể lớn hơn tổng số người bị ảnh hưởng."),
     "pupils_above": gettext_lazy("Lớn hơn số học sinh bị ảnh hưởng (%(n)s)."),
     "households_above": gettext_lazy("Lớn hơn số người bị ảnh hưởng không phải học sinh (%(n)s)."),
 }
@@ -131,8 +130,9 @@ def _counts(item: RowInput) -> None:
         return  # the stored figure was confirmed when it was saved: warn about what changes now
     previous = row.previous.enrolled if row.previous else None
     if coverage.drop_exceeds(previous=previous, current=enrolled, threshold=settings.ENTRY_DROP_WARNING):
-        item.warnings["enrolled"] = message("drop", drop=previous - enrolled, month=f"{row.previous.month:%m/%Y}",
-                                            before=previous)
+        item.warnings["enrolled"] = message(
+            "drop", drop=previous - enrolled, month=f"{row.previous.month:%m/%Y}", before=previous
+        )
         item.tokens["enrolled"] = f"enrolled:{previous}:{enrolled}"
 
 
@@ -166,6 +166,10 @@ def _cohort(item: RowInput) -> None:
         errors["affected_pupils"] = message("pupils_affected_above")
     if pupils_affected is not None and (values["pupils"] or 0) > pupils_affected:
         errors["pupils"] = message("pupils_above", n=pupils_affected)
-    if (affected is not None and pupils_affected is not None and pupils_affected <= affected
-            and (values["households"] or 0) > affected - pupils_affected):
+    if (
+        affected is not None
+        and pupils_affected is not None
+        and pupils_affected <= affected
+        and (values["households"] or 0) > affected - pupils_affected
+    ):
         errors["households"] = message("households_above", n=affected - pupils_affected)

@@ -23,8 +23,16 @@ class Conflict(Exception):
         self.messages = messages
 
 
-def apply_grid(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup], channel: str = "entry",
-               via: str = "", workbook: WorkbookCounts | None = None) -> int:
+def apply_grid(
+    *,
+    grid: GridInput,
+    month: dt.date,
+    user,
+    groups: list[PayerGroup],
+    channel: str = "entry",
+    via: str = "",
+    workbook: WorkbookCounts | None = None,
+) -> int:
     """Save every changed figure of the grid in one transaction; returns how many figures changed.
 
     Rows are locked first and compared with what the form was opened on: a figure someone else
@@ -37,8 +45,9 @@ def apply_grid(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup
         return _apply(grid=grid, month=month, user=user, groups=groups, channel=channel, via=via, workbook=workbook)
     except IntegrityError as error:
         # Two first saves of the same commune-month at once: the later one finds the row taken.
-        raise Conflict([_("Một người khác vừa lưu số liệu tháng này cùng lúc với bạn; chưa lưu gì. "
-                          "Kiểm tra rồi lưu lại.")]) from error
+        raise Conflict(
+            [_("Một người khác vừa lưu số liệu tháng này cùng lúc với bạn; chưa lưu gì. Kiểm tra rồi lưu lại.")]
+        ) from error
 
 
 def find_conflicts(*, grid: GridInput, month: dt.date, groups: list[PayerGroup]) -> list[str]:
@@ -52,8 +61,16 @@ def find_conflicts(*, grid: GridInput, month: dt.date, groups: list[PayerGroup])
         return [msg for item in items for msg in _conflicts(item, fresh, grid.opened, groups)]
 
 
-def _apply(*, grid: GridInput, month: dt.date, user, groups: list[PayerGroup], channel: str, via: str,
-           workbook: WorkbookCounts | None) -> int:
+def _apply(
+    *,
+    grid: GridInput,
+    month: dt.date,
+    user,
+    groups: list[PayerGroup],
+    channel: str,
+    via: str,
+    workbook: WorkbookCounts | None,
+) -> int:
     items = [item for item in grid.rows if item.row.editable]
     units = [item.row.unit for item in items]
     with transaction.atomic():
@@ -83,21 +100,36 @@ class _Fresh:
 
     @classmethod
     def lock(cls, *, units, month: dt.date) -> "_Fresh":
-        enrollments = {e.unit_id: e for e in Enrollment.objects.select_for_update(of=("self",))
-                       .filter(unit__in=units, month=month).select_related("entered_by")}
+        enrollments = {
+            e.unit_id: e
+            for e in Enrollment.objects.select_for_update(of=("self",))
+            .filter(unit__in=units, month=month)
+            .select_related("entered_by")
+        }
         groups: dict[int, dict[str, EnrollmentByGroup]] = {}
-        for item in EnrollmentByGroup.objects.select_for_update(of=("self",)).filter(enrollment__in=list(enrollments.values())) \
-                .select_related("group"):
+        for item in (
+            EnrollmentByGroup.objects.select_for_update(of=("self",))
+            .filter(enrollment__in=list(enrollments.values()))
+            .select_related("group")
+        ):
             groups.setdefault(item.enrollment_id, {})[item.group.code] = item
         members = {m.pk: m for m in CohortCommune.objects.select_for_update(of=("self",)).filter(unit__in=units)}
         return cls(
             enrollments=enrollments,
-            populations={p.unit_id: p for p in Population.objects.select_for_update(of=("self",))
-                         .filter(unit__in=units, year=month.year).select_related("entered_by")},
+            populations={
+                p.unit_id: p
+                for p in Population.objects.select_for_update(of=("self",))
+                .filter(unit__in=units, year=month.year)
+                .select_related("entered_by")
+            },
             groups=groups,
             members=members,
-            progress={p.member_id: p for p in CohortProgress.objects.select_for_update(of=("self",))
-                      .filter(member__in=list(members.values()), month=month).select_related("entered_by")},
+            progress={
+                p.member_id: p
+                for p in CohortProgress.objects.select_for_update(of=("self",))
+                .filter(member__in=list(members.values()), month=month)
+                .select_related("entered_by")
+            },
         )
 
 
@@ -110,14 +142,25 @@ def _conflicts(item: RowInput, fresh: _Fresh, opened, groups) -> list[str]:
     enrollment = fresh.enrollments.get(unit.pk)
     stored_version = enrollment.version if enrollment else 0
     if stored_version != item.version and _enrollment_changes(values, enrollment, fresh, groups):
-        out.append(_("%(unit)s: số người tham gia đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang.")
-                   % {"unit": unit.full_name, **_who(enrollment.entered_by if enrollment else None,
-                                                     enrollment.entered_at if enrollment else None)})
+        out.append(
+            _("%(unit)s: số người tham gia đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang.")
+            % {
+                "unit": unit.full_name,
+                **_who(enrollment.entered_by if enrollment else None, enrollment.entered_at if enrollment else None),
+            }
+        )
     population = fresh.populations.get(unit.pk)
-    if (population and opened and population.entered_at > opened and values.get("population") is not None
-            and values["population"] != population.population):
-        out.append(_("%(unit)s: dân số đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang.")
-                   % {"unit": unit.full_name, **_who(population.entered_by, population.entered_at)})
+    if (
+        population
+        and opened
+        and population.entered_at > opened
+        and values.get("population") is not None
+        and values["population"] != population.population
+    ):
+        out.append(
+            _("%(unit)s: dân số đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang.")
+            % {"unit": unit.full_name, **_who(population.entered_by, population.entered_at)}
+        )
     if item.row.member:
         out += _cohort_conflicts(item, fresh, opened)
     return out
@@ -127,19 +170,28 @@ def _cohort_conflicts(item: RowInput, fresh: _Fresh, opened) -> list[str]:
     unit, values, out = item.row.unit, item.values, []
     member = fresh.members[item.row.member.pk]
     if opened and any(k in values and values[k] != getattr(member, k) for k in ("affected", "affected_pupils")):
-        latest = ChangeRecord.objects.filter(unit=unit, field__startswith="cohort_affected", at__gt=opened) \
-            .select_related("user").first()
+        latest = (
+            ChangeRecord.objects.filter(unit=unit, field__startswith="cohort_affected", at__gt=opened)
+            .select_related("user")
+            .first()
+        )
         if latest:
-            out.append(_("%(unit)s: số người bị ảnh hưởng đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang.")
-                       % {"unit": unit.full_name, **_who(latest.user, latest.at)})
+            out.append(
+                _("%(unit)s: số người bị ảnh hưởng đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang.")
+                % {"unit": unit.full_name, **_who(latest.user, latest.at)}
+            )
     progress = fresh.progress.get(member.pk)
     stored = progress.version if progress else 0
     if stored != item.progress_version and any(
         k in values and values[k] != (getattr(progress, k) if progress else None) for k in ("pupils", "households")
     ):
-        out.append(_("%(unit)s: số đã tham gia lại đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang.")
-                   % {"unit": unit.full_name, **_who(progress.entered_by if progress else None,
-                                                     progress.entered_at if progress else None)})
+        out.append(
+            _("%(unit)s: số đã tham gia lại đã được %(who)s sửa lúc %(when)s, sau khi bạn mở trang.")
+            % {
+                "unit": unit.full_name,
+                **_who(progress.entered_by if progress else None, progress.entered_at if progress else None),
+            }
+        )
     return out
 
 
@@ -158,8 +210,9 @@ class _Writer:
     bulk statements (`flush`): a save costs the same number of queries for 3 communes or 500. The
     rows were locked and compared first (`_Fresh.lock`), so nobody can change them in between."""
 
-    def __init__(self, *, user, month: dt.date, channel: str = "entry", via: str = "",
-                 workbook: WorkbookCounts | None = None):
+    def __init__(
+        self, *, user, month: dt.date, channel: str = "entry", via: str = "", workbook: WorkbookCounts | None = None
+    ):
         self.user, self.month, self.changes, self.workbook = user, month, 0, workbook
         self.channel, self.via = channel, via
         self.now = timezone.now()
@@ -172,9 +225,18 @@ class _Writer:
         if self.via:
             note = f"{self.via} · {note}" if note else self.via
         from_workbook = field_ == "enrolled" and self.workbook is not None and self.workbook.gave(unit.code, new)
-        self.records.append(ChangeRecord(unit=unit, period=period or self.month, field=field_, old_value=old,
-                                         new_value=new, note=note[:500],
-                                         channel="workbook" if from_workbook else self.channel, user=self.user))
+        self.records.append(
+            ChangeRecord(
+                unit=unit,
+                period=period or self.month,
+                field=field_,
+                old_value=old,
+                new_value=new,
+                note=note[:500],
+                channel="workbook" if from_workbook else self.channel,
+                user=self.user,
+            )
+        )
         self.changes += 1
 
     def flush(self) -> None:
@@ -189,15 +251,23 @@ class _Writer:
 
     def population(self, item: RowInput, stored: Population | None) -> None:
         value, source = item.values["population"], item.values["population_source"]
-        if value is None or (item.values["enrolled"] is None and item.row.population
-                             and value == item.row.population.population):
+        if value is None or (
+            item.values["enrolled"] is None and item.row.population and value == item.row.population.population
+        ):
             return  # nothing typed for the month: do not carry the population into a new year
         year_start = dt.date(self.month.year, 1, 1)
         if stored is None:
             carried = item.row.population
             source = source or (f"{carried.source} (số năm {carried.year})" if carried else "")
-            self.populations["new"].append(Population(unit=item.row.unit, year=self.month.year, population=value,
-                                                      source=source[:300], entered_by=self.user))
+            self.populations["new"].append(
+                Population(
+                    unit=item.row.unit,
+                    year=self.month.year,
+                    population=value,
+                    source=source[:300],
+                    entered_by=self.user,
+                )
+            )
             self.record(item.row.unit, "population", None, value, note=source, period=year_start)
         elif value != stored.population:
             old = stored.population
@@ -211,8 +281,9 @@ class _Writer:
         if values["enrolled"] is None:
             return
         if stored is None:
-            stored = Enrollment(unit=unit, month=self.month, enrolled=values["enrolled"], note=values["note"],
-                                entered_by=self.user)
+            stored = Enrollment(
+                unit=unit, month=self.month, enrolled=values["enrolled"], note=values["note"], entered_by=self.user
+            )
             self.enrollments["new"].append(stored)
             self.record(unit, "enrolled", None, values["enrolled"], note=values["note"])
             self._groups(item, stored, {}, groups)

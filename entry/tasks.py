@@ -53,14 +53,29 @@ def entry_tasks(user, month: dt.date) -> list[EntryTask]:
     if not areas:
         return []
     communes = scope.filter_editable(Unit.objects.communes().in_force(month)).filter(
-        Q(parent__in=areas) | Q(parent__parent__in=areas))
-    counted = communes.annotate(
-        area=_area_of(areas), has_count=Exists(Enrollment.objects.filter(unit=OuterRef("pk"), month=month)),
-    ).values("area").annotate(expected=Count("pk"), reported=Count("pk", filter=Q(has_count=True))).order_by()
+        Q(parent__in=areas) | Q(parent__parent__in=areas)
+    )
+    counted = (
+        communes.annotate(
+            area=_area_of(areas),
+            has_count=Exists(Enrollment.objects.filter(unit=OuterRef("pk"), month=month)),
+        )
+        .values("area")
+        .annotate(expected=Count("pk"), reported=Count("pk", filter=Q(has_count=True)))
+        .order_by()
+    )
     by_area = {row["area"]: row for row in counted}
     deadline = closing_time(month)
-    return [EntryTask(area=a, month=month, reported=by_area.get(a.pk, {}).get("reported", 0),
-                      expected=by_area.get(a.pk, {}).get("expected", 0), deadline=deadline) for a in areas]
+    return [
+        EntryTask(
+            area=a,
+            month=month,
+            reported=by_area.get(a.pk, {}).get("reported", 0),
+            expected=by_area.get(a.pk, {}).get("expected", 0),
+            deadline=deadline,
+        )
+        for a in areas
+    ]
 
 
 def _officer_areas(root: Unit, month: dt.date) -> list[Unit]:

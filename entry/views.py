@@ -70,10 +70,21 @@ def _entry(request, level: str, code: str, month_text: str):
     form = GridForm(request.POST, rows=rows, groups=groups, month=month, area=area)
     form.is_valid()
     if form.forged:
-        return render_entry(request, area, month, status, rows, groups, kept_grid(data=request.POST, rows=rows,
-                            groups=groups), http_status=400, kept=True, refusal=_(
-                                "Biểu mẫu bị hỏng hoặc đã bị sửa (trường ẩn không hợp lệ): chưa lưu gì. Tải lại trang "
-                                "rồi nhập lại; các số vừa gõ còn bên dưới để chép."))
+        return render_entry(
+            request,
+            area,
+            month,
+            status,
+            rows,
+            groups,
+            kept_grid(data=request.POST, rows=rows, groups=groups),
+            http_status=400,
+            kept=True,
+            refusal=_(
+                "Biểu mẫu bị hỏng hoặc đã bị sửa (trường ẩn không hợp lệ): chưa lưu gì. Tải lại trang "
+                "rồi nhập lại; các số vừa gõ còn bên dưới để chép."
+            ),
+        )
     grid, workbook = form.grid, form.cleaned_data.get("workbook")
     if grid.has_errors or grid.needs_confirmation:
         conflicts = find_conflicts(grid=grid, month=month, groups=groups)
@@ -114,25 +125,51 @@ def _refuse_forged_post(request, rows, status) -> None:
         raise PermissionDenied(_("Biểu mẫu có xã ngoài phạm vi của bạn."))
 
 
-def render_entry(request, area, month, status, rows, groups, grid, http_status: int = 200, kept: bool = False,
-                 refusal: str = "", workbook=None):
+def render_entry(
+    request,
+    area,
+    month,
+    status,
+    rows,
+    groups,
+    grid,
+    http_status: int = 200,
+    kept: bool = False,
+    refusal: str = "",
+    workbook=None,
+):
     """The grid page; `workbook` is the report of an agency workbook whose counts fill the grid."""
     scope = Scope.of(request.user)
     has_cohort = any(r.member for r in rows)
     lines = page.lines(grid, groups, has_cohort=has_cohort)
     context = {
-        "area": area, "month": month, "status": status, "rows": rows, "groups": groups, "grid": grid,
-        "lines": lines, "grid_rows": grid_html.rows_html(lines, month_text=f"{month:%Y-%m}", kept=kept),
-        "problems": page.problems(lines), "kept": kept, "refusal": refusal,
-        "editable": any(r.editable for r in rows), "has_cohort": has_cohort,
+        "area": area,
+        "month": month,
+        "status": status,
+        "rows": rows,
+        "groups": groups,
+        "grid": grid,
+        "lines": lines,
+        "grid_rows": grid_html.rows_html(lines, month_text=f"{month:%Y-%m}", kept=kept),
+        "problems": page.problems(lines),
+        "kept": kept,
+        "refusal": refusal,
+        "editable": any(r.editable for r in rows),
+        "has_cohort": has_cohort,
         "can_reopen": not status.open and not status.future and scope.can_reopen(area),
-        "previous_month": add_months(month, -1), "next_month": add_months(month, 1),
-        "url_name": URL_NAMES[area.level], "ended_root": _ended_root(scope, month),
-        "workbook": workbook, "workbook_signed": workbook.signed if workbook else request.POST.get("workbook", ""),
+        "previous_month": add_months(month, -1),
+        "next_month": add_months(month, 1),
+        "url_name": URL_NAMES[area.level],
+        "ended_root": _ended_root(scope, month),
+        "workbook": workbook,
+        "workbook_signed": workbook.signed if workbook else request.POST.get("workbook", ""),
         "changed": sum(cell["changed"] for line in lines for cell in [*line["cells"], line["source"]]),
         "client": page.client_data(area=area, month=month, rows=rows, user=request.user),
-        "show_groups": any(cell["group"] and (cell["error"] or cell["warning"] or cell["changed"])
-                           for line in lines for cell in line["cells"]),
+        "show_groups": any(
+            cell["group"] and (cell["error"] or cell["warning"] or cell["changed"])
+            for line in lines
+            for cell in line["cells"]
+        ),
         "max_mb": annex_file.max_megabytes(),
     }
     return render(request, "entry/entry.html", context, status=http_status)
@@ -161,39 +198,61 @@ def reopen(request, level: str, code: str, month: str):
     if status.future or status.open:
         messages.error(request, _("Tháng này không bị khoá."))
     elif not form.is_valid():
-        messages.error(request, _("Mở lại: %(problems)s") % {
-            "problems": " ".join(message for errors in form.errors.values() for message in errors)})
+        messages.error(
+            request,
+            _("Mở lại: %(problems)s")
+            % {"problems": " ".join(message for errors in form.errors.values() for message in errors)},
+        )
     else:
-        reopening = reopen_month(area=area, month=month_date, days=form.cleaned_data["days"],
-                                 reason=form.cleaned_data["reason"], by=request.user)
-        messages.success(request, _("Đã mở lại tháng %(month)s đến %(until)s.")
-                         % {"month": f"{month_date:%m/%Y}", "until": formatting.fmt_datetime(reopening.until)})
+        reopening = reopen_month(
+            area=area,
+            month=month_date,
+            days=form.cleaned_data["days"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("Đã mở lại tháng %(month)s đến %(until)s.")
+            % {"month": f"{month_date:%m/%Y}", "until": formatting.fmt_datetime(reopening.until)},
+        )
     return redirect(URL_NAMES[area.level], code=area.code, month=month)
 
 
 FIELD_LABELS = {
-    "enrolled": gettext_lazy("Số người tham gia"), "population": gettext_lazy("Dân số"),
+    "enrolled": gettext_lazy("Số người tham gia"),
+    "population": gettext_lazy("Dân số"),
     "cohort_affected": gettext_lazy("Số người bị ảnh hưởng"),
     "cohort_affected_pupils": gettext_lazy("Số học sinh bị ảnh hưởng"),
-    "cohort_pupils": gettext_lazy("Học sinh đã tham gia lại"), "cohort_households": gettext_lazy("Tham gia lại theo hộ"),
+    "cohort_pupils": gettext_lazy("Học sinh đã tham gia lại"),
+    "cohort_households": gettext_lazy("Tham gia lại theo hộ"),
 }
 
 
-CHANNELS = {"entry": gettext_lazy("Nhập tay"), "import": gettext_lazy("Nhập từ Excel"),
-            "workbook": gettext_lazy("Từ bảng tính BHXH"), "api": gettext_lazy("Qua API"),
-            "targets": gettext_lazy("Nhập chỉ tiêu"), "admin": gettext_lazy("Quản trị")}
+CHANNELS = {
+    "entry": gettext_lazy("Nhập tay"),
+    "import": gettext_lazy("Nhập từ Excel"),
+    "workbook": gettext_lazy("Từ bảng tính BHXH"),
+    "api": gettext_lazy("Qua API"),
+    "targets": gettext_lazy("Nhập chỉ tiêu"),
+    "admin": gettext_lazy("Quản trị"),
+}
 
 
 @login_required
 def commune_entry_history(request, code: str, month: str):
     month_date = month_or_404(month)
     unit = visible_unit_or_404(request.user, Level.COMMUNE, code, on=month_date)
-    records = ChangeRecord.objects.filter(unit=unit).filter(
-        Q(period=month_date) | Q(field="population", period=dt.date(month_date.year, 1, 1))
-    ).select_related("user")
+    records = (
+        ChangeRecord.objects.filter(unit=unit)
+        .filter(Q(period=month_date) | Q(field="population", period=dt.date(month_date.year, 1, 1)))
+        .select_related("user")
+    )
     groups = {g.code: g.name for g in payer_groups(month_date)}
-    changes = [{"record": r, "label": _label(r.field, groups), "channel": str(CHANNELS.get(r.channel, r.channel))}
-               for r in records]
+    changes = [
+        {"record": r, "label": _label(r.field, groups), "channel": str(CHANNELS.get(r.channel, r.channel))}
+        for r in records
+    ]
     return render(request, "entry/entry_history.html", {"unit": unit, "month": month_date, "changes": changes})
 
 

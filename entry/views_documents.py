@@ -34,12 +34,16 @@ def _scopes(user):
 @login_required
 def document_create(request):
     scopes = _scopes(request.user)
-    form = DocumentForm(request.POST or None, scopes=scopes, initial={"first_year": dt.date.today().year,
-                                                                     "last_year": dt.date.today().year})
+    form = DocumentForm(
+        request.POST or None,
+        scopes=scopes,
+        initial={"first_year": dt.date.today().year, "last_year": dt.date.today().year},
+    )
     if request.method == "POST" and form.is_valid():
         document = create_document(form=form, user=request.user)
-        messages.success(request, _("Đã tạo %(doc)s. Nhập chỉ tiêu vào bảng dưới (dán được từ Excel).")
-                         % {"doc": document})
+        messages.success(
+            request, _("Đã tạo %(doc)s. Nhập chỉ tiêu vào bảng dưới (dán được từ Excel).") % {"doc": document}
+        )
         return redirect("document_targets", pk=document.pk)
     return render(request, "entry/document_form.html", {"form": form, "document": None})
 
@@ -47,8 +51,11 @@ def document_create(request):
 @login_required
 def document_edit(request, pk: int):
     document = document_or_404(request.user, pk, to="manage")
-    form = DocumentForm(request.POST or None, instance=document, scopes=_scopes(request.user) | Unit.objects.filter(
-        pk=document.scope_id))
+    form = DocumentForm(
+        request.POST or None,
+        instance=document,
+        scopes=_scopes(request.user) | Unit.objects.filter(pk=document.scope_id),
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Đã lưu thông tin văn bản."))
@@ -65,15 +72,17 @@ def document_targets(request, pk: int):
     units = grid_units(document)
     stored = stored_values(document)
     if request.method != "POST":
-        form = TargetsForm(document=document, units=units, initial={**_initial(document, units, stored),
-                                                                    "opened": fingerprint(stored)})
+        form = TargetsForm(
+            document=document, units=units, initial={**_initial(document, units, stored), "opened": fingerprint(stored)}
+        )
         return _render(request, document, units, form)
     form = TargetsForm(request.POST, document=document, units=units)
     if not form.is_valid():
         return _render(request, document, units, form, status=400)
     try:
-        changes = save_targets(document=document, values=form.cleaned_data["values"],
-                               opened=form.cleaned_data["opened"], user=request.user)
+        changes = save_targets(
+            document=document, values=form.cleaned_data["values"], opened=form.cleaned_data["opened"], user=request.user
+        )
     except StaleTargets:
         # The typed values stay on the page; the form now carries today's targets, so saving
         # again is a deliberate overwrite.
@@ -81,11 +90,17 @@ def document_targets(request, pk: int):
         data["opened"] = fingerprint(stored)
         form = TargetsForm(data, document=document, units=units)
         form.is_valid()
-        messages.error(request, _("Chỉ tiêu của văn bản vừa được người khác thay đổi: chưa lưu gì. Kiểm tra lại "
-                                  "rồi bấm Lưu lần nữa để ghi đè."))
+        messages.error(
+            request,
+            _(
+                "Chỉ tiêu của văn bản vừa được người khác thay đổi: chưa lưu gì. Kiểm tra lại "
+                "rồi bấm Lưu lần nữa để ghi đè."
+            ),
+        )
         return _render(request, document, units, form, status=409)
-    messages.success(request, _("Đã lưu %(n)s thay đổi chỉ tiêu.") % {"n": changes} if changes
-                     else _("Không có gì thay đổi."))
+    messages.success(
+        request, _("Đã lưu %(n)s thay đổi chỉ tiêu.") % {"n": changes} if changes else _("Không có gì thay đổi.")
+    )
     return redirect("document", pk=document.pk)
 
 
@@ -114,9 +129,21 @@ def _render(request, document, units, form, status: int = 200):
             # `col` is the column the keyboard and a paste move along: three per year, the scope's
             # row has only the first (its rate).
             kinds = ("rate",) if own else ("rate", "population", "enrolled")
-            cells += [{"field": form[cell_name(unit, year, kind)], "col": index * 3 + offset, "year": year,
-                       "kind": kind, "span": 3 if own else 1, "superseded_by": superseding.get((unit.pk, year))}
-                      for offset, kind in enumerate(kinds)]
+            cells += [
+                {
+                    "field": form[cell_name(unit, year, kind)],
+                    "col": index * 3 + offset,
+                    "year": year,
+                    "kind": kind,
+                    "span": 3 if own else 1,
+                    "superseded_by": superseding.get((unit.pk, year)),
+                }
+                for offset, kind in enumerate(kinds)
+            ]
         rows.append({"unit": unit, "own": own, "cells": cells})
-    return render(request, "entry/document_targets.html",
-                  {"document": document, "form": form, "rows": rows, "years": years}, status=status)
+    return render(
+        request,
+        "entry/document_targets.html",
+        {"document": document, "form": form, "rows": rows, "years": years},
+        status=status,
+    )

@@ -82,8 +82,9 @@ def document_import_apply(request, document_id: int):
         return _preview(request, document, token, error=str(error), status=409)
     annex_import.forget_pending(request.session, token=token)
     if changed:
-        messages.success(request, _("Đã nhập %(count)s thay đổi từ tệp %(name)s.") % {"count": changed,
-                                                                                       "name": pending.filename})
+        messages.success(
+            request, _("Đã nhập %(count)s thay đổi từ tệp %(name)s.") % {"count": changed, "name": pending.filename}
+        )
     else:
         messages.info(request, _("Tệp không có thay đổi nào so với số liệu đang lưu."))
     return redirect(reverse("document_import", args=[document.pk]))

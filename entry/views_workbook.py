@@ -71,18 +71,30 @@ def _chosen(request, page: "_Page", rows, status):
         return page.choose(table, filename, candidates, form=form, status=400)
     header_row = form.cleaned_data["header_row"]
     first_row = candidates.first_row if header_row == candidates.header_row else None
-    columns = Columns(header_row=header_row, name=form.cleaned_data["name"], count=form.cleaned_data["count"],
-                      population=None, first_row=first_row)
+    columns = Columns(
+        header_row=header_row,
+        name=form.cleaned_data["name"],
+        count=form.cleaned_data["count"],
+        population=None,
+        first_row=first_row,
+    )
     return _preview(request, page, rows, status, table, columns, filename, form=form)
 
 
 def _preview(request, page: "_Page", rows, status, table: Table, columns: Columns, filename: str, form=None):
     found = read_counts(table, columns)
     if not found.rows:
-        return page.choose(table, filename, column_candidates(table), form=form, status=400, error=_(
-            "Không có dòng xã nào dưới dòng tiêu đề đã chọn: hãy chọn lại dòng tiêu đề và các cột."))
-    cells, report = lay_over(area=page.area, month=page.month, rows=rows, table=table, columns=columns,
-                             found=found, filename=filename)
+        return page.choose(
+            table,
+            filename,
+            column_candidates(table),
+            form=form,
+            status=400,
+            error=_("Không có dòng xã nào dưới dòng tiêu đề đã chọn: hãy chọn lại dòng tiêu đề và các cột."),
+        )
+    cells, report = lay_over(
+        area=page.area, month=page.month, rows=rows, table=table, columns=columns, found=found, filename=filename
+    )
     # The grid as it would be posted: the stored versions, the time it was shown, the workbook's counts.
     data = {"opened": timezone.now().isoformat(), **cells}
     for row in rows:
@@ -104,33 +116,57 @@ class _Page:
         self.request, self.area, self.month = request, area, month
 
     def _render(self, extra: dict, status: int):
-        context = {"area": self.area, "month": self.month, "max_mb": max_megabytes(),
-                   "entry_url_name": URL_NAMES[self.area.level],
-                   "workbook_url_name": "entry_workbook" if self.area.level == "district" else "province_entry_workbook",
-                   **extra}
+        context = {
+            "area": self.area,
+            "month": self.month,
+            "max_mb": max_megabytes(),
+            "entry_url_name": URL_NAMES[self.area.level],
+            "workbook_url_name": "entry_workbook" if self.area.level == "district" else "province_entry_workbook",
+            **extra,
+        }
         return render(self.request, "entry/workbook.html", context, status=status)
 
     def form(self, *, error: str = "", lines: list[str] | None = None, status: int = 200):
         return self._render({"error": error, "error_lines": lines or []}, status)
 
-    def choose(self, table: Table, filename: str, candidates: Candidates, *, form=None, status: int = 200,
-               error: str = ""):
+    def choose(
+        self, table: Table, filename: str, candidates: Candidates, *, form=None, status: int = 200, error: str = ""
+    ):
         width = _width(table)
         labels = _column_labels(table, candidates, width)
-        initial = {"header_row": candidates.header_row or 1,
-                   "name": candidates.name[0] if candidates.name else None,
-                   "count": candidates.count[0] if len(candidates.count) == 1 else None}
+        initial = {
+            "header_row": candidates.header_row or 1,
+            "name": candidates.name[0] if candidates.name else None,
+            "count": candidates.count[0] if len(candidates.count) == 1 else None,
+        }
         chosen = {k: (form.data.get(k) if form is not None else initial[k]) for k in initial}
-        sample = [(n, [table.rows[n - 1][c] if c < len(table.rows[n - 1]) else None
-                       for c in range(min(width, PREVIEW_COLUMNS))])
-                  for n in range(1, min(len(table.rows), PREVIEW_ROWS) + 1)]
-        return self._render({
-            "choosing": True, "filename": filename, "sheet": table.sheet, "signed_table": sign_table(table, filename=filename),
-            "columns": labels, "chosen": {k: str(v) if v is not None else "" for k, v in chosen.items()},
-            "rows_count": len(table.rows), "form_errors": form.errors if form is not None else {},
-            "sample": sample, "sample_letters": [column_letter(c) for c in range(1, min(width, PREVIEW_COLUMNS) + 1)],
-            "error": error, "count_candidates": candidates.count,
-        }, status)
+        sample = [
+            (
+                n,
+                [
+                    table.rows[n - 1][c] if c < len(table.rows[n - 1]) else None
+                    for c in range(min(width, PREVIEW_COLUMNS))
+                ],
+            )
+            for n in range(1, min(len(table.rows), PREVIEW_ROWS) + 1)
+        ]
+        return self._render(
+            {
+                "choosing": True,
+                "filename": filename,
+                "sheet": table.sheet,
+                "signed_table": sign_table(table, filename=filename),
+                "columns": labels,
+                "chosen": {k: str(v) if v is not None else "" for k, v in chosen.items()},
+                "rows_count": len(table.rows),
+                "form_errors": form.errors if form is not None else {},
+                "sample": sample,
+                "sample_letters": [column_letter(c) for c in range(1, min(width, PREVIEW_COLUMNS) + 1)],
+                "error": error,
+                "count_candidates": candidates.count,
+            },
+            status,
+        )
 
 
 def _column_labels(table: Table, candidates: Candidates, width: int) -> list[tuple[str, str]]:

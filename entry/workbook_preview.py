@@ -64,8 +64,9 @@ class WorkbookReport:
 
 
 def sign(*, area: Unit, month: dt.date, filename: str, counts: dict[str, int]) -> str:
-    return signing.dumps({"a": area.pk, "m": f"{month:%Y-%m}", "f": filename[:100], "c": counts},
-                         salt=COUNTS_SALT, compress=True)
+    return signing.dumps(
+        {"a": area.pk, "m": f"{month:%Y-%m}", "f": filename[:100], "c": counts}, salt=COUNTS_SALT, compress=True
+    )
 
 
 def read_signed(text: str, *, area: Unit, month: dt.date) -> WorkbookCounts | None:
@@ -85,8 +86,9 @@ def read_signed(text: str, *, area: Unit, month: dt.date) -> WorkbookCounts | No
 def sign_table(table: Table, *, filename: str) -> str:
     """The sheet as read, for the page that asks which columns to use: sent back with the choice,
     so the file is neither uploaded twice nor kept on the server."""
-    return signing.dumps({"s": table.sheet, "r": table.rows, "g": table.merged, "f": filename[:100]},
-                         salt=TABLE_SALT, compress=True)
+    return signing.dumps(
+        {"s": table.sheet, "r": table.rows, "g": table.merged, "f": filename[:100]}, salt=TABLE_SALT, compress=True
+    )
 
 
 def read_table(text: str) -> tuple[Table, str] | None:
@@ -98,11 +100,19 @@ def read_table(text: str) -> tuple[Table, str] | None:
     return Table(sheet=data["s"], rows=data["r"], merged=merged), data["f"]
 
 
-def lay_over(*, area: Unit, month: dt.date, rows: list[Row], table: Table, columns: Columns, found: AgencyRows,
-             filename: str) -> tuple[dict[str, str], WorkbookReport]:
+def lay_over(
+    *, area: Unit, month: dt.date, rows: list[Row], table: Table, columns: Columns, found: AgencyRows, filename: str
+) -> tuple[dict[str, str], WorkbookReport]:
     """The cells the workbook changes ({field name: count as the grid writes it}) and its report."""
-    report = WorkbookReport(filename=filename, sheet=table.sheet, columns=columns, headers=_headers(table, columns),
-                            errors=list(found.errors), warnings=list(found.warnings), totals=list(found.totals))
+    report = WorkbookReport(
+        filename=filename,
+        sheet=table.sheet,
+        columns=columns,
+        headers=_headers(table, columns),
+        errors=list(found.errors),
+        warnings=list(found.warnings),
+        totals=list(found.totals),
+    )
     by_unit = {row.unit.pk: row for row in rows}
     area_communes = Unit.objects.communes().within(area).in_force(month).select_related("parent")
     matcher = Matcher(units=area_communes)
@@ -112,13 +122,21 @@ def lay_over(*, area: Unit, month: dt.date, rows: list[Row], table: Table, colum
         pk = matcher.match(line.name)
         if pk is None:
             proposals = [matcher.units[p] for p in matcher.proposals(line.name)]
-            report.unknown.append(Unknown(line=line.line, name=line.name[:NAME_SHOWN], count=line.count,
-                                          proposals=[u for u in proposals if _editable(by_unit.get(u.pk))]))
+            report.unknown.append(
+                Unknown(
+                    line=line.line,
+                    name=line.name[:NAME_SHOWN],
+                    count=line.count,
+                    proposals=[u for u in proposals if _editable(by_unit.get(u.pk))],
+                )
+            )
             continue
         unit = matcher.units[pk]
         if pk in taken:
-            report.duplicates.append(_("Dòng %(line)s (%(name)s) lặp lại %(unit)s của dòng %(first)s: không lấy.") % {
-                "line": line.line, "name": line.name[:NAME_SHOWN], "unit": unit.full_name, "first": taken[pk]})
+            report.duplicates.append(
+                _("Dòng %(line)s (%(name)s) lặp lại %(unit)s của dòng %(first)s: không lấy.")
+                % {"line": line.line, "name": line.name[:NAME_SHOWN], "unit": unit.full_name, "first": taken[pk]}
+            )
             continue
         taken[pk] = line.line
         row = by_unit.get(pk)

@@ -48,8 +48,19 @@ def _run(command: list[str], database: dict) -> None:
 def backup(*, database: dict, output: Path) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     if is_postgresql(database):
-        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(output),
-              "--dbname", database["NAME"]], database)
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--file",
+                str(output),
+                "--dbname",
+                database["NAME"],
+            ],
+            database,
+        )
     else:
         if not Path(database["NAME"]).is_file():  # connecting would create an empty database to back up
             raise BackupError(f"{database['NAME']}: no such database file.")
@@ -79,8 +90,20 @@ def restore(*, database: dict, source: Path) -> None:
     """Replace the database's whole content with the backup's, in one transaction."""
     check_file(database=database, source=source)
     if is_postgresql(database):
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-              "--dbname", database["NAME"], str(source)], database)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--dbname",
+                database["NAME"],
+                str(source),
+            ],
+            database,
+        )
     else:
         backup_db = sqlite3.connect(source)
         target = sqlite3.connect(database["NAME"])

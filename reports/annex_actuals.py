@@ -46,8 +46,12 @@ class Actual:
 
     @property
     def gap(self) -> int | None:
-        return coverage.gap_people(target_rate=self.target_rate, population=self.population,
-                                   enrolled=self.enrolled, strictly_above=self.strictly_above)
+        return coverage.gap_people(
+            target_rate=self.target_rate,
+            population=self.population,
+            enrolled=self.enrolled,
+            strictly_above=self.strictly_above,
+        )
 
     @property
     def status(self) -> str:
@@ -114,20 +118,32 @@ def _province_figures(year: int, month: dt.date | None):
     if month is None:
         ranking = area_ranking(root=country, areas=Unit.objects.provinces(), year=year, label="")
         rows, total = ranking.table.rows, ranking.table.total
-        figures = [AreaFigure(r.unit.pk, r.unit.code, r.unit.full_name, r.population, r.enrolled, r.as_of,
-                              r.unit.valid_to) for r in rows]
+        figures = [
+            AreaFigure(r.unit.pk, r.unit.code, r.unit.full_name, r.population, r.enrolled, r.as_of, r.unit.valid_to)
+            for r in rows
+        ]
         return by_line(figures), {"population": total.population, "enrolled": total.enrolled}
     provinces = list(Unit.objects.provinces().in_force(month))
     sums = series.area_sums(provinces, start=month, end=month)
     figures = []
     for province in provinces:
         figure = sums.get(province.pk, {}).get(month)
-        figures.append(AreaFigure(province.pk, province.code, province.full_name,
-                                  figure.population if figure else None, figure.enrolled if figure else None,
-                                  month if figure else None, province.valid_to))
+        figures.append(
+            AreaFigure(
+                province.pk,
+                province.code,
+                province.full_name,
+                figure.population if figure else None,
+                figure.enrolled if figure else None,
+                month if figure else None,
+                province.valid_to,
+            )
+        )
     counted = [f for f in figures if f.population_value is not None]
-    return by_line(figures), {"population": sum(f.population_value for f in counted) if counted else None,
-                     "enrolled": sum(f.enrolled_value for f in counted) if counted else None}
+    return by_line(figures), {
+        "population": sum(f.population_value for f in counted) if counted else None,
+        "enrolled": sum(f.enrolled_value for f in counted) if counted else None,
+    }
 
 
 def _dashboard_total(document: TargetDocument, year: int, sums: dict) -> dict:
@@ -135,8 +151,12 @@ def _dashboard_total(document: TargetDocument, year: int, sums: dict) -> dict:
     complete month of the year (Σ of each commune's own last month where the scope has no page
     that ranks its communes, a province before 7/2025)."""
     scope = document.scope
-    if not Unit.objects.communes().filter(parent=scope).in_force_during(dt.date(year, 1, 1), dt.date(year, 12, 31)) \
-            .exists():
+    if (
+        not Unit.objects.communes()
+        .filter(parent=scope)
+        .in_force_during(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        .exists()
+    ):
         return sums
     total = area_dashboard(scope, year).table.total
     return {"population": total.population, "enrolled": total.enrolled}
@@ -223,10 +243,14 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
             own = targets.get((unit.pk, year))
             target = own or targets.get((document.scope_id, year))
             inherited = inherited or (own is None and target is not None)
-            actual = Actual(unit.population_value, unit.enrolled_value, unit.enrolled_month,
-                            target.rate if target else None,
-                            bool(target and target.comparison == Comparison.MORE_THAN),
-                            inherited=own is None and target is not None)
+            actual = Actual(
+                unit.population_value,
+                unit.enrolled_value,
+                unit.enrolled_month,
+                target.rate if target else None,
+                bool(target and target.comparison == Comparison.MORE_THAN),
+                inherited=own is None and target is not None,
+            )
             _write_actual(sheet, line, 3 + width * index, actual)
     line += 1
     write_cell(sheet, line, 1, "")
@@ -234,15 +258,26 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
     for index, (_label, year, _month) in enumerate(groups):
         sums = computed[index][1]
         scope_target: Target | None = targets.get((document.scope_id, year))
-        actual = Actual(sums["population"], sums["enrolled"], None, scope_target.rate if scope_target else None,
-                        bool(scope_target and scope_target.comparison == Comparison.MORE_THAN))
+        actual = Actual(
+            sums["population"],
+            sums["enrolled"],
+            None,
+            scope_target.rate if scope_target else None,
+            bool(scope_target and scope_target.comparison == Comparison.MORE_THAN),
+        )
         _write_actual(sheet, line, 3 + width * index, actual, bold=True)
     line += 2
-    write_note(sheet, line, _(
-        "Mỗi năm tính trên các đơn vị của địa bàn trong năm đó, như trang theo dõi (ô trống: đơn vị không thuộc địa "
-        "bàn năm đó). Chỉ tiêu của đơn vị là tỷ lệ kế hoạch văn bản in; dòng Tổng cộng so với tỷ lệ giao cho cả địa "
-        "bàn. Số người tham gia của năm là số của tháng cuối năm có số liệu; tỷ lệ = Σ tham gia ÷ Σ dân số; còn "
-        "thiếu = làm tròn lên (chỉ tiêu × dân số) − số người tham gia."), last_column)
+    write_note(
+        sheet,
+        line,
+        _(
+            "Mỗi năm tính trên các đơn vị của địa bàn trong năm đó, như trang theo dõi (ô trống: đơn vị không thuộc địa "
+            "bàn năm đó). Chỉ tiêu của đơn vị là tỷ lệ kế hoạch văn bản in; dòng Tổng cộng so với tỷ lệ giao cho cả địa "
+            "bàn. Số người tham gia của năm là số của tháng cuối năm có số liệu; tỷ lệ = Σ tham gia ÷ Σ dân số; còn "
+            "thiếu = làm tròn lên (chỉ tiêu × dân số) − số người tham gia."
+        ),
+        last_column,
+    )
     sheet.row_dimensions[line].height = 30
     if inherited:
         line += 1
@@ -259,7 +294,8 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
 
 INHERITED_NOTE = gettext_noop(
     "* Xã không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của huyện (UBND tỉnh giao), như trên trang theo "
-    "dõi của huyện.")
+    "dõi của huyện."
+)
 
 
 def _write_actual(sheet: Worksheet, row: int, column: int, actual: Actual, *, bold: bool = False) -> None:

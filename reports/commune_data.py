@@ -37,8 +37,12 @@ class TargetResult:
     def gap_people(self) -> int | None:
         if self.figure is None:
             return None
-        return coverage.gap_people(target_rate=self.target.rate, population=self.figure.population,
-                                   enrolled=self.figure.enrolled, strictly_above=self.strictly_above)
+        return coverage.gap_people(
+            target_rate=self.target.rate,
+            population=self.figure.population,
+            enrolled=self.figure.enrolled,
+            strictly_above=self.strictly_above,
+        )
 
     @property
     def met(self) -> bool | None:
@@ -89,12 +93,19 @@ def commune_page(unit: Unit, *, todays_units: bool) -> CommunePage:
         years=list(reversed(years)),
         targets=_own_targets(unit, own_years),
         predecessor_targets=_predecessor_targets(lineage),
-        predecessors=list(UnitSuccession.objects.filter(successor=unit).select_related("predecessor")
-                          .order_by("effective_on", "predecessor__code")),
-        successors=list(UnitSuccession.objects.filter(predecessor=unit).select_related("successor")
-                        .order_by("effective_on", "successor__code")),
-        namesakes=list(Unit.objects.filter(level=unit.level, code=unit.code).exclude(pk=unit.pk)
-                       .order_by("valid_from")),
+        predecessors=list(
+            UnitSuccession.objects.filter(successor=unit)
+            .select_related("predecessor")
+            .order_by("effective_on", "predecessor__code")
+        ),
+        successors=list(
+            UnitSuccession.objects.filter(predecessor=unit)
+            .select_related("successor")
+            .order_by("effective_on", "successor__code")
+        ),
+        namesakes=list(
+            Unit.objects.filter(level=unit.level, code=unit.code).exclude(pk=unit.pk).order_by("valid_from")
+        ),
         latest=latest,
         groups=groups,
         groups_total=groups_total,
@@ -113,29 +124,36 @@ def _predecessor_targets(lineage: Lineage) -> list[TargetResult]:
     whole = {member.pk for member in lineage.predecessors}
     split = {link.predecessor_id for link in lineage.splits}
     targets = list(
-        Target.objects.filter(unit__in=whole | split).select_related("document", "unit")
+        Target.objects.filter(unit__in=whole | split)
+        .select_related("document", "unit")
         .order_by("year", "unit__code", "-document__issued_on")
     )
     results = unit_year_results(whole | split, {t.year for t in targets})
     return [
-        TargetResult(target=t, figure=results.get((t.unit_id, t.year)), split=t.unit_id in split and t.unit_id not in whole)
+        TargetResult(
+            target=t, figure=results.get((t.unit_id, t.year)), split=t.unit_id in split and t.unit_id not in whole
+        )
         for t in targets
     ]
 
 
 def _latest_groups(unit: Unit) -> tuple[Enrollment | None, list[GroupShare], int | None]:
     """The payer-group breakdown of the unit's latest month that has one."""
-    latest = (
-        Enrollment.objects.filter(unit=unit, by_group__isnull=False).order_by("-month").distinct().first()
-    )
+    latest = Enrollment.objects.filter(unit=unit, by_group__isnull=False).order_by("-month").distinct().first()
     if latest is None:
         return None, [], None
-    rows = EnrollmentByGroup.objects.filter(enrollment=latest).select_related("group").order_by("group__order",
-                                                                                                   "group__code")
+    rows = (
+        EnrollmentByGroup.objects.filter(enrollment=latest)
+        .select_related("group")
+        .order_by("group__order", "group__code")
+    )
     total = rows.aggregate(total=Sum("enrolled"))["total"]
     shares = [
-        GroupShare(name=row.group.name, enrolled=row.enrolled,
-                   share=coverage.coverage_rate(enrolled=row.enrolled, population=latest.enrolled))
+        GroupShare(
+            name=row.group.name,
+            enrolled=row.enrolled,
+            share=coverage.coverage_rate(enrolled=row.enrolled, population=latest.enrolled),
+        )
         for row in rows
     ]
     return latest, shares, total

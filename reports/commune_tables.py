@@ -13,8 +13,13 @@ from .tables import CoverageRankingTable
 
 class ProvinceCommunesTable(CoverageRankingTable):
     district = tables.Column(_("Huyện (khi đó)"), accessor="extra__district", orderable=True)
-    note = tables.Column(_("Ghi chú"), accessor="extra__caveats", orderable=False, default="",
-                         footer=lambda table: " ".join(table.total.extra.get("caveats", [])))
+    note = tables.Column(
+        _("Ghi chú"),
+        accessor="extra__caveats",
+        orderable=False,
+        default="",
+        footer=lambda table: " ".join(table.total.extra.get("caveats", [])),
+    )
 
     class Meta(CoverageRankingTable.Meta):
         sequence = ("rank", "label", "district", "...")
@@ -40,8 +45,12 @@ class ProvinceCommunesTable(CoverageRankingTable):
     def _note(self, record) -> str:
         parts = list(record.extra.get("caveats", []))
         if record.expected and record.reported < record.expected:
-            parts.insert(0, str(_("Mới có số liệu của %(n)s/%(m)s đơn vị tiền thân.")
-                                % {"n": record.reported, "m": record.expected}))
+            parts.insert(
+                0,
+                str(
+                    _("Mới có số liệu của %(n)s/%(m)s đơn vị tiền thân.") % {"n": record.reported, "m": record.expected}
+                ),
+            )
         return " ".join(parts)
 
     def render_note(self, record):

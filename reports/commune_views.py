@@ -28,14 +28,20 @@ def _todays_units(request) -> bool:
 def commune(request, code: str):
     on = date_param(request.GET.get("on"))
     if request.GET.get("on") and on is None:
-        messages.warning(request, _("Ngày “%(text)s” không hợp lệ (viết YYYY-MM-DD): trang hiển thị đơn vị hiện nay.")
-                         % {"text": request.GET["on"][:20]})
+        messages.warning(
+            request,
+            _("Ngày “%(text)s” không hợp lệ (viết YYYY-MM-DD): trang hiển thị đơn vị hiện nay.")
+            % {"text": request.GET["on"][:20]},
+        )
     year = None if on else year_param(request)
     unit = visible_unit_or_404(request.user, Level.COMMUNE, code, on=on, year=year)
     page = commune_page(unit, todays_units=_todays_units(request))
     selector = f"on={on.isoformat()}&" if on else (f"year={year}&" if year else "")
-    return render(request, "reports/commune.html", {"page": page, "unit": unit, "selector": selector,
-                                                    "today": dt.date.today(), "history_url": _history_url(unit)})
+    return render(
+        request,
+        "reports/commune.html",
+        {"page": page, "unit": unit, "selector": selector, "today": dt.date.today(), "history_url": _history_url(unit)},
+    )
 
 
 def _history_url(unit: Unit) -> str:
@@ -52,22 +58,37 @@ def province_communes(request, code: str):
     requested_year = year_param(request) or (on.year if on else None)
     # Today's communes belong to the province in force today; otherwise to the one of that date or year
     # (?on= reaches a province that ended during the year, e.g. Bắc Giang in the first half of 2025).
-    province = visible_unit_or_404(request.user, Level.PROVINCE, code, on=on,
-                                   year=None if todays_units else requested_year)
+    province = visible_unit_or_404(
+        request.user, Level.PROVINCE, code, on=on, year=None if todays_units else requested_year
+    )
     year = requested_year or default_year(province)
     data = communes_today(province, year) if todays_units else communes_then(province, year)
-    table = ProvinceCommunesTable(data.rows, total=data.total, year=year, todays_units=todays_units,
-                                  order_by=request.GET.get("sort"))
+    table = ProvinceCommunesTable(
+        data.rows, total=data.total, year=year, todays_units=todays_units, order_by=request.GET.get("sort")
+    )
     RequestConfig(request, paginate=False).configure(table)
     mode = "units=today&" if todays_units else ""
     if wants_xlsx(request):
         title = f"Xếp hạng các xã – {province.full_name} – năm {year}"
         if todays_units:
             title += " (theo đơn vị hiện nay)"
-        return table_download(table, title=title, filename=f"xa-{province.code}-{year}{'-hien-nay' if todays_units else ''}.xlsx")
-    return render(request, "reports/province_communes.html", {
-        "unit": province, "year": year, "data": data, "table": table, "years": year_choices(year),
-        "todays_units": todays_units, "mode": mode, "today": dt.date.today(),
-        "namesakes": Unit.objects.filter(level=province.level, code=province.code).exclude(pk=province.pk)
-        .order_by("valid_from"),
-    })
+        return table_download(
+            table, title=title, filename=f"xa-{province.code}-{year}{'-hien-nay' if todays_units else ''}.xlsx"
+        )
+    return render(
+        request,
+        "reports/province_communes.html",
+        {
+            "unit": province,
+            "year": year,
+            "data": data,
+            "table": table,
+            "years": year_choices(year),
+            "todays_units": todays_units,
+            "mode": mode,
+            "today": dt.date.today(),
+            "namesakes": Unit.objects.filter(level=province.level, code=province.code)
+            .exclude(pk=province.pk)
+            .order_by("valid_from"),
+        },
+    )

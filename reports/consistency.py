@@ -52,20 +52,42 @@ def _printed_rates(document: TargetDocument) -> list[Finding]:
         computed = _rate_differs(figure.rate, figure.enrolled, figure.population)
         if computed is not None:
             findings.append(
-                Finding("printed_rate", figure.year, figure.printed_name or figure.unit.name, figure.rate, computed,
-                        _("Tỷ lệ in %(printed)s nhưng %(enrolled)s ÷ %(population)s = %(computed)s") % dict(
-                            printed=pct(figure.rate), enrolled=n(figure.enrolled), population=n(figure.population),
-                            computed=pct(computed)))
+                Finding(
+                    "printed_rate",
+                    figure.year,
+                    figure.printed_name or figure.unit.name,
+                    figure.rate,
+                    computed,
+                    _("Tỷ lệ in %(printed)s nhưng %(enrolled)s ÷ %(population)s = %(computed)s")
+                    % dict(
+                        printed=pct(figure.rate),
+                        enrolled=n(figure.enrolled),
+                        population=n(figure.population),
+                        computed=pct(computed),
+                    ),
+                )
             )
-    plans = document.targets.filter(planned_population__isnull=False).select_related("unit").order_by("year", "row_number")
+    plans = (
+        document.targets.filter(planned_population__isnull=False).select_related("unit").order_by("year", "row_number")
+    )
     for target in plans:
         computed = _rate_differs(target.rate, target.planned_enrolled, target.planned_population)
         if computed is not None:
             findings.append(
-                Finding("printed_rate", target.year, target.printed_name or target.unit.name, target.rate, computed,
-                        _("Tỷ lệ kế hoạch in %(printed)s nhưng %(enrolled)s ÷ %(population)s = %(computed)s") % dict(
-                            printed=pct(target.rate), enrolled=n(target.planned_enrolled),
-                            population=n(target.planned_population), computed=pct(computed)))
+                Finding(
+                    "printed_rate",
+                    target.year,
+                    target.printed_name or target.unit.name,
+                    target.rate,
+                    computed,
+                    _("Tỷ lệ kế hoạch in %(printed)s nhưng %(enrolled)s ÷ %(population)s = %(computed)s")
+                    % dict(
+                        printed=pct(target.rate),
+                        enrolled=n(target.planned_enrolled),
+                        population=n(target.planned_population),
+                        computed=pct(computed),
+                    ),
+                )
             )
     return findings
 
@@ -103,17 +125,33 @@ def _totals(document: TargetDocument) -> list[Finding]:
             printed = getattr(total, column)
             if printed is not None and printed != summed[column]:
                 findings.append(
-                    Finding(f"total_{column}", total.year, label, printed, summed[column],
-                            _("Dòng tổng in %(name)s %(printed)s nhưng cộng các dòng được %(computed)s") % dict(
-                                name=name, printed=n(printed), computed=n(summed[column])))
+                    Finding(
+                        f"total_{column}",
+                        total.year,
+                        label,
+                        printed,
+                        summed[column],
+                        _("Dòng tổng in %(name)s %(printed)s nhưng cộng các dòng được %(computed)s")
+                        % dict(name=name, printed=n(printed), computed=n(summed[column])),
+                    )
                 )
         computed = coverage.coverage_rate(enrolled=summed["enrolled"], population=summed["population"])
         if total.rate is not None and computed is not None and abs(total.rate - computed) >= TOLERANCE:
             findings.append(
-                Finding("total_rate", total.year, label, total.rate, computed,
-                        _("Dòng tổng in tỷ lệ %(printed)s nhưng %(enrolled)s ÷ %(population)s = %(computed)s") % dict(
-                            printed=pct(total.rate), enrolled=n(summed["enrolled"]), population=n(summed["population"]),
-                            computed=pct(computed)))
+                Finding(
+                    "total_rate",
+                    total.year,
+                    label,
+                    total.rate,
+                    computed,
+                    _("Dòng tổng in tỷ lệ %(printed)s nhưng %(enrolled)s ÷ %(population)s = %(computed)s")
+                    % dict(
+                        printed=pct(total.rate),
+                        enrolled=n(summed["enrolled"]),
+                        population=n(summed["population"]),
+                        computed=pct(computed),
+                    ),
+                )
             )
     return findings
 
@@ -129,19 +167,30 @@ def _plan_against_district_target(document: TargetDocument) -> list[Finding]:
         if not summed:
             if sums:
                 findings.append(
-                    Finding("missing_plan", target.year, label, target.rate, None,
-                            _("Văn bản giao %(rate)s cho năm %(year)s nhưng phụ lục không có số của các xã") % dict(
-                                rate=pct(target.rate), year=target.year))
+                    Finding(
+                        "missing_plan",
+                        target.year,
+                        label,
+                        target.rate,
+                        None,
+                        _("Văn bản giao %(rate)s cho năm %(year)s nhưng phụ lục không có số của các xã")
+                        % dict(rate=pct(target.rate), year=target.year),
+                    )
                 )
             continue
-        gap = coverage.gap_people(target_rate=target.rate, population=summed["population"],
-                                  enrolled=summed["enrolled"])
+        gap = coverage.gap_people(target_rate=target.rate, population=summed["population"], enrolled=summed["enrolled"])
         if gap:
             # Three decimals: at two, 96,046% would print as the 96,05% it falls short of.
             computed = coverage.coverage_rate(enrolled=summed["enrolled"], population=summed["population"], places=3)
             findings.append(
-                Finding("plan_below_target", target.year, label, target.rate, computed,
-                        _("Kế hoạch các xã cộng lại đạt %(computed)s, thấp hơn mức giao %(rate)s (thiếu %(gap)s người)") % dict(
-                            computed=fmt_decimal(computed, 3) + "%", rate=pct(target.rate), gap=n(gap)))
+                Finding(
+                    "plan_below_target",
+                    target.year,
+                    label,
+                    target.rate,
+                    computed,
+                    _("Kế hoạch các xã cộng lại đạt %(computed)s, thấp hơn mức giao %(rate)s (thiếu %(gap)s người)")
+                    % dict(computed=fmt_decimal(computed, 3) + "%", rate=pct(target.rate), gap=n(gap)),
+                )
             )
     return findings

@@ -19,7 +19,9 @@ def coverage_rate(*, enrolled: int | None, population: int | None, places: int =
     """Percentage of the population enrolled, rounded half up (2 decimals unless asked); None when unknown."""
     if enrolled is None or not population:
         return None
-    return (Decimal(enrolled) * HUNDRED / Decimal(population)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return (Decimal(enrolled) * HUNDRED / Decimal(population)).quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
+    )
 
 
 def exact_rate(*, enrolled: int | None, population: int | None) -> Fraction | None:
@@ -41,8 +43,9 @@ def required_enrolled(*, target_rate: Decimal, population: int, strictly_above: 
     return math.ceil(needed)
 
 
-def gap_people(*, target_rate: Decimal | None, population: int | None, enrolled: int | None,
-               strictly_above: bool = False) -> int | None:
+def gap_people(
+    *, target_rate: Decimal | None, population: int | None, enrolled: int | None, strictly_above: bool = False
+) -> int | None:
     """People still to enroll to reach the target; 0 once it is met."""
     if target_rate is None or population is None or enrolled is None:
         return None
@@ -57,12 +60,15 @@ def gap_points(*, rate: Decimal | None, target_rate: Decimal | None) -> Decimal 
     return (rate - target_rate).quantize(CENT)
 
 
-def target_met(*, enrolled: int | None, population: int | None, target_rate: Decimal | None,
-               strictly_above: bool = False) -> bool | None:
+def target_met(
+    *, enrolled: int | None, population: int | None, target_rate: Decimal | None, strictly_above: bool = False
+) -> bool | None:
     if enrolled is None or not population or target_rate is None:
         return None
-    return gap_people(target_rate=target_rate, population=population, enrolled=enrolled,
-                      strictly_above=strictly_above) == 0
+    return (
+        gap_people(target_rate=target_rate, population=population, enrolled=enrolled, strictly_above=strictly_above)
+        == 0
+    )
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,7 @@ def drop_exceeds(*, previous: int | None, current: int, threshold: float | Decim
         return False
     return Fraction(previous - current, previous) > Fraction(str(threshold))
 
+
 # -- Where a unit stands in its year: what the dashboard's headline says --------------------------
 
 AT_RISK_POINTS = Decimal("1.00")  # within one point of the target: still reachable with effort
@@ -163,8 +170,9 @@ def rate_change(*, rate: Decimal | None, earlier: Decimal | None) -> Decimal | N
     return (rate - earlier).quantize(CENT)
 
 
-def year_end_projection(*, months: Sequence[tuple[int, int]], population: int | None,
-                        last_month: int = 12) -> Decimal | None:
+def year_end_projection(
+    *, months: Sequence[tuple[int, int]], population: int | None, last_month: int = 12
+) -> Decimal | None:
     """Projected year-end rate: the least-squares line through the last PROJECTION_MONTHS
     monthly enrolled counts of the year, carried to the year's last month for the unit
     (December, or the month it ended: `final_month`), over the year's population.
@@ -186,8 +194,15 @@ def year_end_projection(*, months: Sequence[tuple[int, int]], population: int | 
     return (enrolled * HUNDRED / Decimal(population)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def status(*, rate: Decimal | None, target_rate: Decimal | None, met: bool | None,
-           projected_rate: Decimal | None, months_left: int, anomaly: bool = False) -> str | None:
+def status(
+    *,
+    rate: Decimal | None,
+    target_rate: Decimal | None,
+    met: bool | None,
+    projected_rate: Decimal | None,
+    months_left: int,
+    anomaly: bool = False,
+) -> str | None:
     """On track, at risk or off track against the year's target; "check the data" instead when
     the figures are impossible (`anomaly`: `exceeds_population`, or a rate above 100%), which must
     never read as a success.

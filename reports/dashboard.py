@@ -41,7 +41,6 @@ class Headline(CoverageFigures):
         return coverage.per_month_needed(gap=self.gap_people, months_left=self.months_left)
 
 
-
 @dataclass
 class CohortPart:
     label: str
@@ -135,8 +134,19 @@ def _headline(table: CoverageTable, sums: dict[dt.date, series.MonthSum], year: 
     last_month = coverage.final_month(year=year, valid_to=valid_to)
     ends = coverage.ends_in_year(year=year, valid_to=valid_to)
     if latest is None:
-        return Headline(None, None, None, 0, table.total.expected, table.total.target, last_month, None, False,
-                        ends=ends, last_month=last_month)
+        return Headline(
+            None,
+            None,
+            None,
+            0,
+            table.total.expected,
+            table.total.target,
+            last_month,
+            None,
+            False,
+            ends=ends,
+            last_month=last_month,
+        )
     # The projection follows months reported by as many communes as the latest one, so a month
     # with missing communes does not pull the line down.
     comparable = [(s.month.month, s.enrolled) for s in this_year if s.reported == latest.reported]
@@ -148,8 +158,9 @@ def _headline(table: CoverageTable, sums: dict[dt.date, series.MonthSum], year: 
         expected=table.total.expected,
         target=table.total.target,
         months_left=coverage.months_left(latest_month=latest.month.month, last_month=last_month),
-        projected_rate=coverage.year_end_projection(months=comparable, population=latest.population,
-                                                    last_month=last_month),
+        projected_rate=coverage.year_end_projection(
+            months=comparable, population=latest.population, last_month=last_month
+        ),
         synthetic=bool(latest.synthetic),
         ends=ends,
         last_month=last_month,
@@ -197,8 +208,9 @@ def _compare_rows(rows: list[CoverageRow], units, year: int, *, parent_target: T
         row.last_year_rate = _rate(figures.get((row.unit.pk, add_months(row.as_of, -12))))
         last_month = coverage.final_month(year=year, valid_to=row.unit.valid_to)
         row.months_left = coverage.months_left(latest_month=row.as_of.month, last_month=last_month)
-        row.projected_rate = coverage.year_end_projection(months=pairs.get(row.unit.pk, []), population=row.population,
-                                                          last_month=last_month)
+        row.projected_rate = coverage.year_end_projection(
+            months=pairs.get(row.unit.pk, []), population=row.population, last_month=last_month
+        )
         current = figures.get((row.unit.pk, row.as_of))
         row.synthetic = bool(current and current[2])
 
@@ -305,8 +317,9 @@ def area_ranking(*, root: Unit, areas, year: int, label: str) -> Ranking:
     communes = Unit.objects.communes().in_force_during(first, last)
     if root.level != Level.COUNTRY:
         communes = communes.filter(Q(parent=root) | Q(parent__parent=root))
-    total = CoverageRow(unit=root, label=label, population=None, enrolled=None, target=targets.get(root.pk),
-                        expected=communes.count())
+    total = CoverageRow(
+        unit=root, label=label, population=None, enrolled=None, target=targets.get(root.pk), expected=communes.count()
+    )
     table = CoverageTable(unit=root, year=year, rows=rows, total=total)
     headline = _headline(table, totals, year)
     _compare_total(total, totals, headline)
@@ -327,7 +340,8 @@ def _area_row(area: Unit, sums: dict[dt.date, series.MonthSum], year: int, targe
     last_month = coverage.final_month(year=year, valid_to=area.valid_to)
     row.months_left = coverage.months_left(latest_month=latest.month.month, last_month=last_month)
     comparable = [(s.month.month, s.enrolled) for s in this_year if s.reported == latest.reported]
-    row.projected_rate = coverage.year_end_projection(months=comparable, population=latest.population,
-                                                      last_month=last_month)
+    row.projected_rate = coverage.year_end_projection(
+        months=comparable, population=latest.population, last_month=last_month
+    )
     row.synthetic = bool(latest.synthetic)
     return row

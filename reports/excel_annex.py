@@ -85,8 +85,9 @@ def read_annex(document: TargetDocument) -> Annex:
     Read as plain tuples and each unit once: a national plan has ~53.000 targets, and building a
     model instance for each (and one for its unit) took longer than writing the workbook."""
     cells = ("unit_id", "year", "row_number", "printed_name")
-    results = list(document.figures.filter(kind=FigureKind.YEAR_RESULT)
-                   .values_list(*cells, "population", "enrolled", "rate"))
+    results = list(
+        document.figures.filter(kind=FigureKind.YEAR_RESULT).values_list(*cells, "population", "enrolled", "rate")
+    )
     targets = list(document.targets.values_list(*cells, "planned_population", "planned_enrolled", "rate"))
     units = Unit.objects.in_bulk({row[0] for row in results} | {row[0] for row in targets})
     result_years = sorted({row[1] for row in results})
@@ -250,8 +251,9 @@ def annex_sheet(sheet: Worksheet, annex: Annex) -> None:
         ) % {"year": year, "rate": fmt_rate(annex.assigned.get(year))}
         write_note(sheet, line, text, note_column)
     line += 1
-    write_note(sheet, line, _("Tỷ lệ của từng xã là tỷ lệ văn bản in; dòng Tổng cộng được tính lại từ các dòng."),
-          note_column)
+    write_note(
+        sheet, line, _("Tỷ lệ của từng xã là tỷ lệ văn bản in; dòng Tổng cộng được tính lại từ các dòng."), note_column
+    )
 
     sheet.freeze_panes = "C7"
     sheet.print_title_rows = "4:6"

@@ -58,7 +58,11 @@ def fmt_datetime(value, empty: str = "–") -> str:
         return empty
     from django.utils import timezone
 
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if timezone.is_aware(value) else value.strftime("%d/%m/%Y %H:%M")
+    return (
+        timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        if timezone.is_aware(value)
+        else value.strftime("%d/%m/%Y %H:%M")
+    )
 
 
 def person(user, empty: str = "–") -> str:

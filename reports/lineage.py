@@ -60,10 +60,15 @@ class Lineage:
         caveats = [
             Caveat(
                 before=link.effective_on,
-                text=_("Chỉ một phần của %(unit)s (chia tách từ %(date)s) nhập vào %(into)s: số liệu không tách "
-                       "được nên chưa cộng vào.")
-                % {"unit": link.predecessor.full_name, "date": date_format(link.effective_on, "SHORT_DATE_FORMAT"),
-                   "into": link.successor.full_name},
+                text=_(
+                    "Chỉ một phần của %(unit)s (chia tách từ %(date)s) nhập vào %(into)s: số liệu không tách "
+                    "được nên chưa cộng vào."
+                )
+                % {
+                    "unit": link.predecessor.full_name,
+                    "date": date_format(link.effective_on, "SHORT_DATE_FORMAT"),
+                    "into": link.successor.full_name,
+                },
             )
             for link in self.splits
         ]
@@ -71,8 +76,11 @@ class Lineage:
             Caveat(
                 before=member.valid_from,
                 text=_("Thiếu số liệu của %(units)s (nhập vào %(into)s từ %(date)s, không có trong cổng).")
-                % {"units": member.predecessors_outside, "into": member.full_name,
-                   "date": date_format(member.valid_from, "SHORT_DATE_FORMAT")},
+                % {
+                    "units": member.predecessors_outside,
+                    "into": member.full_name,
+                    "date": date_format(member.valid_from, "SHORT_DATE_FORMAT"),
+                },
             )
             for member in self.members
             if member.predecessors_outside and member.valid_from
@@ -89,9 +97,11 @@ def lineages(units: Iterable[Unit]) -> dict[int, Lineage]:
     frontier: dict[int, list[int]] = {pk: [pk] for pk in result}
     seen: dict[int, set[int]] = {pk: {pk} for pk in result}
     while frontier:
-        links = UnitSuccession.objects.filter(successor_id__in=list(frontier)).select_related(
-            "predecessor__parent", "successor"
-        ).order_by("effective_on", "predecessor__code")
+        links = (
+            UnitSuccession.objects.filter(successor_id__in=list(frontier))
+            .select_related("predecessor__parent", "successor")
+            .order_by("effective_on", "predecessor__code")
+        )
         next_frontier: dict[int, list[int]] = defaultdict(list)
         for link in links:
             for root in frontier[link.successor_id]:
@@ -210,8 +220,12 @@ def year_figures(lineages_: dict[int, Lineage], year: int) -> dict[int | None, F
             aggregates[f"e{root}"] = Sum("enrolled_value", filter=mine & complete)
             aggregates[f"r{root}"] = Count("pk", filter=mine & complete)
             aggregates[f"m{root}"] = Max("enrolled_month", filter=mine & complete)
-        aggregates.update(p=Sum("population_value", filter=complete), e=Sum("enrolled_value", filter=complete),
-                          r=Count("pk", filter=complete), m=Max("enrolled_month", filter=complete))
+        aggregates.update(
+            p=Sum("population_value", filter=complete),
+            e=Sum("enrolled_value", filter=complete),
+            r=Count("pk", filter=complete),
+            m=Max("enrolled_month", filter=complete),
+        )
         sums = Unit.objects.filter(pk__in=all_ids).with_year_figures(year).aggregate(**aggregates)
     figures = {
         root: Figure(
@@ -227,8 +241,12 @@ def year_figures(lineages_: dict[int, Lineage], year: int) -> dict[int | None, F
     }
     # The total of all the lineages, in the same query (key None).
     figures[None] = Figure(
-        period=dt.date(year, 1, 1), population=sums.get("p"), enrolled=sums.get("e"), reported=sums.get("r") or 0,
-        expected=len(all_ids), as_of=sums.get("m"),
+        period=dt.date(year, 1, 1),
+        population=sums.get("p"),
+        enrolled=sums.get("e"),
+        reported=sums.get("r") or 0,
+        expected=len(all_ids),
+        as_of=sums.get("m"),
     )
     return figures
 

@@ -24,13 +24,27 @@ def communes_then(province: Unit, year: int) -> CoverageTable:
     units = units.order_by("parent__code", "code", "valid_from")
     targets = latest_targets([province.pk, *units.values_list("pk", flat=True)], year)
     rows = [
-        CoverageRow(unit=u, label=u.full_name, population=u.population_value, enrolled=u.enrolled_value,
-                    as_of=u.enrolled_month, target=targets.get(u.pk), extra={"district": _district(u)})
+        CoverageRow(
+            unit=u,
+            label=u.full_name,
+            population=u.population_value,
+            enrolled=u.enrolled_value,
+            as_of=u.enrolled_month,
+            target=targets.get(u.pk),
+            extra={"district": _district(u)},
+        )
         for u in units
     ]
     sums = units.complete_sums()
-    total = CoverageRow(unit=province, label=_("Tổng cộng"), population=sums["population"], enrolled=sums["enrolled"],
-                        target=targets.get(province.pk), reported=sums["reported"], expected=sums["expected"])
+    total = CoverageRow(
+        unit=province,
+        label=_("Tổng cộng"),
+        population=sums["population"],
+        enrolled=sums["enrolled"],
+        target=targets.get(province.pk),
+        reported=sums["reported"],
+        expected=sums["expected"],
+    )
     return CoverageTable(unit=province, year=year, rows=rank_rows(rows), total=total)
 
 
@@ -43,16 +57,32 @@ def communes_today(province: Unit, year: int) -> CoverageTable:
     rows = []
     for unit in units:
         figure = figures[unit.pk]
-        rows.append(CoverageRow(
-            unit=unit, label=unit.full_name, population=figure.population, enrolled=figure.enrolled,
-            as_of=figure.as_of, target=targets.get(unit.pk), reported=figure.reported, expected=figure.expected,
-            extra={"district": _district(unit), "caveats": figure.caveats,
-                   "members": lineage_map[unit.pk].members_on(year_end(year))},
-        ))
+        rows.append(
+            CoverageRow(
+                unit=unit,
+                label=unit.full_name,
+                population=figure.population,
+                enrolled=figure.enrolled,
+                as_of=figure.as_of,
+                target=targets.get(unit.pk),
+                reported=figure.reported,
+                expected=figure.expected,
+                extra={
+                    "district": _district(unit),
+                    "caveats": figure.caveats,
+                    "members": lineage_map[unit.pk].members_on(year_end(year)),
+                },
+            )
+        )
     whole = figures[None]
     total = CoverageRow(
-        unit=province, label=_("Tổng cộng"), population=whole.population, enrolled=whole.enrolled,
-        target=targets.get(province.pk), reported=whole.reported, expected=whole.expected,
+        unit=province,
+        label=_("Tổng cộng"),
+        population=whole.population,
+        enrolled=whole.enrolled,
+        target=targets.get(province.pk),
+        reported=whole.reported,
+        expected=whole.expected,
         extra={"caveats": sorted({c for r in rows for c in r.extra["caveats"]})},
     )
     return CoverageTable(unit=province, year=year, rows=rank_rows(rows), total=total)

@@ -117,14 +117,23 @@ def children_total(parent_ids, *, start: dt.date, end: dt.date) -> dict[dt.date,
     rows = (
         _rolled_up(parent_ids, start=start, end=end)
         .values("month")
-        .annotate(enrolled_sum=Sum("enrolled"), population_sum=Sum("population"),
-                  reported_sum=Sum("reported"), synthetic_sum=Sum("synthetic"))
+        .annotate(
+            enrolled_sum=Sum("enrolled"),
+            population_sum=Sum("population"),
+            reported_sum=Sum("reported"),
+            synthetic_sum=Sum("synthetic"),
+        )
         .order_by("month")
     )
     # int(): PostgreSQL sums bigints as numeric.
     return {
-        row["month"]: MonthSum(row["month"], int(row["enrolled_sum"]), int(row["population_sum"]),
-                               int(row["reported_sum"]), int(row["synthetic_sum"]))
+        row["month"]: MonthSum(
+            row["month"],
+            int(row["enrolled_sum"]),
+            int(row["population_sum"]),
+            int(row["reported_sum"]),
+            int(row["synthetic_sum"]),
+        )
         for row in rows
     }
 
@@ -141,21 +150,32 @@ def area_sums(areas: list[Unit], *, start: dt.date, end: dt.date) -> dict[int, d
     rows = _rolled_up(None, start=start, end=end)
     if level == Level.PROVINCE:
         rows = rows.filter(Q(parent__in=ids) | Q(parent__parent__in=ids)).annotate(
-            area=Case(When(parent__level=Level.DISTRICT, then=F("parent__parent")), default=F("parent")))
+            area=Case(When(parent__level=Level.DISTRICT, then=F("parent__parent")), default=F("parent"))
+        )
     elif level == Level.COUNTRY:
         rows = rows.annotate(area=models.Value(ids[0], output_field=IntegerField()))
     else:
         rows = rows.filter(parent__in=ids).annotate(area=F("parent"))
-    rows = (rows.values("area", "month")
-            .annotate(enrolled_sum=Sum("enrolled"), population_sum=Sum("population"),
-                      reported_sum=Sum("reported"), synthetic_sum=Sum("synthetic"))
-            .order_by("area", "month"))
+    rows = (
+        rows.values("area", "month")
+        .annotate(
+            enrolled_sum=Sum("enrolled"),
+            population_sum=Sum("population"),
+            reported_sum=Sum("reported"),
+            synthetic_sum=Sum("synthetic"),
+        )
+        .order_by("area", "month")
+    )
     out: dict[int, dict[dt.date, MonthSum]] = defaultdict(dict)
     for row in rows:
         # int(): PostgreSQL sums bigints as numeric.
-        out[row["area"]][row["month"]] = MonthSum(row["month"], int(row["enrolled_sum"]),
-                                                  int(row["population_sum"]), int(row["reported_sum"]),
-                                                  int(row["synthetic_sum"]))
+        out[row["area"]][row["month"]] = MonthSum(
+            row["month"],
+            int(row["enrolled_sum"]),
+            int(row["population_sum"]),
+            int(row["reported_sum"]),
+            int(row["synthetic_sum"]),
+        )
     return out
 
 

@@ -68,43 +68,70 @@ class CoverageRankingTable(tables.Table):
     rank = tables.Column(_("Hạng"), attrs={"td": {"class": "num"}})
     label = tables.Column(_("Đơn vị"), order_by=("label",), footer=lambda table: table.total.label)
     population = tables.Column(_("Dân số"), attrs=_num_attrs(), footer=lambda table: _num(table.total.population))
-    enrolled = tables.Column(_("Số người tham gia BHYT"), attrs=_num_attrs(),
-                             footer=lambda table: _num(table.total.enrolled))
-    as_of = tables.Column(_("Số liệu tháng"), attrs={"td": {"class": "num"}},
-                          footer=lambda table: fmt_month(table.total.as_of))
+    enrolled = tables.Column(
+        _("Số người tham gia BHYT"), attrs=_num_attrs(), footer=lambda table: _num(table.total.enrolled)
+    )
+    as_of = tables.Column(
+        _("Số liệu tháng"), attrs={"td": {"class": "num"}}, footer=lambda table: fmt_month(table.total.as_of)
+    )
     rate = tables.Column(_("Tỷ lệ bao phủ"), attrs=_num_attrs(), footer=lambda table: fmt_rate(table.total.rate))
-    target_rate = tables.Column(_("Chỉ tiêu"), attrs=_num_attrs(),
-                                footer=lambda table: fmt_rate(table.total.target_rate))
-    gap_points = tables.Column(_("Chênh lệch (điểm %)"), attrs=_num_attrs(),
-                               footer=lambda table: fmt_decimal(table.total.gap_points, signed=True))
-    gap_people = tables.Column(_("Còn thiếu (người)"), attrs=_num_attrs(),
-                               footer=lambda table: _num(table.total.gap_people))
-    change_month = tables.Column(_("So tháng trước (điểm %)"), attrs=_num_attrs(),
-                                 footer=lambda table: fmt_decimal(table.total.change_month, signed=True))
-    change_year = tables.Column(_("So cùng kỳ năm trước (điểm %)"), attrs=_num_attrs(),
-                                footer=lambda table: fmt_decimal(table.total.change_year, signed=True))
+    target_rate = tables.Column(
+        _("Chỉ tiêu"), attrs=_num_attrs(), footer=lambda table: fmt_rate(table.total.target_rate)
+    )
+    gap_points = tables.Column(
+        _("Chênh lệch (điểm %)"),
+        attrs=_num_attrs(),
+        footer=lambda table: fmt_decimal(table.total.gap_points, signed=True),
+    )
+    gap_people = tables.Column(
+        _("Còn thiếu (người)"), attrs=_num_attrs(), footer=lambda table: _num(table.total.gap_people)
+    )
+    change_month = tables.Column(
+        _("So tháng trước (điểm %)"),
+        attrs=_num_attrs(),
+        footer=lambda table: fmt_decimal(table.total.change_month, signed=True),
+    )
+    change_year = tables.Column(
+        _("So cùng kỳ năm trước (điểm %)"),
+        attrs=_num_attrs(),
+        footer=lambda table: fmt_decimal(table.total.change_year, signed=True),
+    )
     status = tables.Column(_("Tình trạng"), footer=lambda table: STATUS_LABELS.get(table.total.status, ""))
-    document = tables.Column(_("Theo văn bản"), accessor="target__document",
-                             footer=lambda table: table.total.target.document.number if table.total.target else "")
+    document = tables.Column(
+        _("Theo văn bản"),
+        accessor="target__document",
+        footer=lambda table: table.total.target.document.number if table.total.target else "",
+    )
 
     class Meta:
         orderable = True
         attrs = {"class": "ranking"}
         row_attrs = {
             "class": lambda record: " ".join(
-                c for c in (
+                c
+                for c in (
                     "met" if record.met else ("behind" if record.met is False else ""),
                     f"status-{record.status}" if record.status else "",
                     "small" if record.small else "",
-                ) if c
+                )
+                if c
             ),
             "data-code": lambda record: record.unit.code if record.unit else "",
         }
 
     # How each column is written to Excel (reports.table_export): numbers stay numbers.
-    export_kinds = {"rank": "count", "population": "count", "enrolled": "count", "as_of": "month",
-                    "rate": "rate", "target_rate": "rate", "gap_points": "points", "gap_people": "count",
-                    "change_month": "points", "change_year": "points"}
+    export_kinds = {
+        "rank": "count",
+        "population": "count",
+        "enrolled": "count",
+        "as_of": "month",
+        "rate": "rate",
+        "target_rate": "rate",
+        "gap_points": "points",
+        "gap_people": "count",
+        "change_month": "points",
+        "change_year": "points",
+    }
 
     def export_document(self, record):
         return str(record.target.document) if record.target else ""
@@ -126,8 +153,14 @@ class CoverageRankingTable(tables.Table):
                 self.data.order_by(self.order_by)
 
     def render_label(self, record):
-        small = format_html(' <span class="small-unit" title="{}">&lt;1.000</span>',
-                            _("Dưới 1.000 dân: một vài người thay đổi tỷ lệ nhiều điểm")) if record.small else ""
+        small = (
+            format_html(
+                ' <span class="small-unit" title="{}">&lt;1.000</span>',
+                _("Dưới 1.000 dân: một vài người thay đổi tỷ lệ nhiều điểm"),
+            )
+            if record.small
+            else ""
+        )
         if record.unit.level == "commune":
             try:
                 url = reverse("commune", args=[record.unit.code])
@@ -152,8 +185,12 @@ class CoverageRankingTable(tables.Table):
 
     def render_rate(self, value, record):
         if getattr(record, "anomaly", False):
-            return format_html('{} <span class="badge anomaly" title="{}">{}</span>', fmt_rate(value), ANOMALY_NOTE,
-                               _("kiểm tra số liệu"))
+            return format_html(
+                '{} <span class="badge anomaly" title="{}">{}</span>',
+                fmt_rate(value),
+                ANOMALY_NOTE,
+                _("kiểm tra số liệu"),
+            )
         return fmt_rate(value)
 
     def render_target_rate(self, value, record):

@@ -61,9 +61,14 @@ class CoverageFigures:
         """On track / at risk / off track; None until months_left and the projection are known."""
         if self.months_left is None:
             return None
-        return coverage.status(rate=self.rate, target_rate=self.target_rate, met=self.met,
-                               projected_rate=self.projected_rate, months_left=self.months_left,
-                               anomaly=self.anomaly)
+        return coverage.status(
+            rate=self.rate,
+            target_rate=self.target_rate,
+            met=self.met,
+            projected_rate=self.projected_rate,
+            months_left=self.months_left,
+            anomaly=self.anomaly,
+        )
 
 
 @dataclass
@@ -85,7 +90,6 @@ class CoverageRow(CoverageFigures):
     months_left: int | None = None
     target_inherited: bool = False
     synthetic: bool = False
-
 
     @property
     def change_month(self) -> Decimal | None:

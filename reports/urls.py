@@ -11,6 +11,9 @@ urlpatterns = [
     path("documents/", views.documents, name="documents"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("documents/<int:document_id>/annex.xlsx", views_excel.document_annex_xlsx, name="document_annex_xlsx"),
-    path("documents/<int:document_id>/annex-actuals.xlsx", views_excel.document_annex_actuals_xlsx,
-         name="document_annex_actuals_xlsx"),
+    path(
+        "documents/<int:document_id>/annex-actuals.xlsx",
+        views_excel.document_annex_actuals_xlsx,
+        name="document_annex_actuals_xlsx",
+    ),
 ]

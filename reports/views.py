@@ -70,8 +70,14 @@ def country(request):
     if root is None:
         raise Http404(_("Chưa nạp danh mục đơn vị hành chính."))
     year = year_param(request) or reporting_year()
-    return _ranking_page(request, root=root, areas=Unit.objects.provinces(), year=year, label=_("Toàn quốc"),
-                         heading=_("Xếp hạng các tỉnh, thành phố"))
+    return _ranking_page(
+        request,
+        root=root,
+        areas=Unit.objects.provinces(),
+        year=year,
+        label=_("Toàn quốc"),
+        heading=_("Xếp hạng các tỉnh, thành phố"),
+    )
 
 
 @login_required
@@ -83,8 +89,15 @@ def province(request, code: str):
     year = requested or default_year(unit)
     if _has_own_communes(unit, year):
         return _area_page(request, unit, year)
-    return _ranking_page(request, root=unit, areas=Unit.objects.filter(parent=unit).districts(), year=year,
-                         label=unit.full_name, heading=_("Xếp hạng các huyện"), template="reports/province.html")
+    return _ranking_page(
+        request,
+        root=unit,
+        areas=Unit.objects.filter(parent=unit).districts(),
+        year=year,
+        label=unit.full_name,
+        heading=_("Xếp hạng các huyện"),
+        template="reports/province.html",
+    )
 
 
 def _has_own_communes(unit: Unit, year: int) -> bool:
@@ -98,45 +111,76 @@ def district(request, code: str):
     return _area_page(request, unit, requested or default_year(unit))
 
 
-def _ranking_page(request, *, root: Unit, areas, year: int, label: str, heading: str,
-                  template: str = "reports/country.html"):
+def _ranking_page(
+    request, *, root: Unit, areas, year: int, label: str, heading: str, template: str = "reports/country.html"
+):
     ranking = area_ranking(root=root, areas=areas, year=year, label=label)
     table = _ranking_table(request, ranking.table.rows, ranking.table.total, year, paged=True)
     if wants_xlsx(request):
-        return table_download(table, title=f"Xếp hạng bao phủ BHYT – {label} – năm {year}",
-                              filename=f"xep-hang-{root.code.lower()}-{year}.xlsx")
-    return render(request, template, {
-        "unit": root, "label": label, "heading": heading, "year": year, "ranking": ranking,
-        "headline": ranking.headline, "chart": ranking.chart, "table": table, "years": year_choices(year),
-        "successors": successor_links(root),
-    })
+        return table_download(
+            table,
+            title=f"Xếp hạng bao phủ BHYT – {label} – năm {year}",
+            filename=f"xep-hang-{root.code.lower()}-{year}.xlsx",
+        )
+    return render(
+        request,
+        template,
+        {
+            "unit": root,
+            "label": label,
+            "heading": heading,
+            "year": year,
+            "ranking": ranking,
+            "headline": ranking.headline,
+            "chart": ranking.chart,
+            "table": table,
+            "years": year_choices(year),
+            "successors": successor_links(root),
+        },
+    )
 
 
 def _area_page(request, unit: Unit, year: int):
     dashboard = area_dashboard(unit, year)
     table = _ranking_table(request, dashboard.table.rows, dashboard.table.total, year)
     if wants_xlsx(request):
-        return table_download(table, title=f"Xếp hạng bao phủ BHYT – {unit.full_name} – năm {year}",
-                              filename=f"xep-hang-{unit.code}-{year}.xlsx")
+        return table_download(
+            table,
+            title=f"Xếp hạng bao phủ BHYT – {unit.full_name} – năm {year}",
+            filename=f"xep-hang-{unit.code}-{year}.xlsx",
+        )
     entry_level = "entry" if unit.level == Level.DISTRICT else "province_entry"
-    return render(request, "reports/area.html", {
-        "unit": unit, "year": year, "data": dashboard.table, "dashboard": dashboard,
-        "headline": dashboard.headline, "chart": dashboard.chart, "table": table, "years": year_choices(year),
-        "method": _method(), "entry_url_name": entry_level,
-        "completeness_url_name": "completeness" if unit.level == Level.DISTRICT else "province_completeness",
-        "open_month": last_open_month(year=year, valid_to=unit.valid_to, reporting=reporting_month()),
-        "districts_before": _districts_before(unit, year), "successors": successor_links(unit),
-        "sees_country": Scope.of(request.user).sees_everything,
-        "area_word": _("huyện") if unit.level == Level.DISTRICT else _("tỉnh"),
-    })
+    return render(
+        request,
+        "reports/area.html",
+        {
+            "unit": unit,
+            "year": year,
+            "data": dashboard.table,
+            "dashboard": dashboard,
+            "headline": dashboard.headline,
+            "chart": dashboard.chart,
+            "table": table,
+            "years": year_choices(year),
+            "method": _method(),
+            "entry_url_name": entry_level,
+            "completeness_url_name": "completeness" if unit.level == Level.DISTRICT else "province_completeness",
+            "open_month": last_open_month(year=year, valid_to=unit.valid_to, reporting=reporting_month()),
+            "districts_before": _districts_before(unit, year),
+            "successors": successor_links(unit),
+            "sees_country": Scope.of(request.user).sees_everything,
+            "area_word": _("huyện") if unit.level == Level.DISTRICT else _("tỉnh"),
+        },
+    )
 
 
 def _districts_before(unit: Unit, year: int) -> list[Unit]:
     """A province's districts of the year, before they were abolished on 01/7/2025."""
     if unit.level != Level.PROVINCE:
         return []
-    return list(Unit.objects.filter(parent=unit).districts().in_force_during(year_start(year), year_end(year))
-                .order_by("code"))
+    return list(
+        Unit.objects.filter(parent=unit).districts().in_force_during(year_start(year), year_end(year)).order_by("code")
+    )
 
 
 @login_required
@@ -145,11 +189,19 @@ def document(request, pk: int):
     inconsistency; visible to those who may see the unit it covers (a national one to everyone)."""
     doc = document_or_404(request.user, pk)
     scope = Scope.of(request.user)
-    return render(request, "reports/document.html", {
-        "document": doc, "annex": document_annex(doc), "findings": check_document(doc),
-        "snapshots": reported_snapshots(doc), "can_import": scope.can_import(doc.scope),
-        "can_edit": scope.can_manage_documents(doc.scope), "superseded": _superseded_list(doc),
-    })
+    return render(
+        request,
+        "reports/document.html",
+        {
+            "document": doc,
+            "annex": document_annex(doc),
+            "findings": check_document(doc),
+            "snapshots": reported_snapshots(doc),
+            "can_import": scope.can_import(doc.scope),
+            "can_edit": scope.can_manage_documents(doc.scope),
+            "superseded": _superseded_list(doc),
+        },
+    )
 
 
 @login_required
@@ -157,10 +209,15 @@ def documents(request):
     scope = Scope.of(request.user)
     if scope.role is None and not scope.is_admin:
         raise PermissionDenied(_("Tài khoản chưa được phân quyền địa bàn nào."))
-    listed = TargetDocument.objects.visible_to(request.user).select_related("scope__parent").annotate(
-        target_count=Count("targets")).order_by("-issued_on", "-pk")
-    return render(request, "reports/documents.html", {
-        "documents": listed, "can_create": scope.is_admin or scope.role == "staff"})
+    listed = (
+        TargetDocument.objects.visible_to(request.user)
+        .select_related("scope__parent")
+        .annotate(target_count=Count("targets"))
+        .order_by("-issued_on", "-pk")
+    )
+    return render(
+        request, "reports/documents.html", {"documents": listed, "can_create": scope.is_admin or scope.role == "staff"}
+    )
 
 
 def _superseded_list(document: TargetDocument) -> list[dict]:
@@ -176,6 +233,7 @@ def _superseded_list(document: TargetDocument) -> list[dict]:
 
 def _method() -> dict:
     """The constants the page's method note quotes, from where the arithmetic keeps them."""
-    return {"at_risk_points": fmt_decimal(coverage.AT_RISK_POINTS, places=0),
-            "projection_months": coverage.PROJECTION_MONTHS}
-
+    return {
+        "at_risk_points": fmt_decimal(coverage.AT_RISK_POINTS, places=0),
+        "projection_months": coverage.PROJECTION_MONTHS,
+    }

@@ -48,7 +48,7 @@ def safe_text(value: str) -> str:
     whole export."""
     if not value:
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT - 1]
+    value = ILLEGAL_CHARACTERS_RE.sub("", str(value))[: MAX_CELL_TEXT - 1]
     if value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value

@@ -22,8 +22,11 @@ def document_or_404(user, pk: int, *, to: str = "view") -> TargetDocument:
     scope = Scope.of(user)
     if not scope.can_view_document(document):
         raise Http404(_("Không tìm thấy văn bản hoặc bạn không có quyền xem."))
-    allowed = {"view": True, "manage": scope.can_manage_documents(document.scope),
-               "import": scope.can_import(document.scope)}[to]
+    allowed = {
+        "view": True,
+        "manage": scope.can_manage_documents(document.scope),
+        "import": scope.can_import(document.scope),
+    }[to]
     if not allowed:
         raise PermissionDenied(_(REFUSALS[to]))
     return document

@@ -109,16 +109,23 @@ def _fill(communes: list[Unit], months: list[dt.date], reporting: dt.date) -> in
         for month in months:
             year = month.year
             if year not in populations:
-                populations[year] = stored_population.get((commune.pk, year)) or round(
-                    populations[year - 1] * 1.011)
+                populations[year] = stored_population.get((commune.pk, year)) or round(populations[year - 1] * 1.011)
             if (commune.pk, year) not in stored_population:
                 stored_population[(commune.pk, year)] = populations[year]
-                new_population.append(Population(unit=commune, year=year, population=populations[year], source=SOURCE,
-                                                 is_synthetic=True, as_of=dt.date(year, 12, 31)))
+                new_population.append(
+                    Population(
+                        unit=commune,
+                        year=year,
+                        population=populations[year],
+                        source=SOURCE,
+                        is_synthetic=True,
+                        as_of=dt.date(year, 12, 31),
+                    )
+                )
             if (commune.pk, month) in existing or (month == reporting and waits_for_report(commune, month)):
                 continue
             step = (month.year - 2025) * 12 + month.month - 6
-            rate = start_rate + (goal - start_rate) * (1 - 0.85 ** step) + rng.uniform(-0.25, 0.25)
+            rate = start_rate + (goal - start_rate) * (1 - 0.85**step) + rng.uniform(-0.25, 0.25)
             enrolled = min(populations[year], max(0, round(populations[year] * rate / 100)))
             counts.append(Enrollment(unit=commune, month=month, enrolled=enrolled, source=SOURCE, is_synthetic=True))
     Population.objects.bulk_create(new_population)
@@ -135,12 +142,20 @@ def load_todays_plans(today: dt.date) -> list[TargetDocument]:
         if province is None or issued_on > today:
             continue
         document, created = TargetDocument.objects.get_or_create(
-            number=number, issued_on=issued_on,
-            defaults=dict(kind=DocumentKind.PLAN, issuer=f"UBND {province.full_name.replace('Tỉnh', 'tỉnh')}",
-                          signer=signer, scope=province, first_year=2026, last_year=2026, is_synthetic=True,
-                          title=f"Kế hoạch thực hiện chỉ tiêu bao phủ bảo hiểm y tế năm 2026 trên địa bàn "
-                                f"{province.kind.lower()} {province.name} (dữ liệu mô phỏng)",
-                          annex_title="Chỉ tiêu bao phủ BHYT năm 2026 giao các xã, phường"),
+            number=number,
+            issued_on=issued_on,
+            defaults=dict(
+                kind=DocumentKind.PLAN,
+                issuer=f"UBND {province.full_name.replace('Tỉnh', 'tỉnh')}",
+                signer=signer,
+                scope=province,
+                first_year=2026,
+                last_year=2026,
+                is_synthetic=True,
+                title=f"Kế hoạch thực hiện chỉ tiêu bao phủ bảo hiểm y tế năm 2026 trên địa bàn "
+                f"{province.kind.lower()} {province.name} (dữ liệu mô phỏng)",
+                annex_title="Chỉ tiêu bao phủ BHYT năm 2026 giao các xã, phường",
+            ),
         )
         if created:
             _plan_targets(document, province)
@@ -153,20 +168,36 @@ def _national(today: dt.date) -> TargetDocument:
     number, issued_on, rate = NATIONAL
     country = Unit.objects.country()
     document, created = TargetDocument.objects.get_or_create(
-        number=number, issued_on=issued_on,
-        defaults=dict(kind=DocumentKind.DECISION, issuer="Thủ tướng Chính phủ", signer="Phó Thủ tướng (mô phỏng)",
-                      scope=country, first_year=2026, last_year=2026, is_synthetic=True,
-                      title="Giao chỉ tiêu thực hiện bao phủ bảo hiểm y tế năm 2026 cho các tỉnh, thành phố "
-                            "(dữ liệu mô phỏng)",
-                      annex_title="Chỉ tiêu tỷ lệ bao phủ BHYT năm 2026 giao các tỉnh, thành phố"),
+        number=number,
+        issued_on=issued_on,
+        defaults=dict(
+            kind=DocumentKind.DECISION,
+            issuer="Thủ tướng Chính phủ",
+            signer="Phó Thủ tướng (mô phỏng)",
+            scope=country,
+            first_year=2026,
+            last_year=2026,
+            is_synthetic=True,
+            title="Giao chỉ tiêu thực hiện bao phủ bảo hiểm y tế năm 2026 cho các tỉnh, thành phố (dữ liệu mô phỏng)",
+            annex_title="Chỉ tiêu tỷ lệ bao phủ BHYT năm 2026 giao các tỉnh, thành phố",
+        ),
     )
     if created:
         provinces = Unit.objects.provinces().in_force(issued_on).order_by("code")
         Target.objects.bulk_create(
             [Target(document=document, unit=country, year=2026, rate=rate, wording="Toàn quốc")]
-            + [Target(document=document, unit=p, year=2026, row_number=n, printed_name=p.full_name,
-                      rate=_rate(_rng("national", p.code).uniform(93.0, 97.5)))
-               for n, p in enumerate(provinces, start=1)])
+            + [
+                Target(
+                    document=document,
+                    unit=p,
+                    year=2026,
+                    row_number=n,
+                    printed_name=p.full_name,
+                    rate=_rate(_rng("national", p.code).uniform(93.0, 97.5)),
+                )
+                for n, p in enumerate(provinces, start=1)
+            ]
+        )
     return document
 
 
@@ -174,8 +205,9 @@ def _plan_targets(document: TargetDocument, province: Unit) -> None:
     """Each commune's rate, a little above its 2025 result and never above 99,5%, with its planned
     population and enrolled; the province's rate is what the communes' plans add up to."""
     communes = Unit.objects.communes().filter(parent=province).in_force(document.issued_on).order_by("code")
-    december = dict(Enrollment.objects.filter(unit__in=communes, month=dt.date(2025, 12, 1))
-                    .values_list("unit_id", "enrolled"))
+    december = dict(
+        Enrollment.objects.filter(unit__in=communes, month=dt.date(2025, 12, 1)).values_list("unit_id", "enrolled")
+    )
     population = dict(Population.objects.filter(unit__in=communes, year=2026).values_list("unit_id", "population"))
     targets = []
     for number, commune in enumerate(communes, start=1):
@@ -184,36 +216,70 @@ def _plan_targets(document: TargetDocument, province: Unit) -> None:
         result = 100 * december[commune.pk] / population[commune.pk]
         planned = _rate(min(99.5, result + _rng("plan", commune.code).uniform(0.2, 1.2)))
         people = population[commune.pk]
-        targets.append(Target(document=document, unit=commune, year=2026, rate=planned, row_number=number,
-                              printed_name=commune.full_name, planned_population=people,
-                              planned_enrolled=round(planned * people / 100)))
+        targets.append(
+            Target(
+                document=document,
+                unit=commune,
+                year=2026,
+                rate=planned,
+                row_number=number,
+                printed_name=commune.full_name,
+                planned_population=people,
+                planned_enrolled=round(planned * people / 100),
+            )
+        )
     planned = sum(t.planned_enrolled for t in targets), sum(t.planned_population for t in targets)
     if planned[1]:
-        targets.append(Target(document=document, unit=province, year=2026, rate=_rate(100 * planned[0] / planned[1]),
-                              wording="UBND tỉnh giao"))
+        targets.append(
+            Target(
+                document=document,
+                unit=province,
+                year=2026,
+                rate=_rate(100 * planned[0] / planned[1]),
+                wording="UBND tỉnh giao",
+            )
+        )
     Target.objects.bulk_create(targets)
 
 
 def _revision(today: dt.date) -> TargetDocument | None:
     code, number, issued_on, how_many = REVISION
-    plan = TargetDocument.objects.filter(scope__code=code, scope__level=Level.PROVINCE, first_year=2026,
-                                         is_synthetic=True, kind=DocumentKind.PLAN).first()
+    plan = TargetDocument.objects.filter(
+        scope__code=code, scope__level=Level.PROVINCE, first_year=2026, is_synthetic=True, kind=DocumentKind.PLAN
+    ).first()
     if plan is None or issued_on > today:
         return None
     document, created = TargetDocument.objects.get_or_create(
-        number=number, issued_on=issued_on,
-        defaults=dict(kind=DocumentKind.DECISION, issuer=plan.issuer, signer=plan.signer, scope=plan.scope,
-                      first_year=2026, last_year=2026, is_synthetic=True,
-                      title=f"Điều chỉnh chỉ tiêu bao phủ BHYT năm 2026 của một số xã, thay thế {plan} "
-                            "(dữ liệu mô phỏng)"),
+        number=number,
+        issued_on=issued_on,
+        defaults=dict(
+            kind=DocumentKind.DECISION,
+            issuer=plan.issuer,
+            signer=plan.signer,
+            scope=plan.scope,
+            first_year=2026,
+            last_year=2026,
+            is_synthetic=True,
+            title=f"Điều chỉnh chỉ tiêu bao phủ BHYT năm 2026 của một số xã, thay thế {plan} (dữ liệu mô phỏng)",
+        ),
     )
     if created:
         lowered = plan.targets.exclude(unit=plan.scope).order_by("-rate", "unit__code")[:how_many]
-        Target.objects.bulk_create([
-            Target(document=document, unit_id=t.unit_id, year=2026, rate=t.rate - Decimal("0.50"),
-                   planned_population=t.planned_population,
-                   planned_enrolled=round((t.rate - Decimal("0.50")) * t.planned_population / 100)
-                   if t.planned_population else None, row_number=n, printed_name=t.printed_name)
-            for n, t in enumerate(lowered, start=1)
-        ])
+        Target.objects.bulk_create(
+            [
+                Target(
+                    document=document,
+                    unit_id=t.unit_id,
+                    year=2026,
+                    rate=t.rate - Decimal("0.50"),
+                    planned_population=t.planned_population,
+                    planned_enrolled=round((t.rate - Decimal("0.50")) * t.planned_population / 100)
+                    if t.planned_population
+                    else None,
+                    row_number=n,
+                    printed_name=t.printed_name,
+                )
+                for n, t in enumerate(lowered, start=1)
+            ]
+        )
     return document

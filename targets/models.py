@@ -66,8 +66,9 @@ class TargetDocument(models.Model):
     first_year = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("người nhập"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
+    )
     created_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True, auto_now_add=True)
 
     objects = DocumentQuerySet.as_manager()
@@ -79,7 +80,9 @@ class TargetDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["number", "issued_on"], name="document_number_once"),
             models.CheckConstraint(
-                condition=Q(first_year__isnull=True) | Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+                condition=Q(first_year__isnull=True)
+                | Q(last_year__isnull=True)
+                | Q(last_year__gte=models.F("first_year")),
                 name="document_years_ordered",
             ),
         ]
@@ -174,9 +177,7 @@ class ReportedFigure(models.Model):
         verbose_name_plural = _("số liệu văn bản nêu")
         ordering = ["document", "kind", "year", "row_number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["document", "unit", "kind", "is_plan", "as_of"], name="figure_once"
-            ),
+            models.UniqueConstraint(fields=["document", "unit", "kind", "is_plan", "as_of"], name="figure_once"),
             rate_in_range("rate", "figure_rate_0_100"),
         ]
 

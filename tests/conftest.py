@@ -28,8 +28,7 @@ def unit(level: str, code: str, year: int = 2021) -> Unit:
 
 
 def make_user(username: str, role: str | None = None, unit_: Unit | None = None, *, superuser: bool = False):
-    user = get_user_model().objects.create_user(username, password=PASSWORD, is_superuser=superuser,
-                                                is_staff=superuser)
+    user = get_user_model().objects.create_user(username, password=PASSWORD, is_superuser=superuser, is_staff=superuser)
     if role:
         Assignment.objects.create(user=user, role=role, unit=unit_)
     return user

@@ -77,12 +77,15 @@ def test_the_documents_list_shows_what_the_user_may_read(client, db):
     assert "231/KH-UBND" in text and "05-CT/HU" not in text
 
 
-@pytest.mark.parametrize("role, entries", [
-    (Role.OFFICER, ["Nhập số liệu", "Báo cáo", "Văn bản"]),
-    (Role.LEADER, ["Báo cáo", "Văn bản"]),
-    (Role.STAFF, ["Báo cáo", "Văn bản"]),
-    (None, ["Nhập số liệu", "Báo cáo", "Văn bản", "Quản trị"]),
-])
+@pytest.mark.parametrize(
+    "role, entries",
+    [
+        (Role.OFFICER, ["Nhập số liệu", "Báo cáo", "Văn bản"]),
+        (Role.LEADER, ["Báo cáo", "Văn bản"]),
+        (Role.STAFF, ["Báo cáo", "Văn bản"]),
+        (None, ["Nhập số liệu", "Báo cáo", "Văn bản", "Quản trị"]),
+    ],
+)
 def test_the_top_menu_shows_what_the_role_may_do(client, now_is, lai_chau, role, entries):
     user = make_user("someone", role, lai_chau) if role else make_user("admin_x", superuser=True)
     client.force_login(user)

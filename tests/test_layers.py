@@ -41,6 +41,10 @@ def test_operations_import_no_app_above_communes():
 
 
 def test_every_app_module_stays_small():
-    long = {str(p.relative_to(ROOT)): n for app in [*ORDER, "bench", "ops", "coverage_portal"] for p in modules(app)
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for app in [*ORDER, "bench", "ops", "coverage_portal"]
+        for p in modules(app)
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
+    }
     assert long == {}

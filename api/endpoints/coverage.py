@@ -20,11 +20,19 @@ router = Router(tags=["Bao phủ"])
 YEAR = Query(None, description="năm (mặc định: năm đang báo cáo, như trang bảng điều khiển)")
 
 
-@router.get("/units/{code}/coverage", response={200: CoverageOut, **REFUSALS},
-            summary="Tỷ lệ bao phủ, chỉ tiêu, khoảng cách, trạng thái, dự báo của đơn vị")
-def unit_coverage(request: HttpRequest, code: str, year: int | None = YEAR,
-                  month: str | None = Query(None, description="YYYY-MM: số liệu của một tháng thay cho cả năm"),
-                  on: dt.date | None = None, level: str | None = None):
+@router.get(
+    "/units/{code}/coverage",
+    response={200: CoverageOut, **REFUSALS},
+    summary="Tỷ lệ bao phủ, chỉ tiêu, khoảng cách, trạng thái, dự báo của đơn vị",
+)
+def unit_coverage(
+    request: HttpRequest,
+    code: str,
+    year: int | None = YEAR,
+    month: str | None = Query(None, description="YYYY-MM: số liệu của một tháng thay cho cả năm"),
+    on: dt.date | None = None,
+    level: str | None = None,
+):
     """For a year: the figures of the unit's dashboard (its headline; for a commune, its row in its
     district's or province's dashboard). For a month: the same arithmetic over that month."""
     chosen = month_or_400(month)
@@ -41,10 +49,14 @@ def unit_coverage(request: HttpRequest, code: str, year: int | None = YEAR,
     return figures
 
 
-@router.get("/units/{code}/coverage/children", response={200: RankingOut, **REFUSALS},
-            summary="Các đơn vị trực thuộc được xếp hạng, như bảng của trang")
-def unit_ranking(request: HttpRequest, code: str, year: int | None = YEAR, on: dt.date | None = None,
-                 level: str | None = None):
+@router.get(
+    "/units/{code}/coverage/children",
+    response={200: RankingOut, **REFUSALS},
+    summary="Các đơn vị trực thuộc được xếp hạng, như bảng của trang",
+)
+def unit_ranking(
+    request: HttpRequest, code: str, year: int | None = YEAR, on: dt.date | None = None, level: str | None = None
+):
     """The table of the unit's page for the year: its communes (a district; a province since
     7/2025), its districts (a province before), or the provinces (the country), ranked, with the
     totals row."""

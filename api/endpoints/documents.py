@@ -19,9 +19,13 @@ router = Router(tags=["Văn bản chỉ tiêu"])
 
 
 @router.get("/documents", response={200: DocumentPage, **REFUSALS}, summary="Các văn bản chỉ tiêu")
-def list_documents(request: HttpRequest, unit: str | None = Query(None, description="mã đơn vị phạm vi văn bản"),
-                   year: int | None = Query(None, description="văn bản đặt chỉ tiêu cho năm này"),
-                   cursor: str | None = None, limit: int | None = None):
+def list_documents(
+    request: HttpRequest,
+    unit: str | None = Query(None, description="mã đơn vị phạm vi văn bản"),
+    year: int | None = Query(None, description="văn bản đặt chỉ tiêu cho năm này"),
+    cursor: str | None = None,
+    limit: int | None = None,
+):
     """The documents the token may read: those of the units it sees, and every national one."""
     scope_of(request)
     documents = TargetDocument.objects.visible_to(request.auth.user).select_related("scope")
@@ -33,8 +37,9 @@ def list_documents(request: HttpRequest, unit: str | None = Query(None, descript
     return {"items": [_document(d) for d in page.items], "next": next_link(request, page)}
 
 
-@router.get("/documents/{document_id}", response={200: DocumentOut, **REFUSALS},
-            summary="Một văn bản và các chỉ tiêu của nó")
+@router.get(
+    "/documents/{document_id}", response={200: DocumentOut, **REFUSALS}, summary="Một văn bản và các chỉ tiêu của nó"
+)
 def get_document(request: HttpRequest, document_id: int):
     scope_of(request)
     try:
@@ -43,16 +48,38 @@ def get_document(request: HttpRequest, document_id: int):
         raise not_found(_("Không tìm thấy văn bản hoặc bạn không có quyền xem.")) from None
     targets = document.targets.select_related("unit").order_by("year", "row_number", "unit__code")
     return {
-        **_document(document), "annex_title": document.annex_title, "note": document.note,
-        "targets": [{"unit": unit_brief(t.unit), "year": t.year, "rate": number(t.rate),
-                     "comparison": t.comparison, "planned_population": t.planned_population,
-                     "planned_enrolled": t.planned_enrolled, "row_number": t.row_number,
-                     "printed_name": t.printed_name, "wording": t.wording} for t in targets],
+        **_document(document),
+        "annex_title": document.annex_title,
+        "note": document.note,
+        "targets": [
+            {
+                "unit": unit_brief(t.unit),
+                "year": t.year,
+                "rate": number(t.rate),
+                "comparison": t.comparison,
+                "planned_population": t.planned_population,
+                "planned_enrolled": t.planned_enrolled,
+                "row_number": t.row_number,
+                "printed_name": t.printed_name,
+                "wording": t.wording,
+            }
+            for t in targets
+        ],
     }
 
 
 def _document(document: TargetDocument) -> dict:
-    return {"id": document.pk, "kind": document.kind, "kind_label": document.get_kind_display(),
-            "number": document.number, "issued_on": document.issued_on, "title": document.title,
-            "issuer": document.issuer, "signer": document.signer, "scope": unit_ref(document.scope),
-            "first_year": document.first_year, "last_year": document.last_year, "is_synthetic": document.is_synthetic}
+    return {
+        "id": document.pk,
+        "kind": document.kind,
+        "kind_label": document.get_kind_display(),
+        "number": document.number,
+        "issued_on": document.issued_on,
+        "title": document.title,
+        "issuer": document.issuer,
+        "signer": document.signer,
+        "scope": unit_ref(document.scope),
+        "first_year": document.first_year,
+        "last_year": document.last_year,
+        "is_synthetic": document.is_synthetic,
+    }

@@ -25,10 +25,19 @@ DEFAULT_MONTHS = 60
 SINCE = Query(None, description="chỉ các số nhập hoặc sửa từ lúc này (ISO 8601; không ghi múi giờ: giờ Việt Nam)")
 
 
-@router.get("/units/{code}/months", response={200: MonthsOut, **REFUSALS},
-            summary="Tổng số tham gia và dân số của đơn vị theo tháng")
-def unit_months(request: HttpRequest, code: str, start: str | None = None, end: str | None = None,
-                on: dt.date | None = None, level: str | None = None):
+@router.get(
+    "/units/{code}/months",
+    response={200: MonthsOut, **REFUSALS},
+    summary="Tổng số tham gia và dân số của đơn vị theo tháng",
+)
+def unit_months(
+    request: HttpRequest,
+    code: str,
+    start: str | None = None,
+    end: str | None = None,
+    on: dt.date | None = None,
+    level: str | None = None,
+):
     """Σ enrolled and Σ population over the unit's communes month by month (a commune: its own
     figures), the sums the dashboards chart; 60 months up to the month being reported by default."""
     unit = unit_or_404(request, code, level=level, on=on)
@@ -40,17 +49,36 @@ def unit_months(request: HttpRequest, code: str, start: str | None = None, end: 
         sums = series.monthly_sums([unit], start=first, end=last)
     else:
         sums = series.area_sums([unit], start=first, end=last).get(unit.pk, {})
-    months = [{"month": month_text(s.month), "enrolled": s.enrolled, "population": s.population,
-               "rate": number(s.rate), "reported": s.reported, "synthetic": s.synthetic}
-              for _month, s in sorted(sums.items())]
+    months = [
+        {
+            "month": month_text(s.month),
+            "enrolled": s.enrolled,
+            "population": s.population,
+            "rate": number(s.rate),
+            "reported": s.reported,
+            "synthetic": s.synthetic,
+        }
+        for _month, s in sorted(sums.items())
+    ]
     return {"unit": unit_ref(unit), "start": month_text(first), "end": month_text(last), "months": months}
 
 
-@router.get("/units/{code}/figures", response={200: FigurePage, **REFUSALS},
-            summary="Số tham gia của từng xã theo tháng (đồng bộ)")
-def unit_figures(request: HttpRequest, code: str, start: str | None = None, end: str | None = None,
-                 updated_since: dt.datetime | None = SINCE, on: dt.date | None = None, level: str | None = None,
-                 cursor: str | None = None, limit: int | None = None):
+@router.get(
+    "/units/{code}/figures",
+    response={200: FigurePage, **REFUSALS},
+    summary="Số tham gia của từng xã theo tháng (đồng bộ)",
+)
+def unit_figures(
+    request: HttpRequest,
+    code: str,
+    start: str | None = None,
+    end: str | None = None,
+    updated_since: dt.datetime | None = SINCE,
+    on: dt.date | None = None,
+    level: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+):
     """Each commune-month count under the unit (the unit itself for a commune), with its version,
     its payer groups and who entered it when; ordered by entry time, so a sync reads what changed."""
     now = timezone.now()
@@ -66,18 +94,39 @@ def unit_figures(request: HttpRequest, code: str, start: str | None = None, end:
     groups: dict[int, dict[str, int]] = {}
     for item in EnrollmentByGroup.objects.filter(enrollment__in=page.items).select_related("group"):
         groups.setdefault(item.enrollment_id, {})[item.group.code] = item.enrolled
-    items = [{"unit": unit_brief(e.unit), "month": month_text(e.month), "enrolled": e.enrolled, "note": e.note,
-              "source": e.source, "version": e.version, "groups": groups.get(e.pk, {}), "is_synthetic": e.is_synthetic,
-              "entered_at": timezone.localtime(e.entered_at), "entered_by": formatting.person(e.entered_by, empty="") or None}
-             for e in page.items]
+    items = [
+        {
+            "unit": unit_brief(e.unit),
+            "month": month_text(e.month),
+            "enrolled": e.enrolled,
+            "note": e.note,
+            "source": e.source,
+            "version": e.version,
+            "groups": groups.get(e.pk, {}),
+            "is_synthetic": e.is_synthetic,
+            "entered_at": timezone.localtime(e.entered_at),
+            "entered_by": formatting.person(e.entered_by, empty="") or None,
+        }
+        for e in page.items
+    ]
     return {"unit": unit_ref(unit), "server_time": now, "items": items, "next": next_link(request, page)}
 
 
-@router.get("/units/{code}/populations", response={200: PopulationPage, **REFUSALS},
-            summary="Dân số từng năm của các xã (đồng bộ)")
-def unit_populations(request: HttpRequest, code: str, year: int | None = None,
-                     updated_since: dt.datetime | None = SINCE, on: dt.date | None = None,
-                     level: str | None = None, cursor: str | None = None, limit: int | None = None):
+@router.get(
+    "/units/{code}/populations",
+    response={200: PopulationPage, **REFUSALS},
+    summary="Dân số từng năm của các xã (đồng bộ)",
+)
+def unit_populations(
+    request: HttpRequest,
+    code: str,
+    year: int | None = None,
+    updated_since: dt.datetime | None = SINCE,
+    on: dt.date | None = None,
+    level: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+):
     """Each commune's population per year, with its source and date, ordered by entry time."""
     now = timezone.now()
     unit = unit_or_404(request, code, level=level, on=on)
@@ -87,9 +136,18 @@ def unit_populations(request: HttpRequest, code: str, year: int | None = None,
     if updated_since is not None:
         rows = rows.filter(entered_at__gte=_aware(updated_since))
     page = paginate(rows, order=("entered_at", "pk"), cursor=cursor, limit=limit)
-    items = [{"unit": unit_brief(p.unit), "year": p.year, "population": p.population, "source": p.source,
-              "as_of": p.as_of, "is_synthetic": p.is_synthetic,
-              "entered_at": timezone.localtime(p.entered_at)} for p in page.items]
+    items = [
+        {
+            "unit": unit_brief(p.unit),
+            "year": p.year,
+            "population": p.population,
+            "source": p.source,
+            "as_of": p.as_of,
+            "is_synthetic": p.is_synthetic,
+            "entered_at": timezone.localtime(p.entered_at),
+        }
+        for p in page.items
+    ]
     return {"unit": unit_ref(unit), "server_time": now, "items": items, "next": next_link(request, page)}
 
 

@@ -18,9 +18,14 @@ REFUSALS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Err
 
 
 @router.get("/units", response={200: UnitPage, **REFUSALS}, summary="Danh sách đơn vị (trong phạm vi của khoá)")
-def list_units(request: HttpRequest, on: dt.date | None = None, level: str | None = None,
-               parent: str | None = Query(None, description="mã đơn vị cấp trên: chỉ các đơn vị trực thuộc"),
-               cursor: str | None = None, limit: int | None = None):
+def list_units(
+    request: HttpRequest,
+    on: dt.date | None = None,
+    level: str | None = None,
+    parent: str | None = Query(None, description="mã đơn vị cấp trên: chỉ các đơn vị trực thuộc"),
+    cursor: str | None = None,
+    limit: int | None = None,
+):
     """Units in force on `on` (today by default), of one level or all, that the token may see."""
     on = on or dt.date.today()
     units = scope_of(request).filter_visible(Unit.objects.in_force(on)).select_related("parent")
@@ -29,8 +34,10 @@ def list_units(request: HttpRequest, on: dt.date | None = None, level: str | Non
     if parent is not None:
         units = units.filter(parent=unit_or_404(request, parent, on=on))
     page = paginate(units, order=("code", "pk"), cursor=cursor, limit=limit)
-    items = [{**unit_ref(u), "parent_id": u.parent_id, "parent_code": u.parent.code if u.parent else None}
-             for u in page.items]
+    items = [
+        {**unit_ref(u), "parent_id": u.parent_id, "parent_code": u.parent.code if u.parent else None}
+        for u in page.items
+    ]
     return {"items": items, "next": next_link(request, page)}
 
 
@@ -48,10 +55,14 @@ def get_unit(request: HttpRequest, code: str, on: dt.date | None = None, level: 
         "is_synthetic": unit.is_synthetic,
         "source": unit.source,
         "predecessors_outside": unit.predecessors_outside,
-        "predecessors": [_succession(s, s.predecessor) for s in
-                         successions.filter(successor=unit).order_by("effective_on", "predecessor__code")],
-        "successors": [_succession(s, s.successor) for s in
-                       successions.filter(predecessor=unit).order_by("effective_on", "successor__code")],
+        "predecessors": [
+            _succession(s, s.predecessor)
+            for s in successions.filter(successor=unit).order_by("effective_on", "predecessor__code")
+        ],
+        "successors": [
+            _succession(s, s.successor)
+            for s in successions.filter(predecessor=unit).order_by("effective_on", "successor__code")
+        ],
         "successors_today": [unit_ref(u) for u in successors_today(unit)],
         "versions": [unit_ref(u) for u in versions],
     }

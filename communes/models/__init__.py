@@ -7,7 +7,20 @@ from .rollup import MonthlyRollup
 from .units import Level, Unit, UnitAlias, UnitQuerySet, UnitSuccession
 
 __all__ = [
-    "AppendOnlyQuerySet", "Assignment", "ChangeRecord", "CountQuerySet", "Enrollment", "EnrollmentByGroup", "Level",
-    "MonthReopening", "MonthlyRollup", "PayerGroup", "Population", "Role", "Unit", "UnitAlias",
-    "UnitQuerySet", "UnitSuccession",
+    "AppendOnlyQuerySet",
+    "Assignment",
+    "ChangeRecord",
+    "CountQuerySet",
+    "Enrollment",
+    "EnrollmentByGroup",
+    "Level",
+    "MonthReopening",
+    "MonthlyRollup",
+    "PayerGroup",
+    "Population",
+    "Role",
+    "Unit",
+    "UnitAlias",
+    "UnitQuerySet",
+    "UnitSuccession",
 ]

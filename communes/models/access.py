@@ -1,6 +1,5 @@
 """Who has which role over which unit."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,9 +25,7 @@ class Assignment(models.Model):
         verbose_name = _("phân quyền")
         verbose_name_plural = _("phân quyền")
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(role="officer") | Q(unit__isnull=False), name="officer_has_a_unit"
-            ),
+            models.CheckConstraint(condition=~Q(role="officer") | Q(unit__isnull=False), name="officer_has_a_unit"),
         ]
 
     def __str__(self) -> str:

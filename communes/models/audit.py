@@ -1,6 +1,5 @@
 """The change log (append-only) and months reopened after they closed."""
 
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,5 @@
 """Populations and enrolled counts, with the payer-group breakdown of a count."""
 
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models

@@ -1,6 +1,5 @@
 """Monthly sums per parent unit, kept beside the counts they add up."""
 
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

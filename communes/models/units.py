@@ -124,12 +124,15 @@ class UnitQuerySet(models.QuerySet):
         if on is not None:
             return units.in_force(on).first()
         if year is not None:
-            return units.in_force_during(dt.date(year, 1, 1), dt.date(year, 12, 31)).order_by(
-                models.F("valid_to").desc(nulls_first=True)
-            ).first()
-        return units.in_force(dt.date.today()).first() or units.order_by(
-            models.F("valid_to").desc(nulls_first=True)
-        ).first()
+            return (
+                units.in_force_during(dt.date(year, 1, 1), dt.date(year, 12, 31))
+                .order_by(models.F("valid_to").desc(nulls_first=True))
+                .first()
+            )
+        return (
+            units.in_force(dt.date.today()).first()
+            or units.order_by(models.F("valid_to").desc(nulls_first=True)).first()
+        )
 
     def resolve(self, level: str, code: str, on: dt.date | None = None) -> "Unit | None":
         """The unit that bore `code` at `on` (today by default)."""
@@ -168,7 +171,9 @@ class Unit(models.Model):
                 fields=["level", "code"], condition=Q(valid_to__isnull=True), name="unit_code_once_in_force"
             ),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_valid_period_ordered",
             ),
         ]

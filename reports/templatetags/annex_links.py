@@ -14,7 +14,11 @@ def unit_annexes(context, unit):
     """The documents scoped to this district or province, each with its downloads (and import, for staff)."""
     user = context["request"].user
     scope = Scope.of(user)
-    documents = list(_with_annex_flag(TargetDocument.objects.filter(scope=unit)).order_by("-issued_on")) if scope.can_view(unit) else []
+    documents = (
+        list(_with_annex_flag(TargetDocument.objects.filter(scope=unit)).order_by("-issued_on"))
+        if scope.can_view(unit)
+        else []
+    )
     return {"documents": documents, "can_import": scope.can_import(unit)}
 
 

@@ -57,8 +57,9 @@ class Api:
         return self.client.get(url, params, headers=self._headers())
 
     def post(self, url: str, payload, *, headers: dict | None = None):
-        return self.client.post(url, json.dumps(payload), content_type="application/json",
-                                headers=self._headers(headers))
+        return self.client.post(
+            url, json.dumps(payload), content_type="application/json", headers=self._headers(headers)
+        )
 
 
 @pytest.fixture
@@ -79,7 +80,14 @@ def khong_lao(db):
 @pytest.fixture
 def neighbour(lai_chau, khong_lao):
     """Another commune of today's Lai Châu."""
-    return Unit.objects.communes().filter(parent=lai_chau).in_force(TODAY).exclude(pk=khong_lao.pk).order_by("code").first()
+    return (
+        Unit.objects.communes()
+        .filter(parent=lai_chau)
+        .in_force(TODAY)
+        .exclude(pk=khong_lao.pk)
+        .order_by("code")
+        .first()
+    )
 
 
 @pytest.fixture
@@ -90,8 +98,11 @@ def bac_ninh_commune(bac_ninh):
 @pytest.fixture
 def figures(now_is, khong_lao, neighbour, bac_ninh_commune):
     """October and November 2026 for two communes of Lai Châu and one of Bắc Ninh."""
-    for unit_, population, enrolled in ((khong_lao, 9000, 8100), (neighbour, 5000, 4600),
-                                        (bac_ninh_commune, 20000, 18500)):
+    for unit_, population, enrolled in (
+        (khong_lao, 9000, 8100),
+        (neighbour, 5000, 4600),
+        (bac_ninh_commune, 20000, 18500),
+    ):
         make_counts(unit_, BEFORE, population=population, enrolled=enrolled - 50)
         make_counts(unit_, MONTH, population=population, enrolled=enrolled)
     return {"khong_lao": khong_lao, "neighbour": neighbour, "bac_ninh": bac_ninh_commune}
@@ -142,9 +153,16 @@ def make_document(scope: Unit, *, number: str, rate: str = "95.00", units: list[
 
     from targets.models import DocumentKind, Target, TargetDocument
 
-    document = TargetDocument.objects.create(kind=DocumentKind.PLAN, number=number, issued_on=dt.date(2026, 1, 15),
-                                             issuer="UBND tỉnh", title=f"Kế hoạch {number}", scope=scope,
-                                             first_year=2026, last_year=2026)
+    document = TargetDocument.objects.create(
+        kind=DocumentKind.PLAN,
+        number=number,
+        issued_on=dt.date(2026, 1, 15),
+        issuer="UBND tỉnh",
+        title=f"Kế hoạch {number}",
+        scope=scope,
+        first_year=2026,
+        last_year=2026,
+    )
     for unit_ in [scope, *(units or [])]:
         Target.objects.create(document=document, unit=unit_, year=2026, rate=Decimal(rate))
     return document
@@ -152,5 +170,7 @@ def make_document(scope: Unit, *, number: str, rate: str = "95.00", units: list[
 
 @pytest.fixture
 def documents(lai_chau, bac_ninh, khong_lao, bac_ninh_commune):
-    return {"lai_chau": make_document(lai_chau, number="01/KH-LC", units=[khong_lao]),
-            "bac_ninh": make_document(bac_ninh, number="01/KH-BN", units=[bac_ninh_commune])}
+    return {
+        "lai_chau": make_document(lai_chau, number="01/KH-LC", units=[khong_lao]),
+        "bac_ninh": make_document(bac_ninh, number="01/KH-BN", units=[bac_ninh_commune]),
+    }

@@ -8,8 +8,18 @@ from api.tokens import issue_token, revoke
 from communes.models import Enrollment
 from tests.api.conftest import MONTH, ROLES, Api, snapshot
 
-READS = ["unit", "units", "months", "figures", "populations", "coverage", "coverage_month", "ranking", "documents",
-         "document"]
+READS = [
+    "unit",
+    "units",
+    "months",
+    "figures",
+    "populations",
+    "coverage",
+    "coverage_month",
+    "ranking",
+    "documents",
+    "document",
+]
 
 
 def read_url(name: str, code: str, document_id: int) -> str:
@@ -29,14 +39,23 @@ def read_url(name: str, code: str, document_id: int) -> str:
 
 def push(api: Api, area: str, commune) -> object:
     stored = Enrollment.objects.get(unit=commune, month=MONTH)
-    return api.post(f"/api/v1/units/{area}/months/{MONTH:%Y-%m}/figures",
-                    {"communes": [{"code": commune.code, "version": stored.version, "enrolled": stored.enrolled + 1}]})
+    return api.post(
+        f"/api/v1/units/{area}/months/{MONTH:%Y-%m}/figures",
+        {"communes": [{"code": commune.code, "version": stored.version, "enrolled": stored.enrolled + 1}]},
+    )
 
 
 # What each caller gets inside its scope (reads, push) and outside it; a commune officer's scope is
 # its commune (it pushes through its province's grid, as on the entry page).
-INSIDE = {"province_officer": (200, 200), "commune_officer": (200, 200), "leader": (200, 403),
-          "province_leader": (200, 403), "staff": (200, 403), "admin": (200, 200), "no_role": (403, 403)}
+INSIDE = {
+    "province_officer": (200, 200),
+    "commune_officer": (200, 200),
+    "leader": (200, 403),
+    "province_leader": (200, 403),
+    "staff": (200, 403),
+    "admin": (200, 200),
+    "no_role": (403, 403),
+}
 OUTSIDE = {"province_officer": 404, "commune_officer": 404, "province_leader": 404, "no_role": 403}
 
 
@@ -85,8 +104,13 @@ def test_each_caller_reads_and_writes_inside_its_scope_only(role, as_role, figur
 
 def test_a_commune_officer_sees_only_its_commune(as_role, figures, documents):
     api = as_role("commune_officer")
-    for url in ("/api/v1/units/12", "/api/v1/units/12/coverage", f"/api/v1/units/{figures['neighbour'].code}",
-                "/api/v1/units/12/figures", f"/api/v1/documents/{documents['lai_chau'].pk}"):
+    for url in (
+        "/api/v1/units/12",
+        "/api/v1/units/12/coverage",
+        f"/api/v1/units/{figures['neighbour'].code}",
+        "/api/v1/units/12/figures",
+        f"/api/v1/documents/{documents['lai_chau'].pk}",
+    ):
         assert api.get(url).status_code == 404, url
     listed = api.get("/api/v1/units").json()["items"]
     assert [u["code"] for u in listed] == [figures["khong_lao"].code]

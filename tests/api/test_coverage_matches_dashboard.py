@@ -14,8 +14,19 @@ from tests.api.conftest import Api
 from tests.conftest import make_user
 
 YEARS = range(2021, 2027)
-FIELDS = ("enrolled", "population", "rate", "gap_points", "gap_people", "met", "projected_rate", "months_left",
-          "status", "previous_month_rate", "last_year_rate")
+FIELDS = (
+    "enrolled",
+    "population",
+    "rate",
+    "gap_points",
+    "gap_people",
+    "met",
+    "projected_rate",
+    "months_left",
+    "status",
+    "previous_month_rate",
+    "last_year_rate",
+)
 
 
 @pytest.fixture
@@ -33,29 +44,54 @@ def demo(db, settings, now_is):
 
 
 def page_of(unit: Unit, year: int) -> str:
-    prefix = {Level.COUNTRY: "/country/", Level.PROVINCE: f"/provinces/{unit.code}/",
-              Level.DISTRICT: f"/districts/{unit.code}/"}[unit.level]
+    prefix = {
+        Level.COUNTRY: "/country/",
+        Level.PROVINCE: f"/provinces/{unit.code}/",
+        Level.DISTRICT: f"/districts/{unit.code}/",
+    }[unit.level]
     return f"{prefix}?year={year}"
 
 
 def expected(figures, *, as_of, target, rank=False) -> dict:
     """What the page shows, in the API's terms (rates as numbers, months as YYYY-MM)."""
+
     def num(value):
         return None if value is None else float(value)
 
-    out = {"enrolled": figures.enrolled, "population": figures.population, "rate": num(figures.rate),
-           "gap_points": num(figures.gap_points), "gap_people": figures.gap_people, "met": figures.met,
-           "projected_rate": num(figures.projected_rate), "months_left": figures.months_left,
-           "status": figures.status, "as_of": f"{as_of:%Y-%m}" if as_of else None,
-           "target": num(target.rate) if target else None}
+    out = {
+        "enrolled": figures.enrolled,
+        "population": figures.population,
+        "rate": num(figures.rate),
+        "gap_points": num(figures.gap_points),
+        "gap_people": figures.gap_people,
+        "met": figures.met,
+        "projected_rate": num(figures.projected_rate),
+        "months_left": figures.months_left,
+        "status": figures.status,
+        "as_of": f"{as_of:%Y-%m}" if as_of else None,
+        "target": num(target.rate) if target else None,
+    }
     if rank is not False:
         out["rank"] = rank
     return out
 
 
 def answered(body: dict, with_rank: bool = False) -> dict:
-    out = {key: body[key] for key in ("enrolled", "population", "rate", "gap_points", "gap_people", "met",
-                                      "projected_rate", "months_left", "status", "as_of")}
+    out = {
+        key: body[key]
+        for key in (
+            "enrolled",
+            "population",
+            "rate",
+            "gap_points",
+            "gap_people",
+            "met",
+            "projected_rate",
+            "months_left",
+            "status",
+            "as_of",
+        )
+    }
     out["target"] = body["target"]["rate"] if body["target"] else None
     if with_rank:
         out["rank"] = body["rank"]
@@ -94,7 +130,8 @@ def test_every_units_coverage_equals_its_dashboard(demo):
                 assert answered(month) == answered(body), (area, year, "month")
             ranked = api.get(f"/api/v1/units/{area.code}/coverage/children?year={year}&on={day}{level}").json()
             assert [answered(r, True) for r in ranked["rows"]] == [
-                expected(r, as_of=r.as_of, target=r.target, rank=r.rank) for r in total.table.rows]
+                expected(r, as_of=r.as_of, target=r.target, rank=r.rank) for r in total.table.rows
+            ]
             compared["areas"] += 1
             if "dashboard" not in shown.context:
                 continue
@@ -102,12 +139,15 @@ def test_every_units_coverage_equals_its_dashboard(demo):
                 unit = row.unit
                 day = day_in_year(valid_from=unit.valid_from, valid_to=unit.valid_to, year=year)
                 body = api.get(f"/api/v1/units/{unit.code}/coverage?year={year}&on={day}&level=commune").json()
-                assert answered(body, True) == expected(row, as_of=row.as_of, target=row.target, rank=row.rank), \
-                    (unit, year)
+                assert answered(body, True) == expected(row, as_of=row.as_of, target=row.target, rank=row.rank), (
+                    unit,
+                    year,
+                )
                 assert body["target"] is None or body["target"]["inherited"] == row.target_inherited
                 if row.as_of:
-                    month = api.get(f"/api/v1/units/{unit.code}/coverage?month={row.as_of:%Y-%m}&on={day}"
-                                    f"&level=commune").json()
+                    month = api.get(
+                        f"/api/v1/units/{unit.code}/coverage?month={row.as_of:%Y-%m}&on={day}&level=commune"
+                    ).json()
                     assert answered(month) == answered(body), (unit, year, "month")
                 compared["communes"] += 1
     assert compared["areas"] >= 25 and compared["communes"] >= 450, compared

@@ -42,8 +42,12 @@ def test_the_same_key_for_another_request_is_refused(as_role, figures):
     assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
     assert snapshot() == before
     # The same request written with other spacing or key order is the same request.
-    spaced = api.client.post(URL, '{ "communes" : [ {"enrolled": 8200, "version": 1, "code": "03583"} ] }',
-                             content_type="application/json", headers=api._headers(key("k")))
+    spaced = api.client.post(
+        URL,
+        '{ "communes" : [ {"enrolled": 8200, "version": 1, "code": "03583"} ] }',
+        content_type="application/json",
+        headers=api._headers(key("k")),
+    )
     assert spaced.status_code == 200 and spaced["Idempotent-Replayed"] == "true"
 
 
@@ -51,8 +55,9 @@ def test_a_refused_push_does_not_use_up_its_key(as_role, figures):
     api = as_role("province_officer")
     refused = api.post(URL, {"communes": [{"code": "03583", "version": 1, "enrolled": 7000}]}, headers=key("k2"))
     assert refused.json()["code"] == "confirmation_required" and not IdempotentRequest.objects.exists()
-    confirmed = api.post(URL, {"communes": [{"code": "03583", "version": 1, "enrolled": 7000}], "confirm": True},
-                         headers=key("k2"))
+    confirmed = api.post(
+        URL, {"communes": [{"code": "03583", "version": 1, "enrolled": 7000}], "confirm": True}, headers=key("k2")
+    )
     assert confirmed.status_code == 200 and "Idempotent-Replayed" not in confirmed
 
 

@@ -51,14 +51,29 @@ def test_units_are_listed_in_pages_that_follow_one_another(as_role, lai_chau):
 def test_months_are_the_sums_the_dashboards_chart(as_role, figures, lai_chau):
     body = as_role("province_officer").get("/api/v1/units/12/months", start="2026-10", end="2026-11").json()
     sums = series.area_sums([lai_chau], start=BEFORE, end=MONTH)[lai_chau.pk]
-    assert body["months"] == [{"month": f"{m:%Y-%m}", "enrolled": s.enrolled, "population": s.population,
-                                "rate": float(s.rate), "reported": s.reported, "synthetic": s.synthetic}
-                               for m, s in sorted(sums.items())]
-    assert body["months"][-1] == {"month": "2026-11", "enrolled": 12700, "population": 14000, "rate": 90.71,
-                                  "reported": 2, "synthetic": 0}
+    assert body["months"] == [
+        {
+            "month": f"{m:%Y-%m}",
+            "enrolled": s.enrolled,
+            "population": s.population,
+            "rate": float(s.rate),
+            "reported": s.reported,
+            "synthetic": s.synthetic,
+        }
+        for m, s in sorted(sums.items())
+    ]
+    assert body["months"][-1] == {
+        "month": "2026-11",
+        "enrolled": 12700,
+        "population": 14000,
+        "rate": 90.71,
+        "reported": 2,
+        "synthetic": 0,
+    }
     commune = as_role("commune_officer").get("/api/v1/units/03583/months", start="2026-11", end="2026-11").json()
-    assert commune["months"] == [{"month": "2026-11", "enrolled": 8100, "population": 9000, "rate": 90.0,
-                                  "reported": 1, "synthetic": 0}]
+    assert commune["months"] == [
+        {"month": "2026-11", "enrolled": 8100, "population": 9000, "rate": 90.0, "reported": 1, "synthetic": 0}
+    ]
     refused = as_role("admin").get("/api/v1/units/12/months", start="2026-13").json()
     assert (refused["code"], refused["parameter"]) == ("invalid_parameter", "start")
 
@@ -67,7 +82,8 @@ def test_figures_carry_what_a_push_needs_and_who_entered_them(as_role, figures, 
     Enrollment.objects.filter(unit=figures["khong_lao"], month=MONTH).update(entered_by=users["province_officer"])
     body = as_role("commune_officer").get("/api/v1/units/03583/figures", start="2026-11").json()
     assert [(i["unit"]["code"], i["month"], i["enrolled"], i["version"]) for i in body["items"]] == [
-        ("03583", "2026-11", 8100, 1)]
+        ("03583", "2026-11", 8100, 1)
+    ]
     assert body["items"][0]["entered_by"] == "api_officer_lc" and body["items"][0]["groups"] == {}
     assert body["server_time"] == "2026-12-02T10:00:00+07:00" and body["next"] is None
 
@@ -79,7 +95,9 @@ def test_the_sync_loop_reads_only_what_changed_and_misses_nothing_changed_while_
     first = api.get("/api/v1/units/12/figures", limit=2).json()
     read = [(i["unit"]["code"], i["month"]) for i in first["items"]]
     now_is(LATER)
-    changed = Enrollment.objects.get(unit__code=first["items"][0]["unit"]["code"], month=first["items"][0]["month"] + "-01")
+    changed = Enrollment.objects.get(
+        unit__code=first["items"][0]["unit"]["code"], month=first["items"][0]["month"] + "-01"
+    )
     changed.enrolled += 1
     changed.save()
     url = first["next"]
@@ -87,8 +105,10 @@ def test_the_sync_loop_reads_only_what_changed_and_misses_nothing_changed_while_
         page = api.get(url).json()
         read += [(i["unit"]["code"], i["month"]) for i in page["items"]]
         url = page["next"]
-    every = {(e.unit.code, f"{e.month:%Y-%m}") for e in Enrollment.objects.filter(unit__parent__code="12",
-                                                                                 unit__level=Level.COMMUNE)}
+    every = {
+        (e.unit.code, f"{e.month:%Y-%m}")
+        for e in Enrollment.objects.filter(unit__parent__code="12", unit__level=Level.COMMUNE)
+    }
     every |= {(e.unit.code, f"{e.month:%Y-%m}") for e in Enrollment.objects.filter(unit__parent__parent__code="12")}
     assert set(read) == every and read[-1] == (changed.unit.code, f"{changed.month:%Y-%m}")
     since = api.get("/api/v1/units/12/figures", updated_since="2099-12-31T23:00:00+07:00").json()
@@ -101,10 +121,12 @@ def test_the_sync_loop_reads_only_what_changed_and_misses_nothing_changed_while_
 def test_populations_sync_with_their_source(as_role, figures, now_is):
     now_is(dt.datetime(2026, 12, 3, 9, 0, tzinfo=HANOI))
     Population.objects.filter(unit=figures["khong_lao"], year=2026).update(
-        population=9100, source="Chi cục Thống kê 11/2026", entered_at=dt.datetime(2026, 12, 3, 9, 0, tzinfo=HANOI))
+        population=9100, source="Chi cục Thống kê 11/2026", entered_at=dt.datetime(2026, 12, 3, 9, 0, tzinfo=HANOI)
+    )
     body = as_role("province_officer").get("/api/v1/units/12/populations", updated_since="2026-12-03T00:00:00").json()
     assert [(i["unit"]["code"], i["year"], i["population"], i["source"]) for i in body["items"]] == [
-        ("03583", 2026, 9100, "Chi cục Thống kê 11/2026")]
+        ("03583", 2026, 9100, "Chi cục Thống kê 11/2026")
+    ]
 
 
 def test_documents_and_their_targets(as_role, documents, khong_lao):
@@ -114,7 +136,9 @@ def test_documents_and_their_targets(as_role, documents, khong_lao):
     body = api.get(f"/api/v1/documents/{documents['lai_chau'].pk}").json()
     assert (body["kind"], body["kind_label"], body["scope"]["code"]) == ("plan", "Kế hoạch", "12")
     assert [(t["unit"]["code"], t["year"], t["rate"], t["comparison"]) for t in body["targets"]] == [
-        ("03583", 2026, 95.0, "gte"), ("12", 2026, 95.0, "gte")]
+        ("03583", 2026, 95.0, "gte"),
+        ("12", 2026, 95.0, "gte"),
+    ]
     every = as_role("leader").get("/api/v1/documents", limit=100).json()["items"]
     assert {"05-CT/HU", "231/KH-UBND", "01/KH-LC", "01/KH-BN"} <= {d["number"] for d in every}
     assert api.get("/api/v1/documents/987654").json()["code"] == "not_found"
@@ -140,15 +164,17 @@ def test_coverage_of_a_month_and_of_the_year(as_role, figures, documents):
 
 def test_messages_are_vietnamese_json_even_for_malformed_requests(as_role):
     api = as_role("admin")
-    response = api.client.post("/api/v1/units/12/months/2026-11/figures", "{not json", content_type="application/json",
-                               headers=api._headers())
+    response = api.client.post(
+        "/api/v1/units/12/months/2026-11/figures", "{not json", content_type="application/json", headers=api._headers()
+    )
     assert response.status_code == 400 and response.json()["code"] == "bad_request"
     assert "JSON" in response.json()["message"]
     missing = api.post("/api/v1/units/12/months/2026-11/figures", {"communes": [{"enrolled": 5}]})
     body = missing.json()
     assert missing.status_code == 422 and body["code"] == "invalid_request"
-    assert body["problems"][0]["field"].endswith("communes.0.code") and body["problems"][0]["message"] == \
-        "Thiếu trường bắt buộc."
+    assert (
+        body["problems"][0]["field"].endswith("communes.0.code")
+        and body["problems"][0]["message"] == "Thiếu trường bắt buộc."
+    )
     text = Api(None).get("/api/v1/units").content.decode()
     assert "Thiếu khoá API" in text  # not \\u-escaped
-

@@ -8,10 +8,15 @@ from openapi_spec_validator import validate
 from tests.api.conftest import Api
 
 ENDPOINTS = {
-    ("get", "/api/v1/units"), ("get", "/api/v1/units/{code}"), ("get", "/api/v1/units/{code}/months"),
-    ("get", "/api/v1/units/{code}/figures"), ("get", "/api/v1/units/{code}/populations"),
-    ("get", "/api/v1/units/{code}/coverage"), ("get", "/api/v1/units/{code}/coverage/children"),
-    ("get", "/api/v1/documents"), ("get", "/api/v1/documents/{document_id}"),
+    ("get", "/api/v1/units"),
+    ("get", "/api/v1/units/{code}"),
+    ("get", "/api/v1/units/{code}/months"),
+    ("get", "/api/v1/units/{code}/figures"),
+    ("get", "/api/v1/units/{code}/populations"),
+    ("get", "/api/v1/units/{code}/coverage"),
+    ("get", "/api/v1/units/{code}/coverage/children"),
+    ("get", "/api/v1/documents"),
+    ("get", "/api/v1/documents/{document_id}"),
     ("post", "/api/v1/units/{code}/months/{month}/figures"),
 }
 
@@ -41,7 +46,9 @@ def test_the_docs_page_loads_vendored_swagger_ui_without_inline_script(client, d
     html = response.content.decode()
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
     assert [attributes.strip() for attributes, _body in scripts] == [
-        'src="/static/vendor/swagger-ui/swagger-ui-bundle.js"', 'src="/static/js/api-docs.js"']
+        'src="/static/vendor/swagger-ui/swagger-ui-bundle.js"',
+        'src="/static/js/api-docs.js"',
+    ]
     assert all(not body.strip() for _attributes, body in scripts)
     assert 'data-openapi-url="/api/v1/openapi.json"' in html and "cdn" not in html.lower()
     assert "script-src 'self'" in response["Content-Security-Policy"]

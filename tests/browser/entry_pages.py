@@ -45,6 +45,7 @@ def lai_chau_with_last_month(populations: dict[str, int] | None = None, previous
     for index, commune in enumerate(communes):
         population = populations.get(commune.code, 5_000 + index * 37)
         Population.objects.create(unit=commune, year=MONTH.year, population=population)
-        Enrollment.objects.create(unit=commune, month=dt.date(2025, 10, 1),
-                                  enrolled=previous.get(commune.code, population * 95 // 100))
+        Enrollment.objects.create(
+            unit=commune, month=dt.date(2025, 10, 1), enrolled=previous.get(commune.code, population * 95 // 100)
+        )
     return communes

@@ -10,8 +10,14 @@ from tests.security.routes import app_routes, url_for
 def test_no_page_violates_the_content_security_policy(seeded, live_server, page):
     admin = make_user("admin_csp", superuser=True)
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(f"{page.url}: {message.text}")
-            if message.type == "error" and "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
     log_in(page, live_server, admin)
     targets = targets_in(unit(Level.DISTRICT, "109"))

@@ -10,7 +10,6 @@ from tests.conftest import make_user, unit
 URL = "/districts/109/entry/2022-01/"
 
 
-
 @pytest.fixture(autouse=True)
 def months_stay_open(settings):
     settings.ENTRY_CLOSE_DAYS = 100_000

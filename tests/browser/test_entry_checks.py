@@ -49,7 +49,8 @@ def test_problems_are_shown_as_one_types_and_one_save_does_it(officer, live_serv
     assert "bad" in cell(page, MA_LY_PHO, "enrolled").locator("xpath=..").get_attribute("class")
     cell(page, KHONG_LAO, "enrolled").fill("4000")  # 3.913 people
     assert shown_checks(page, KHONG_LAO) == [
-        "Số người tham gia (4.000) lớn hơn dân số (3.913): sửa lại, hoặc ghi chú lý do."]
+        "Số người tham gia (4.000) lớn hơn dân số (3.913): sửa lại, hoặc ghi chú lý do."
+    ]
     summary = page.inner_text("#entry-checks")
     assert "Xã Khổng Lào – Số người tham gia BHYT – Số người tham gia (4.000)" in summary
     assert "Xã Ma Ly Pho – Số người tham gia BHYT – Số người phải là số nguyên" in summary
@@ -57,8 +58,7 @@ def test_problems_are_shown_as_one_types_and_one_save_does_it(officer, live_serv
     assert shown_checks(page, KHONG_LAO) == []
     cell(page, KHONG_LAO, "note").fill("")
     cell(page, KHONG_LAO, "enrolled").fill("1500")  # 1.663 last month: a fall of 9,8%
-    assert shown_checks(page, KHONG_LAO) == [
-        "Giảm 163 người so với tháng 12/2021 (1.663): kiểm tra lại hoặc xác nhận."]
+    assert shown_checks(page, KHONG_LAO) == ["Giảm 163 người so với tháng 12/2021 (1.663): kiểm tra lại hoặc xác nhận."]
     assert "warn" in cell(page, KHONG_LAO, "enrolled").locator("xpath=..").get_attribute("class")
     colours = page.eval_on_selector_all("table.entry-grid .msg", "els => els.map(e => getComputedStyle(e).color)")
     assert set(colours) == {"rgb(179, 38, 30)", "rgb(154, 88, 0)"}  # red for errors, orange for warnings
@@ -78,7 +78,9 @@ def test_problems_are_shown_as_one_types_and_one_save_does_it(officer, live_serv
     page.click(".entry-save button.primary")  # an error left: nothing is sent
     assert "Chưa lưu: còn ô sai" in page.inner_text("#entry-status")
     cell(page, MA_LY_PHO, "enrolled").fill("1.400")
-    assert "1 lỗi" not in page.inner_text(".entry-save") and "2 cảnh báo chưa xác nhận" in page.inner_text(".entry-save")
+    assert "1 lỗi" not in page.inner_text(".entry-save") and "2 cảnh báo chưa xác nhận" in page.inner_text(
+        ".entry-save"
+    )
     page.click(".entry-save button.primary")  # two warnings to confirm: still nothing sent
     assert "Xác nhận" in page.inner_text("#entry-status")
     assert sent == [] and not Enrollment.objects.filter(month="2022-01-01").exists()
@@ -105,7 +107,10 @@ CASES = {  # what an officer types → the messages a save would give
 
 def server_checks(page_html: str, code: str) -> list[str]:
     line = re.search(rf'<tr data-row="\d+" data-code="{code}".*?</tr>', page_html, flags=re.S)[0]
-    return [html.unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in re.findall(r'<span class="msg [^"]+"[^>]*>(.*?)</span>', line)]
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", m)).strip()
+        for m in re.findall(r'<span class="msg [^"]+"[^>]*>(.*?)</span>', line)
+    ]
 
 
 def test_the_browser_says_what_the_server_says(officer, live_server, page):
@@ -125,10 +130,42 @@ def test_the_browser_says_what_the_server_says(officer, live_server, page):
         assert server_checks(answer, code), f"{code} was meant to be checked"
 
 
-NUMBERS = ["46106", "46.106", "46 106", "46\u00a0106", "1,234", "1.234.567", "12,5", "-3", "−3", "abc", "1e3",
-           "200000000", "200000001", "46.10", "4.6106", "", "  7  ", "1.234 567", "٣", "00012"]
-NAMES = ["Xã Khổng Lào", "xã  khổng lào", "KHONG LAO", "Thị trấn Phong Thổ", "TT. Phong Thổ", "Thị trấn",
-         "Phường Đoàn Kết", "P.Đoàn Kết", "Đặc khu Côn Đảo", "Sì Lở Lầu", "Si Lo Lau", "Lả Nhì Thàng"]
+NUMBERS = [
+    "46106",
+    "46.106",
+    "46 106",
+    "46\u00a0106",
+    "1,234",
+    "1.234.567",
+    "12,5",
+    "-3",
+    "−3",
+    "abc",
+    "1e3",
+    "200000000",
+    "200000001",
+    "46.10",
+    "4.6106",
+    "",
+    "  7  ",
+    "1.234 567",
+    "٣",
+    "00012",
+]
+NAMES = [
+    "Xã Khổng Lào",
+    "xã  khổng lào",
+    "KHONG LAO",
+    "Thị trấn Phong Thổ",
+    "TT. Phong Thổ",
+    "Thị trấn",
+    "Phường Đoàn Kết",
+    "P.Đoàn Kết",
+    "Đặc khu Côn Đảo",
+    "Sì Lở Lầu",
+    "Si Lo Lau",
+    "Lả Nhì Thàng",
+]
 
 
 def test_numbers_and_names_are_read_as_the_server_reads_them(officer, live_server, page):

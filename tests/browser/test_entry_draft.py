@@ -39,7 +39,9 @@ def test_a_reload_keeps_the_typed_values_as_a_draft_to_restore(officer, live_ser
     page.once("dialog", lambda dialog: dialog.accept())  # reloading asks first: leave anyway
     page.reload()
     banner = page.locator("#entry-draft")
-    assert banner.is_visible() and "Bản nháp chưa lưu" in banner.inner_text() and "2 ô đã nhập lúc" in banner.inner_text()
+    assert (
+        banner.is_visible() and "Bản nháp chưa lưu" in banner.inner_text() and "2 ô đã nhập lúc" in banner.inner_text()
+    )
     assert cell(page, KHONG_LAO, "enrolled").input_value() == ""  # the page shows what is stored
     screenshot(page, "entry-109-draft-banner")
     page.click("#entry-draft .draft-restore")
@@ -97,8 +99,10 @@ def test_a_save_that_cannot_reach_the_server_is_sent_again_without_retyping(offi
     log_in(page, live_server, officer)
     page.goto(f"{live_server.url}{URL}")
     type_two(page)
-    page.route("**/entry/2022-01/", lambda route: route.abort("internetdisconnected")
-               if route.request.method == "POST" else route.continue_())
+    page.route(
+        "**/entry/2022-01/",
+        lambda route: route.abort("internetdisconnected") if route.request.method == "POST" else route.continue_(),
+    )
     page.click(".entry-save button.primary")
     retry = page.locator("#entry-retry")
     retry.wait_for(state="visible")
@@ -112,4 +116,6 @@ def test_a_save_that_cannot_reach_the_server_is_sent_again_without_retyping(offi
     page.wait_for_load_state("networkidle")
     assert "Đã lưu" in page.inner_text(".messages")
     assert dict(Enrollment.objects.filter(month="2022-01-01").values_list("unit__code", "enrolled")) == {
-        KHONG_LAO: 1700, MA_LY_PHO: 1400}
+        KHONG_LAO: 1700,
+        MA_LY_PHO: 1400,
+    }

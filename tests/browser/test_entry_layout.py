@@ -25,9 +25,12 @@ def lai_chau(seeded):
 
 
 def boxes(page, selector: str) -> list[dict]:
-    return page.eval_on_selector_all(selector, "els => els.map(e => { const r = e.getBoundingClientRect(); "
-                                               "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,"
-                                               " height: r.height}; })")
+    return page.eval_on_selector_all(
+        selector,
+        "els => els.map(e => { const r = e.getBoundingClientRect(); "
+        "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,"
+        " height: r.height}; })",
+    )
 
 
 def box(page, selector: str) -> dict:
@@ -100,8 +103,11 @@ def test_the_source_and_the_payer_groups_open_on_demand_never_over_another_cell(
     cell(page, code, "population").fill("6.000")  # a new population asks for its source, in its cell
     source = cell(page, code, "population_source")
     assert source.is_visible()
-    cells = [f'input[name="{code}-enrolled"]', f'input[name="{communes[3].code}-population"]',
-             f'input[name="{communes[3].code}-enrolled"]']
+    cells = [
+        f'input[name="{code}-enrolled"]',
+        f'input[name="{communes[3].code}-population"]',
+        f'input[name="{communes[3].code}-enrolled"]',
+    ]
     assert not any(overlap(box(page, f'input[name="{code}-population_source"]'), box(page, other)) for other in cells)
     page.check("#show-groups")
     groups = boxes(page, f'tr[data-code="{code}"] input[data-key^="g-"]')
@@ -113,8 +119,9 @@ def test_the_source_and_the_payer_groups_open_on_demand_never_over_another_cell(
 
 def test_at_375_px_the_values_are_legible_beside_the_fixed_commune_column(lai_chau, live_server, browser):
     communes, officer = lai_chau
-    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="vi-VN", device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="vi-VN", device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     log_in(page, live_server, officer)
     page.goto(f"{live_server.url}{URL}")
@@ -125,8 +132,10 @@ def test_at_375_px_the_values_are_legible_beside_the_fixed_commune_column(lai_ch
     name = box(page, f'tr[data-code="{communes[0].code}"] th')
     for key in ("population", "enrolled"):
         field = cell(page, communes[0].code, key)
-        style = field.evaluate("el => { const s = getComputedStyle(el); return {size: parseFloat(s.fontSize), "
-                               "color: s.color, scroll: el.scrollWidth, client: el.clientWidth, value: el.value}; }")
+        style = field.evaluate(
+            "el => { const s = getComputedStyle(el); return {size: parseFloat(s.fontSize), "
+            "color: s.color, scroll: el.scrollWidth, client: el.clientWidth, value: el.value}; }"
+        )
         assert style["value"] and style["size"] >= 14, style
         assert style["scroll"] <= style["client"], f"{key}: the value is cut off ({style})"
         shown = field.bounding_box()

@@ -57,7 +57,12 @@ def test_names_and_numbers_in_the_annexs_order_fill_the_communes_they_name(offic
 def test_three_columns_fill_the_population_and_the_count(officer, live_server, page):
     log_in(page, live_server, officer)
     page.goto(f"{live_server.url}{URL}")
-    paste(page, "03391", "enrolled", "Tên xã\tDân số\tSố người tham gia\nXã Khổng Lào\t3.966\t3.351\nma ly pho\t2 920\t2511\n")
+    paste(
+        page,
+        "03391",
+        "enrolled",
+        "Tên xã\tDân số\tSố người tham gia\nXã Khổng Lào\t3.966\t3.351\nma ly pho\t2 920\t2511\n",
+    )
     assert cell(page, "03583", "population").input_value() == "3.966"
     assert cell(page, "03583", "enrolled").input_value() == "3.351"
     assert cell(page, "03574", "population").input_value() == "2 920"
@@ -68,8 +73,12 @@ def test_three_columns_fill_the_population_and_the_count(officer, live_server, p
 def test_unknown_and_repeated_names_are_listed_and_left_out(officer, live_server, page):
     log_in(page, live_server, officer)
     page.goto(f"{live_server.url}{URL}")
-    paste(page, "03391", "enrolled",
-          "Không Lào\t1.700\nXã Không Có Thật\t900\nKhổng Lào\t1.800\nTổng cộng\t2.600\nDao San\t8.000\n")
+    paste(
+        page,
+        "03391",
+        "enrolled",
+        "Không Lào\t1.700\nXã Không Có Thật\t900\nKhổng Lào\t1.800\nTổng cộng\t2.600\nDao San\t8.000\n",
+    )
     report = page.inner_text("#entry-paste")
     assert "Đã điền 2 xã theo tên." in report
     assert "“Xã Không Có Thật” – 900: Không nhận ra tên (chưa điền)" in report
@@ -101,6 +110,11 @@ def test_a_column_in_the_grids_order_is_taken_as_it_is(officer, live_server, pag
     log_in(page, live_server, officer)
     page.goto(f"{live_server.url}{URL}")
     by_code = sorted(annex(), key=lambda line: line["commune_code"])
-    paste(page, by_code[0]["commune_code"], "enrolled", "".join(f"{count(line['enrolled_2021']) + 10}\n" for line in by_code))
+    paste(
+        page,
+        by_code[0]["commune_code"],
+        "enrolled",
+        "".join(f"{count(line['enrolled_2021']) + 10}\n" for line in by_code),
+    )
     assert not page.locator("#entry-paste").is_visible()
     assert filled(page) == {line["commune_code"]: str(count(line["enrolled_2021"]) + 10) for line in annex()}

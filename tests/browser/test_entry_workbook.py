@@ -23,8 +23,9 @@ def dotted(n: int) -> str:
 
 def test_the_agency_workbook_is_previewed_in_the_grid_then_saved(seeded, live_server, page, tmp_path):
     listed = communes()
-    lai_chau_with_last_month(populations={c.code: c.population for c in listed},
-                             previous={c.code: c.count - 7 for c in listed})
+    lai_chau_with_last_month(
+        populations={c.code: c.population for c in listed}, previous={c.code: c.count - 7 for c in listed}
+    )
     officer = make_user("officer_lc_wb_browser", Role.OFFICER, Unit.objects.provinces().in_force(MONTH).get(code="12"))
     path = tmp_path / "BHXH Lai Chau T11-2025.xlsx"
     path.write_bytes(agency_xlsx())
@@ -53,11 +54,13 @@ def test_the_agency_workbook_is_previewed_in_the_grid_then_saved(seeded, live_se
 
 def test_a_workbook_over_stored_figures_marks_old_and_new(seeded, live_server, page, tmp_path):
     listed = communes()
-    lai_chau_with_last_month(populations={c.code: c.population for c in listed},
-                             previous={c.code: c.count - 7 for c in listed})
+    lai_chau_with_last_month(
+        populations={c.code: c.population for c in listed}, previous={c.code: c.count - 7 for c in listed}
+    )
     for c in listed[:3]:
-        Enrollment.objects.create(unit=Unit.objects.communes().in_force(MONTH).get(code=c.code), month=MONTH,
-                                  enrolled=c.count - 2)
+        Enrollment.objects.create(
+            unit=Unit.objects.communes().in_force(MONTH).get(code=c.code), month=MONTH, enrolled=c.count - 2
+        )
     officer = make_user("officer_lc_wb_old", Role.OFFICER, Unit.objects.provinces().in_force(MONTH).get(code="12"))
     path = tmp_path / "bhxh.xlsx"
     path.write_bytes(agency_xlsx())

@@ -26,9 +26,16 @@ def test_the_province_officer_reports_the_month_and_the_leader_sees_it(seeded, l
     month = reporting_month()
     lai_chau = _lai_chau()
     communes = _communes(lai_chau)
-    plan = TargetDocument.objects.create(kind="plan", number="08/KH-UBND", issued_on=dt.date(month.year, 1, 15),
-                                         issuer="UBND tỉnh Lai Châu", title="Kế hoạch", scope=lai_chau,
-                                         first_year=month.year, last_year=month.year)
+    plan = TargetDocument.objects.create(
+        kind="plan",
+        number="08/KH-UBND",
+        issued_on=dt.date(month.year, 1, 15),
+        issuer="UBND tỉnh Lai Châu",
+        title="Kế hoạch",
+        scope=lai_chau,
+        first_year=month.year,
+        last_year=month.year,
+    )
     Target.objects.create(document=plan, unit=lai_chau, year=month.year, rate=Decimal("96.00"))
     Population.objects.bulk_create(Population(unit=c, year=month.year, population=5_000) for c in communes)
     officer = make_user("officer_lc", Role.OFFICER, lai_chau)
@@ -75,10 +82,13 @@ def test_staff_paste_a_plans_targets_from_excel(seeded, live_server, page):
     page.click("button.primary")
     page.wait_for_load_state("networkidle")
     document = TargetDocument.objects.get(number="08/KH-UBND")
-    saved = {t.unit.code: (t.rate, t.planned_population, t.planned_enrolled)
-             for t in document.targets.select_related("unit")}
-    assert saved == {communes[0].code: (Decimal("96.50"), 10_000, 9_650),
-                     communes[1].code: (Decimal("95.25"), 8_000, 7_620)}
+    saved = {
+        t.unit.code: (t.rate, t.planned_population, t.planned_enrolled) for t in document.targets.select_related("unit")
+    }
+    assert saved == {
+        communes[0].code: (Decimal("96.50"), 10_000, 9_650),
+        communes[1].code: (Decimal("95.25"), 8_000, 7_620),
+    }
 
 
 @pytest.mark.parametrize("width", [1366, 375])

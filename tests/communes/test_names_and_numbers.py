@@ -24,8 +24,13 @@ def test_counts_are_read_in_every_office_spelling(text):
 
 @pytest.mark.parametrize(
     "text, message",
-    [("-5", "không được âm"), ("46,5", "số nguyên"), ("4.61.06", "Không đọc được"), ("abc", "Không đọc được"),
-     ("", "Chưa nhập")],
+    [
+        ("-5", "không được âm"),
+        ("46,5", "số nguyên"),
+        ("4.61.06", "Không đọc được"),
+        ("abc", "Không đọc được"),
+        ("", "Chưa nhập"),
+    ],
 )
 def test_bad_counts_say_why_in_vietnamese(text, message):
     with pytest.raises(NumberError, match=message):

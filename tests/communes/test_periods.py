@@ -5,7 +5,9 @@ from communes.periods import day_in_year, last_open_month
 
 def test_the_open_month_stops_at_the_units_last_month():
     # Huyện Phong Thổ ended on 30/06/2025: its 2025 pages link to 6/2025, not 12/2025 (410).
-    assert last_open_month(year=2025, valid_to=dt.date(2025, 6, 30), reporting=dt.date(2026, 11, 1)) == dt.date(2025, 6, 1)
+    assert last_open_month(year=2025, valid_to=dt.date(2025, 6, 30), reporting=dt.date(2026, 11, 1)) == dt.date(
+        2025, 6, 1
+    )
 
 
 def test_the_open_month_is_december_of_a_past_year_and_the_month_being_reported_of_the_current_one():

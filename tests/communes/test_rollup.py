@@ -75,8 +75,9 @@ def test_raw_sql_writes_show_at_once(two_districts):
     phong_tho, luc_ngan = two_districts
     first, second = communes_of(phong_tho)[:2]
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE communes_enrollment SET enrolled = enrolled + 100 WHERE unit_id IN (%s, %s)",
-                       [first.pk, second.pk])
+        cursor.execute(
+            "UPDATE communes_enrollment SET enrolled = enrolled + 100 WHERE unit_id IN (%s, %s)", [first.pk, second.pk]
+        )
         cursor.execute("DELETE FROM communes_enrollment WHERE unit_id = %s AND month = %s", [first.pk, FEB])
         cursor.execute("UPDATE communes_population SET population = 4000 WHERE unit_id = %s", [second.pk])
     assert from_rollup(phong_tho)[JAN].enrolled == 2_600 + 2_601 + 2_502 + 2_503
@@ -92,8 +93,12 @@ def test_a_bulk_load_shows_at_once(two_districts):
     assert from_rollup(luc_ngan)[MAR].enrolled == 3 * 4_500
     Population.objects.bulk_create([Population(unit=commune, year=2023, population=6_000) for commune in communes])
     Enrollment.objects.bulk_create(
-        [Enrollment(unit=commune, month=dt.date(2023, month, 1), enrolled=5_000 + month)
-         for commune in communes for month in range(1, 13)])
+        [
+            Enrollment(unit=commune, month=dt.date(2023, month, 1), enrolled=5_000 + month)
+            for commune in communes
+            for month in range(1, 13)
+        ]
+    )
     december = from_rollup(luc_ngan)[dt.date(2023, 12, 1)]
     assert (december.enrolled, december.population, december.reported) == (3 * 5_012, 18_000, 3)
     assert_exact()
@@ -181,8 +186,12 @@ def test_tables_emptied_in_any_order_leave_an_empty_rollup(two_districts):
     """SQLite's flush empties the tables with DELETE in no fixed order: the roll-up first here, then
     the populations while their counts are still there."""
     with connection.cursor() as cursor:
-        for table in ("communes_monthlyrollup", "communes_population", "communes_enrollmentbygroup",
-                      "communes_enrollment"):
+        for table in (
+            "communes_monthlyrollup",
+            "communes_population",
+            "communes_enrollmentbygroup",
+            "communes_enrollment",
+        ):
             cursor.execute(f"DELETE FROM {table}")
     assert not MonthlyRollup.objects.exists()
 

@@ -20,18 +20,23 @@ from .rollup_helpers import JAN, from_rollup
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="two writers at once: PostgreSQL")
 
-COUNT = ("INSERT INTO communes_enrollment (unit_id, month, enrolled, note, source, is_synthetic, entered_at, version) "
-         "VALUES (%s, '2022-01-01', %s, '', '', false, now(), 1)")
-POPULATION = ("INSERT INTO communes_population (unit_id, year, population, source, is_synthetic, entered_at) "
-              "VALUES (%s, 2022, %s, '', false, now())")
+COUNT = (
+    "INSERT INTO communes_enrollment (unit_id, month, enrolled, note, source, is_synthetic, entered_at, version) "
+    "VALUES (%s, '2022-01-01', %s, '', '', false, now(), 1)"
+)
+POPULATION = (
+    "INSERT INTO communes_population (unit_id, year, population, source, is_synthetic, entered_at) "
+    "VALUES (%s, 2022, %s, '', false, now())"
+)
 
 
 def connect():
     import psycopg2
 
     settings = connection.settings_dict
-    return psycopg2.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"],
-                            port=settings["PORT"] or 5432)
+    return psycopg2.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
+    )
 
 
 class Writer(threading.Thread):
@@ -80,8 +85,12 @@ def district():
 
 
 def units() -> tuple[Unit, Unit, Unit, Unit]:
-    return (Unit.objects.get(code="XA"), Unit.objects.get(code="XB"), Unit.objects.get(code="XC0"),
-            Unit.objects.get(code="XC1"))
+    return (
+        Unit.objects.get(code="XA"),
+        Unit.objects.get(code="XB"),
+        Unit.objects.get(code="XC0"),
+        Unit.objects.get(code="XC1"),
+    )
 
 
 def figures(parent: Unit) -> tuple | None:
@@ -127,25 +136,33 @@ def test_a_count_and_its_population_deleted_at_once_are_taken_out_once(district)
     a, _, c0, c1 = units()
     make_counts(c0, JAN, population=1_000, enrolled=100)
     make_counts(c1, JAN, population=2_000, enrolled=200)
-    at_once(("DELETE FROM communes_population WHERE unit_id = %s", [c0.pk]),
-            ("DELETE FROM communes_enrollment WHERE unit_id = %s", [c0.pk]))
+    at_once(
+        ("DELETE FROM communes_population WHERE unit_id = %s", [c0.pk]),
+        ("DELETE FROM communes_enrollment WHERE unit_id = %s", [c0.pk]),
+    )
     assert figures(a) == (200, 2_000, 1) and rollup.check() == []
 
 
 def test_a_bulk_insert_of_20_000_counts_is_summed_quickly(db):
     """One statement on PostgreSQL, summed per district and month before one upsert: well under the
     time the insert itself takes (~0,5 s for 20.000 counts without the triggers)."""
-    districts = Unit.objects.bulk_create(Unit(level=Level.DISTRICT, kind="Huyện", code=f"Y{index}", name=f"Y{index}")
-                                         for index in range(4))
+    districts = Unit.objects.bulk_create(
+        Unit(level=Level.DISTRICT, kind="Huyện", code=f"Y{index}", name=f"Y{index}") for index in range(4)
+    )
     communes = Unit.objects.bulk_create(
         Unit(level=Level.COMMUNE, kind="Xã", code=f"Y{index:04}", name=f"Y{index:04}", parent=districts[index % 4])
-        for index in range(200))
+        for index in range(200)
+    )
     months = [dt.date(2017 + index // 12, index % 12 + 1, 1) for index in range(100)]
-    Population.objects.bulk_create(Population(unit=commune, year=year, population=5_000)
-                                   for commune in communes for year in range(2017, 2026))
+    Population.objects.bulk_create(
+        Population(unit=commune, year=year, population=5_000) for commune in communes for year in range(2017, 2026)
+    )
     now = timezone.now()
-    counts = [Enrollment(unit=commune, month=month, enrolled=4_000 + index % 100, entered_at=now)
-              for index, commune in enumerate(communes) for month in months]
+    counts = [
+        Enrollment(unit=commune, month=month, enrolled=4_000 + index % 100, entered_at=now)
+        for index, commune in enumerate(communes)
+        for month in months
+    ]
     assert len(counts) == 20_000
     started = time.perf_counter()
     Enrollment.objects.bulk_create(counts)
@@ -154,5 +171,8 @@ def test_a_bulk_insert_of_20_000_counts_is_summed_quickly(db):
         assert elapsed < 3, f"{elapsed:.1f} s"
     first = MonthlyRollup.objects.get(parent=districts[0], month=months[0])  # a month with no other count
     assert (first.enrolled, first.population, first.reported) == (
-        sum(4_000 + index % 100 for index in range(0, 200, 4)), 50 * 5_000, 50)
+        sum(4_000 + index % 100 for index in range(0, 200, 4)),
+        50 * 5_000,
+        50,
+    )
     assert rollup.check([district.pk for district in districts]) == []

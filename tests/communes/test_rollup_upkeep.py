@@ -25,8 +25,7 @@ def damage(phong_tho, luc_ngan) -> None:
     """A figure changed by hand, a row lost, a row for a parent with no counts."""
     MonthlyRollup.objects.filter(parent=phong_tho, month=JAN).update(enrolled=1)
     MonthlyRollup.objects.filter(parent=luc_ngan, month=FEB).delete()
-    MonthlyRollup.objects.create(parent=stranger(), month=JAN,
-                                 enrolled=5, population=9, reported=1)
+    MonthlyRollup.objects.create(parent=stranger(), month=JAN, enrolled=5, population=9, reported=1)
 
 
 def test_rebuild_repairs_a_damaged_rollup(two_districts):
@@ -35,7 +34,8 @@ def test_rebuild_repairs_a_damaged_rollup(two_districts):
     damage(phong_tho, luc_ngan)
     differences = rollup.check()
     assert [(d.parent_id, d.month) for d in differences] == sorted(
-        [(phong_tho.pk, JAN), (luc_ngan.pk, FEB), (stranger().pk, JAN)])
+        [(phong_tho.pk, JAN), (luc_ngan.pk, FEB), (stranger().pk, JAN)]
+    )
     wrong = next(d for d in differences if d.parent_id == phong_tho.pk)
     assert wrong.stored == (1, 12_006, 4, 0) and wrong.counted == (2_500 + 2_501 + 2_502 + 2_503, 12_006, 4, 0)
     assert next(d for d in differences if d.parent_id == luc_ngan.pk).stored is None
@@ -76,8 +76,10 @@ def test_every_trigger_is_installed_and_comes_back_after_a_migrate(two_districts
     assert len(expected) == (11 if connection.vendor == "postgresql" else 9)
     assert expected <= rollup.installed_triggers()
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER communes_enrollment_rollup_delta_insert"
-                       + (" ON communes_enrollment" if connection.vendor == "postgresql" else ""))
+        cursor.execute(
+            "DROP TRIGGER communes_enrollment_rollup_delta_insert"
+            + (" ON communes_enrollment" if connection.vendor == "postgresql" else "")
+        )
     assert "communes_enrollment_rollup_delta_insert" not in rollup.installed_triggers()
     make_counts(communes_of(phong_tho)[6], JAN, population=1_000, enrolled=900)
     assert from_rollup(phong_tho)[JAN].reported == 4
@@ -117,8 +119,10 @@ def test_the_migration_replaces_the_pending_list_and_adds_up_the_rollup():
 
     before = ("communes", "0008_without_the_page_cache_token")
     district = Unit.objects.create(level=Level.DISTRICT, kind="Huyện", code="XA", name="A")
-    communes = [Unit.objects.create(level=Level.COMMUNE, kind="Xã", code=f"XC{i}", name=f"C{i}", parent=district)
-                for i in range(3)]
+    communes = [
+        Unit.objects.create(level=Level.COMMUNE, kind="Xã", code=f"XC{i}", name=f"C{i}", parent=district)
+        for i in range(3)
+    ]
     make_counts(communes[0], JAN, population=1_000, enrolled=100)
 
     MigrationExecutor(connection).migrate([before])

@@ -16,8 +16,19 @@ def test_a_province_officer_enters_for_the_communes_directly_under_the_province(
     editable = set(scope.filter_editable(Unit.objects.communes().in_force(TODAY)).values_list("code", flat=True))
     # Bắc Ninh's 99 communes of today's national list, the old Lục Ngạn's successors among them.
     assert len(editable) == 99
-    assert editable >= {"07525", "07531", "07534", "07537", "07543", "07552", "07573", "07582", "07594", "07603",
-                        "07612"}
+    assert editable >= {
+        "07525",
+        "07531",
+        "07534",
+        "07537",
+        "07543",
+        "07552",
+        "07573",
+        "07582",
+        "07594",
+        "07603",
+        "07612",
+    }
 
 
 def test_a_commune_officer_of_a_new_commune_edits_only_it(db):

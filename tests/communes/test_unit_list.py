@@ -55,8 +55,17 @@ def _later_list(tmp_path):
             row["name"], row["type"] = "Sin Hồ Mới", "Phường"
         if row["code"] == "03405":
             row["province_code"] = "11"
-    rows.append({"level": "commune", "code": "99999", "full_name": "Xã Mới", "name": "Mới", "type": "Xã",
-                 "province_code": "12", "name_en": "Moi"})
+    rows.append(
+        {
+            "level": "commune",
+            "code": "99999",
+            "full_name": "Xã Mới",
+            "name": "Mới",
+            "type": "Xã",
+            "province_code": "12",
+            "name_en": "Moi",
+        }
+    )
     path = tmp_path / "units-2027.csv"
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -75,7 +84,9 @@ def test_a_later_list_opens_new_units_and_closes_ended_ones_the_day_before(db, t
     assert binh_lu.valid_to == dt.date(2026, 12, 31)  # nothing deleted: closed the day before
     renamed = Unit.objects.filter(level=Level.COMMUNE, code="03394").order_by("valid_from")
     assert [(u.full_name, u.valid_to) for u in renamed] == [
-        ("Xã Sin Suối Hồ", dt.date(2026, 12, 31)), ("Phường Sin Hồ Mới", None)]
+        ("Xã Sin Suối Hồ", dt.date(2026, 12, 31)),
+        ("Phường Sin Hồ Mới", None),
+    ]
     moved = Unit.objects.communes().filter(code="03405").in_force(dt.date(2027, 1, 1)).get()
     assert moved.parent.code == "11" and moved.valid_from == dt.date(2027, 1, 1)
     new = Unit.objects.get(code="99999")
@@ -98,12 +109,18 @@ def test_a_later_list_leaves_the_history_of_an_ended_unit_where_it_was(db, tmp_p
     assert binh_lu.enrollments.get().enrolled == 4800 and binh_lu.valid_to == dt.date(2026, 12, 31)
 
 
-@pytest.mark.parametrize("content, message", [
-    ("level,code,name\nprovince,01,Hà Nội\n", "thiếu cột"),
-    ("level,code,name,type,province_code\nprovince,01,Hà Nội,Thành phố,\nprovince,01,Hà Nội,Thành phố,\n", "lặp lại"),
-    ("level,code,name,type,province_code\ncommune,00004,Ba Đình,Phường,77\n", "không có tỉnh mã 77"),
-    ("level,code,name,type,province_code\ndistrict,001,Ba Đình,Quận,01\n", "cấp"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("level,code,name\nprovince,01,Hà Nội\n", "thiếu cột"),
+        (
+            "level,code,name,type,province_code\nprovince,01,Hà Nội,Thành phố,\nprovince,01,Hà Nội,Thành phố,\n",
+            "lặp lại",
+        ),
+        ("level,code,name,type,province_code\ncommune,00004,Ba Đình,Phường,77\n", "không có tỉnh mã 77"),
+        ("level,code,name,type,province_code\ndistrict,001,Ba Đình,Quận,01\n", "cấp"),
+    ],
+)
 def test_a_broken_list_is_refused_whole_and_changes_nothing(db, tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")

@@ -26,11 +26,16 @@ def test_within_is_the_unit_and_everything_below_it(db, level):
 
 
 def test_a_province_holds_its_districts_communes_and_its_own_communes_after_the_reform(db):
-    provinces = [p for p in Unit.objects.filter(level=Level.PROVINCE)
-                 if Unit.objects.filter(parent=p, level=Level.COMMUNE).exists()
-                 and Unit.objects.filter(parent__parent=p, level=Level.COMMUNE).exists()]
+    provinces = [
+        p
+        for p in Unit.objects.filter(level=Level.PROVINCE)
+        if Unit.objects.filter(parent=p, level=Level.COMMUNE).exists()
+        and Unit.objects.filter(parent__parent=p, level=Level.COMMUNE).exists()
+    ]
     assert provinces, "the seed data has a province with communes at both depths (before and after 2025)"
     province = provinces[0]
     communes = set(Unit.objects.communes().within(province).values_list("pk", flat=True))
     assert set(Unit.objects.filter(parent=province, level=Level.COMMUNE).values_list("pk", flat=True)) <= communes
-    assert set(Unit.objects.filter(parent__parent=province, level=Level.COMMUNE).values_list("pk", flat=True)) <= communes
+    assert (
+        set(Unit.objects.filter(parent__parent=province, level=Level.COMMUNE).values_list("pk", flat=True)) <= communes
+    )

@@ -168,7 +168,9 @@ def communes_of(units) -> list[Commune]:
     for index, unit in enumerate(units):
         population = 3_000 + (index * 1_237) % 9_000
         written = _written(index, unit.full_name, unit.name)
-        out.append(Commune(unit.code, unit.full_name, written, population * (900 + (index % 7) * 12) // 1000, population))
+        out.append(
+            Commune(unit.code, unit.full_name, written, population * (900 + (index % 7) * 12) // 1000, population)
+        )
     return out
 
 

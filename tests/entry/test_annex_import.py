@@ -33,9 +33,11 @@ def plan(db):
 def printed_rows() -> list[list]:
     """The annex as printed (fixtures/plan-231-annex.csv): text numbers "3 913" and rates "42,50%"."""
     with open(FIXTURES / "plan-231-annex.csv", encoding="utf-8") as handle:
-        return [[int(r["tt"]), r["printed_name"]] + [r[f"{f}_{y}"] for y in (2021, 2022, 2023, 2024)
-                                                     for f in ("population", "enrolled", "rate")]
-                for r in csv.DictReader(handle)]
+        return [
+            [int(r["tt"]), r["printed_name"]]
+            + [r[f"{f}_{y}"] for y in (2021, 2022, 2023, 2024) for f in ("population", "enrolled", "rate")]
+            for r in csv.DictReader(handle)
+        ]
 
 
 def official_workbook(rows, *, sheet_index: int = 0, total: bool = True) -> bytes:
@@ -49,8 +51,11 @@ def official_workbook(rows, *, sheet_index: int = 0, total: bool = True) -> byte
         sheet = workbook.active
     sheet["A1"] = "CHỈ TIÊU BAO PHỦ BHYT TRÊN ĐỊA BÀN HUYỆN PHONG THỔ"
     sheet.append([])
-    sheet.append(["TT", "Tên xã, thị trấn", "Kết quả thực hiện năm 2021", None, None, "Kế hoạch năm 2022 – 2024"]
-                 + [None] * 8 + ["Ghi chú"])
+    sheet.append(
+        ["TT", "Tên xã, thị trấn", "Kết quả thực hiện năm 2021", None, None, "Kế hoạch năm 2022 – 2024"]
+        + [None] * 8
+        + ["Ghi chú"]
+    )
     sheet.merge_cells("C3:E3")
     sheet.merge_cells("F3:N3")
     sheet.merge_cells("A3:A4")
@@ -60,8 +65,9 @@ def official_workbook(rows, *, sheet_index: int = 0, total: bool = True) -> byte
         sheet.append(row)
     if total:
         sheet.append([None, "Tổng cộng", "82 818", "70 913", "86,06%"])
-        sheet.append([None, "UBND tỉnh giao", None, None, None, None, None, "96,05%", None, None, "96,10%",
-                      None, None, "96,15%"])
+        sheet.append(
+            [None, "UBND tỉnh giao", None, None, None, None, None, "96,05%", None, None, "96,10%", None, None, "96,15%"]
+        )
     return workbook_bytes(workbook)
 
 
@@ -84,8 +90,13 @@ def test_exporting_then_importing_the_annex_previews_no_change(plan):
     parsed = read_bytes(annex_workbook(plan), document=plan)
     result = preview(document=plan, parsed=parsed, confirmed={})
     assert result.changes == [] and result.unresolved == [] and result.errors == []
-    assert {(g["kind"], g["year"]) for g in parsed.groups} == {("result", 2021), ("plan", 2022), ("plan", 2023),
-                                                              ("plan", 2024), ("plan", 2025)}
+    assert {(g["kind"], g["year"]) for g in parsed.groups} == {
+        ("result", 2021),
+        ("plan", 2022),
+        ("plan", 2023),
+        ("plan", 2024),
+        ("plan", 2025),
+    }
 
 
 def test_the_rows_kept_between_requests_are_the_parsed_rows_in_json_and_come_back_whole(plan):
@@ -116,7 +127,12 @@ def test_thousands_with_dots_are_read_too(plan):
     rows = changed(printed_rows(), "Không Lào", 5, "4.000")
     [change] = preview(document=plan, parsed=read_bytes(official_workbook(rows), document=plan), confirmed={}).changes
     assert (change.unit_label, change.year, change.field, change.old, change.new) == (
-        "Xã Khổng Lào", 2022, "population", 3966, 4000)
+        "Xã Khổng Lào",
+        2022,
+        "population",
+        3966,
+        4000,
+    )
 
 
 def test_a_changed_rate_written_as_text_is_a_change(plan):
@@ -129,13 +145,17 @@ def test_applying_writes_in_one_go_and_records_each_change(plan, staff):
     rows = changed(changed(printed_rows(), "Không Lào", 5, "4 000"), "Dao San", 12, "9 030")
     parsed = read_bytes(official_workbook(rows), document=plan)
     shown = preview(document=plan, parsed=parsed, confirmed={})
-    assert apply(document=plan, parsed=parsed, confirmed={}, expected=shown.fingerprint, user=staff,
-                 filename="kh.xlsx") == 2
+    assert (
+        apply(document=plan, parsed=parsed, confirmed={}, expected=shown.fingerprint, user=staff, filename="kh.xlsx")
+        == 2
+    )
     assert Target.objects.get(document=plan, unit__code="03583", year=2022).planned_population == 4000
     assert Target.objects.get(document=plan, unit__code="03571", year=2024).planned_enrolled == 9030
     records = ChangeRecord.objects.filter(channel="import").order_by("field")
     assert [(r.unit.code, r.field, r.old_value, r.new_value, r.user) for r in records] == [
-        ("03571", "plan_enrolled", 9014, 9030, staff), ("03583", "plan_population", 3966, 4000, staff)]
+        ("03571", "plan_enrolled", 9014, 9030, staff),
+        ("03583", "plan_population", 3966, 4000, staff),
+    ]
     assert "231/KH-UBND" in records[0].note and "kh.xlsx" in records[0].note
 
 
@@ -146,8 +166,9 @@ def _apply_queries(plan, staff, rows) -> tuple[int, int]:
     parsed = read_bytes(official_workbook(rows), document=plan)
     shown = preview(document=plan, parsed=parsed, confirmed={})
     with CaptureQueriesContext(connection) as queries:
-        written = apply(document=plan, parsed=parsed, confirmed={}, expected=shown.fingerprint, user=staff,
-                        filename="kh.xlsx")
+        written = apply(
+            document=plan, parsed=parsed, confirmed={}, expected=shown.fingerprint, user=staff, filename="kh.xlsx"
+        )
     return written, len(queries)
 
 
@@ -176,8 +197,10 @@ def test_a_filled_in_2025_group_creates_the_lost_targets(plan, staff):
     parsed = read_bytes(workbook, document=plan)
     shown = preview(document=plan, parsed=parsed, confirmed={})
     assert [(c.unit_label, c.year, c.field, c.old, c.new) for c in shown.changes] == [
-        ("Xã Khổng Lào", 2025, "population", None, 4150), ("Xã Khổng Lào", 2025, "enrolled", None, 3560),
-        ("Xã Khổng Lào", 2025, "rate", None, Decimal("85.78"))]
+        ("Xã Khổng Lào", 2025, "population", None, 4150),
+        ("Xã Khổng Lào", 2025, "enrolled", None, 3560),
+        ("Xã Khổng Lào", 2025, "rate", None, Decimal("85.78")),
+    ]
     apply(document=plan, parsed=parsed, confirmed={}, expected=shown.fingerprint, user=staff, filename="x.xlsx")
     target = Target.objects.get(document=plan, unit__code="03583", year=2025)
     assert (target.planned_population, target.planned_enrolled, target.rate) == (4150, 3560, Decimal("85.78"))
@@ -343,13 +366,23 @@ def test_a_file_over_the_size_limit_is_refused(plan):
 
 
 def _upload(data: bytes, name: str = "phu-luc.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
 @pytest.mark.parametrize(
     "who, status",
-    [("staff", 200), ("admin_user", 200), ("leader", 403), ("leader_phong_tho", 403), ("officer_phong_tho", 403),
-     ("commune_officer", 404), ("no_role_user", 404), ("officer_luc_ngan", 404)],
+    [
+        ("staff", 200),
+        ("admin_user", 200),
+        ("leader", 403),
+        ("leader_phong_tho", 403),
+        ("officer_phong_tho", 403),
+        ("commune_officer", 404),
+        ("no_role_user", 404),
+        ("officer_luc_ngan", 404),
+    ],
 )
 def test_who_may_import(client, plan, request, who, status):
     login(client, request.getfixturevalue(who))
@@ -383,14 +416,16 @@ def test_upload_preview_then_apply(client, plan, staff):
     page = response.content.decode()
     assert "Xã Khổng Lào" in page and "3.966" in page and "4.000" in page
     assert Target.objects.get(document=plan, unit__code="03583", year=2022).planned_population == 3966
-    response = client.post(reverse("document_import_apply", args=[plan.pk]),
-                           {"token": token, "fingerprint": fingerprint, "apply": "1"})
+    response = client.post(
+        reverse("document_import_apply", args=[plan.pk]), {"token": token, "fingerprint": fingerprint, "apply": "1"}
+    )
     assert response.status_code == 302
     assert Target.objects.get(document=plan, unit__code="03583", year=2022).planned_population == 4000
     assert ChangeRecord.objects.filter(channel="import", user=staff).count() == 1
     # the token is spent: posting it again changes nothing
-    again = client.post(reverse("document_import_apply", args=[plan.pk]),
-                        {"token": token, "fingerprint": fingerprint, "apply": "1"})
+    again = client.post(
+        reverse("document_import_apply", args=[plan.pk]), {"token": token, "fingerprint": fingerprint, "apply": "1"}
+    )
     assert again.status_code == 302 and ChangeRecord.objects.filter(channel="import").count() == 1
 
 
@@ -411,18 +446,22 @@ def test_a_bad_file_shows_the_message_beside_the_form(client, plan, staff):
 
 def test_a_forged_token_changes_nothing(client, plan, staff):
     login(client, staff)
-    response = client.post(reverse("document_import_apply", args=[plan.pk]),
-                           {"token": "forged", "fingerprint": "x", "apply": "1"})
+    response = client.post(
+        reverse("document_import_apply", args=[plan.pk]), {"token": "forged", "fingerprint": "x", "apply": "1"}
+    )
     assert response.status_code == 302 and not ChangeRecord.objects.filter(channel="import").exists()
 
 
 def test_a_token_only_works_for_its_own_document(client, plan, staff):
     login(client, staff)
-    _response, token, fingerprint = _preview_page(client, plan, official_workbook(
-        changed(printed_rows(), "Không Lào", 5, "4 000")))
+    _response, token, fingerprint = _preview_page(
+        client, plan, official_workbook(changed(printed_rows(), "Không Lào", 5, "4 000"))
+    )
     directive = TargetDocument.objects.get(number="05-CT/HU")
-    client.post(reverse("document_import_apply", args=[directive.pk]),
-                {"token": token, "fingerprint": fingerprint, "apply": "1"})
+    client.post(
+        reverse("document_import_apply", args=[directive.pk]),
+        {"token": token, "fingerprint": fingerprint, "apply": "1"},
+    )
     assert not ChangeRecord.objects.filter(channel="import").exists()
 
 
@@ -431,17 +470,21 @@ def test_a_name_is_confirmed_on_the_page_before_applying(client, plan, staff):
     rows = changed(changed(printed_rows(), "Không Lào", 1, "Khong Lau"), "Khong Lau", 5, "4 000")
     response, token, fingerprint = _preview_page(client, plan, official_workbook(rows))
     assert "Khong Lau" in response.content.decode() and "gần giống nhất" in response.content.decode()
-    refused = client.post(reverse("document_import_apply", args=[plan.pk]),
-                          {"token": token, "fingerprint": fingerprint, "apply": "1"})
+    refused = client.post(
+        reverse("document_import_apply", args=[plan.pk]), {"token": token, "fingerprint": fingerprint, "apply": "1"}
+    )
     assert refused.status_code == 409
     assert Target.objects.get(document=plan, unit__code="03583", year=2022).planned_population == 3966
     khong_lao = unit(Level.COMMUNE, "03583")
-    confirmed = client.post(reverse("document_import_apply", args=[plan.pk]),
-                            {"token": token, "unit_5": str(khong_lao.pk), "confirm": "1"})
+    confirmed = client.post(
+        reverse("document_import_apply", args=[plan.pk]), {"token": token, "unit_5": str(khong_lao.pk), "confirm": "1"}
+    )
     assert confirmed.status_code == 200
     fingerprint = confirmed.context["preview"].fingerprint
-    client.post(reverse("document_import_apply", args=[plan.pk]),
-                {"token": token, "unit_5": str(khong_lao.pk), "fingerprint": fingerprint, "apply": "1"})
+    client.post(
+        reverse("document_import_apply", args=[plan.pk]),
+        {"token": token, "unit_5": str(khong_lao.pk), "fingerprint": fingerprint, "apply": "1"},
+    )
     assert Target.objects.get(document=plan, unit__code="03583", year=2022).planned_population == 4000
 
 
@@ -450,8 +493,10 @@ def test_a_forged_unit_choice_is_refused(client, plan, staff):
     rows = changed(printed_rows(), "Không Lào", 1, "Khong Lau")
     _response, token, fingerprint = _preview_page(client, plan, official_workbook(rows))
     outside = unit(Level.COMMUNE, "07582")  # a Lục Ngạn commune
-    response = client.post(reverse("document_import_apply", args=[plan.pk]),
-                           {"token": token, "unit_5": str(outside.pk), "fingerprint": fingerprint, "apply": "1"})
+    response = client.post(
+        reverse("document_import_apply", args=[plan.pk]),
+        {"token": token, "unit_5": str(outside.pk), "fingerprint": fingerprint, "apply": "1"},
+    )
     assert response.status_code == 400 and "không hợp lệ" in response.content.decode()
     assert not ReportedFigure.objects.filter(document=plan, kind=FigureKind.YEAR_RESULT, unit=outside).exists()
 
@@ -486,15 +531,25 @@ def test_the_annex_with_actuals_imports_from_its_annex_sheet_with_no_change(plan
     assert preview(document=plan, parsed=parsed, confirmed={}).changes == []
 
 
-@pytest.mark.parametrize("who, status", [("leader", 403), ("officer_phong_tho", 403), ("commune_officer", 404),
-                                         ("no_role_user", 404), ("officer_luc_ngan", 404)])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("leader", 403),
+        ("officer_phong_tho", 403),
+        ("commune_officer", 404),
+        ("no_role_user", 404),
+        ("officer_luc_ngan", 404),
+    ],
+)
 def test_a_forged_apply_by_a_user_who_may_not_import_changes_nothing(client, plan, staff, request, who, status):
     login(client, staff)
-    _response, token, fingerprint = _preview_page(client, plan, official_workbook(
-        changed(printed_rows(), "Không Lào", 5, "4 000")))
+    _response, token, fingerprint = _preview_page(
+        client, plan, official_workbook(changed(printed_rows(), "Không Lào", 5, "4 000"))
+    )
     client.force_login(request.getfixturevalue(who))  # the same browser session, another user
-    response = client.post(reverse("document_import_apply", args=[plan.pk]),
-                           {"token": token, "fingerprint": fingerprint, "apply": "1"})
+    response = client.post(
+        reverse("document_import_apply", args=[plan.pk]), {"token": token, "fingerprint": fingerprint, "apply": "1"}
+    )
     assert response.status_code == status
     assert Target.objects.get(document=plan, unit__code="03583", year=2022).planned_population == 3966
 

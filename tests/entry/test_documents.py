@@ -28,9 +28,17 @@ def staff_lc(lai_chau):
     return make_user("staff_lc", Role.STAFF, lai_chau)
 
 
-DOCUMENT = {"kind": "plan", "number": "08/KH-UBND", "issued_on": "15/01/2026", "issuer": "UBND tỉnh Lai Châu",
-            "signer": "Nguyễn Văn A", "title": "Kế hoạch bao phủ BHYT năm 2026", "first_year": "2026",
-            "last_year": "2026", "note": ""}
+DOCUMENT = {
+    "kind": "plan",
+    "number": "08/KH-UBND",
+    "issued_on": "15/01/2026",
+    "issuer": "UBND tỉnh Lai Châu",
+    "signer": "Nguyễn Văn A",
+    "title": "Kế hoạch bao phủ BHYT năm 2026",
+    "first_year": "2026",
+    "last_year": "2026",
+    "note": "",
+}
 
 
 def _create(client, lai_chau, **changes) -> TargetDocument:
@@ -59,32 +67,48 @@ def test_the_targets_grid_takes_what_is_pasted_from_excel(client, lai_chau, comm
     document = _create(client, lai_chau)
     data = _grid(client, document)
     first, second = communes[0], communes[1]
-    data |= {"12-2026-rate": "96,30", f"{first.code}-2026-rate": "97,5", f"{first.code}-2026-population": "12.345",
-             f"{first.code}-2026-enrolled": "12 037", f"{second.code}-2026-rate": "95.25%"}
+    data |= {
+        "12-2026-rate": "96,30",
+        f"{first.code}-2026-rate": "97,5",
+        f"{first.code}-2026-population": "12.345",
+        f"{first.code}-2026-enrolled": "12 037",
+        f"{second.code}-2026-rate": "95.25%",
+    }
     response = client.post(f"/documents/{document.pk}/targets/", data)
     assert response.status_code == 302
     targets = {t.unit.code: t for t in document.targets.select_related("unit")}
     assert targets["12"].rate == Decimal("96.30")
-    assert (targets[first.code].rate, targets[first.code].planned_population, targets[first.code].planned_enrolled) \
-        == (Decimal("97.50"), 12_345, 12_037)
+    assert (targets[first.code].rate, targets[first.code].planned_population, targets[first.code].planned_enrolled) == (
+        Decimal("97.50"),
+        12_345,
+        12_037,
+    )
     assert targets[second.code].rate == Decimal("95.25") and targets[second.code].planned_population is None
     records = ChangeRecord.objects.filter(channel="targets", user=staff_lc)
     assert records.count() == 5 and records.filter(field="target_rate", new_value=9630, unit=lai_chau).exists()
 
 
-@pytest.mark.parametrize("cell, value, message", [
-    ("rate", "abc", "Không đọc được tỷ lệ"),
-    ("rate", "101", "từ 0 đến 100"),
-    ("population", "-5", "không được âm"),
-    ("enrolled", "99.999", "lớn hơn dân số"),
-])
-def test_bad_cells_are_refused_beside_the_field_and_nothing_is_saved(client, lai_chau, communes, staff_lc,
-                                                                    cell, value, message):
+@pytest.mark.parametrize(
+    "cell, value, message",
+    [
+        ("rate", "abc", "Không đọc được tỷ lệ"),
+        ("rate", "101", "từ 0 đến 100"),
+        ("population", "-5", "không được âm"),
+        ("enrolled", "99.999", "lớn hơn dân số"),
+    ],
+)
+def test_bad_cells_are_refused_beside_the_field_and_nothing_is_saved(
+    client, lai_chau, communes, staff_lc, cell, value, message
+):
     client.force_login(staff_lc)
     document = _create(client, lai_chau)
     first, second = communes[0], communes[1]
-    data = _grid(client, document) | {f"{first.code}-2026-rate": "97", f"{first.code}-2026-population": "10.000",
-                                      f"{first.code}-2026-enrolled": "9.800", f"{second.code}-2026-rate": "96"}
+    data = _grid(client, document) | {
+        f"{first.code}-2026-rate": "97",
+        f"{first.code}-2026-population": "10.000",
+        f"{first.code}-2026-enrolled": "9.800",
+        f"{second.code}-2026-rate": "96",
+    }
     data[f"{first.code}-2026-{cell}"] = value
     response = client.post(f"/documents/{document.pk}/targets/", data)
     assert response.status_code == 400
@@ -106,8 +130,9 @@ def test_a_grid_opened_before_someone_else_saved_is_refused(client, lai_chau, co
     assert response.context["form"]["opened"].value() == fingerprint(stored_values(document))
 
 
-def test_a_later_document_supersedes_the_earlier_for_the_same_unit_and_year(client, now_is, lai_chau, communes,
-                                                                           staff_lc):
+def test_a_later_document_supersedes_the_earlier_for_the_same_unit_and_year(
+    client, now_is, lai_chau, communes, staff_lc
+):
     client.force_login(staff_lc)
     plan = _create(client, lai_chau)
     client.post(f"/documents/{plan.pk}/targets/", _grid(client, plan) | {"12-2026-rate": "96,30"})
@@ -135,11 +160,14 @@ def test_a_document_number_and_date_are_unique(client, lai_chau, staff_lc):
     assert TargetDocument.objects.filter(number="08/KH-UBND").count() == 1
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"issued_on": "2026-31-01"}, "dd/mm/yyyy"),
-    ({"last_year": "2024"}, "Năm cuối phải từ năm đầu"),
-    ({"title": ""}, "bắt buộc"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"issued_on": "2026-31-01"}, "dd/mm/yyyy"),
+        ({"last_year": "2024"}, "Năm cuối phải từ năm đầu"),
+        ({"title": ""}, "bắt buộc"),
+    ],
+)
 def test_a_bad_document_form_is_refused_beside_the_field(client, lai_chau, staff_lc, changes, message):
     client.force_login(staff_lc)
     response = client.post("/documents/new/", {**DOCUMENT, "scope": lai_chau.pk, **changes})
@@ -153,10 +181,13 @@ def test_national_staff_issue_for_the_country_and_set_each_provinces_rate(client
     document = _create(client, country, number="1/QĐ-TTg", issuer="Thủ tướng Chính phủ")
     response = client.get(f"/documents/{document.pk}/targets/")
     assert len(response.context["rows"]) == 35  # the country, then its 34 provinces
-    client.post(f"/documents/{document.pk}/targets/", _grid(client, document) | {"VN-2026-rate": "95,20",
-                                                                                "12-2026-rate": "96"})
-    assert set(document.targets.values_list("unit__code", "rate")) == {("VN", Decimal("95.20")),
-                                                                       ("12", Decimal("96.00"))}
+    client.post(
+        f"/documents/{document.pk}/targets/", _grid(client, document) | {"VN-2026-rate": "95,20", "12-2026-rate": "96"}
+    )
+    assert set(document.targets.values_list("unit__code", "rate")) == {
+        ("VN", Decimal("95.20")),
+        ("12", Decimal("96.00")),
+    }
 
 
 def test_who_may_create_and_edit_documents(client, lai_chau, staff_lc):
@@ -191,24 +222,29 @@ def _annex_2026(communes) -> bytes:
     sheet.append([None, None] + ["Dân số", "Số người tham gia BHYT", "Tỷ lệ bao phủ"] * 2)
     for number, commune in enumerate(communes, start=1):
         name = commune.full_name if number % 2 else commune.name
-        sheet.append([number, name, 10_000 + number, 9_500 + number, "95,00%", 10_100 + number, 9_700 + number,
-                      "96,00%"])
+        sheet.append(
+            [number, name, 10_000 + number, 9_500 + number, "95,00%", 10_100 + number, 9_700 + number, "96,00%"]
+        )
     return workbook_bytes(workbook)
 
 
-def test_a_new_document_takes_its_targets_from_a_workbook_laid_out_like_the_annex(client, lai_chau, communes,
-                                                                                 staff_lc):
+def test_a_new_document_takes_its_targets_from_a_workbook_laid_out_like_the_annex(client, lai_chau, communes, staff_lc):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(staff_lc)
     document = _create(client, lai_chau)
-    upload = SimpleUploadedFile("chi-tieu-2026.xlsx", _annex_2026(communes),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload = SimpleUploadedFile(
+        "chi-tieu-2026.xlsx",
+        _annex_2026(communes),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response = client.post(f"/documents/{document.pk}/import/", {"workbook": upload})
     assert response.status_code == 200, response.content.decode()[:2000]
     preview = response.context["preview"]
-    response = client.post(f"/documents/{document.pk}/import/apply/",
-                           {"token": response.context["token"], "fingerprint": preview.fingerprint, "apply": "1"})
+    response = client.post(
+        f"/documents/{document.pk}/import/apply/",
+        {"token": response.context["token"], "fingerprint": preview.fingerprint, "apply": "1"},
+    )
     assert response.status_code == 302
     targets = document.targets.filter(year=2026)
     assert targets.count() == 38

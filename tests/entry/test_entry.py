@@ -58,11 +58,14 @@ def test_saving_the_same_figures_again_changes_nothing(client, officer_phong_tho
     assert Enrollment.objects.get(unit=unit(Level.COMMUNE, KHONG_LAO, 2022), month=JAN).version == 1
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("12,5", "phải là số nguyên"),
-    ("-3", "không được âm"),
-    ("abc", "Không đọc được số"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("12,5", "phải là số nguyên"),
+        ("-3", "không được âm"),
+        ("abc", "Không đọc được số"),
+    ],
+)
 def test_a_bad_cell_keeps_every_typed_value_and_saves_nothing(client, officer_phong_tho, typed, message):
     login(client, officer_phong_tho)
     response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1.700", f"{MA_LY_PHO}-enrolled": typed})
@@ -80,7 +83,9 @@ def test_enrolled_above_population_is_refused_unless_a_note_explains(client, off
     page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "4000"}).content.decode()
     assert "lớn hơn dân số (3.913)" in page
     assert saved(KHONG_LAO) is None
-    response = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "4000", f"{KHONG_LAO}-note": "Thẻ cấp cho lao động ngoại tỉnh"})
+    response = post_grid(
+        client, URL, {f"{KHONG_LAO}-enrolled": "4000", f"{KHONG_LAO}-note": "Thẻ cấp cho lao động ngoại tỉnh"}
+    )
     assert response.status_code == 302
     assert saved(KHONG_LAO) == 4000
 
@@ -186,9 +191,15 @@ def test_the_directives_communes_enter_their_cohort(client, officer_luc_ngan):
     page = client.get(url).content.decode()
     assert page.count('data-key="affected"') == 14  # the directive's 14 communes, and only they
     kim_son = "07564"
-    cells = {f"{kim_son}-population": "9000", f"{kim_son}-population_source": "UBND xã", f"{kim_son}-enrolled": "8000",
-             f"{kim_son}-affected": "3.200", f"{kim_son}-affected_pupils": "900",
-             f"{kim_son}-pupils": "600", f"{kim_son}-households": "1500"}
+    cells = {
+        f"{kim_son}-population": "9000",
+        f"{kim_son}-population_source": "UBND xã",
+        f"{kim_son}-enrolled": "8000",
+        f"{kim_son}-affected": "3.200",
+        f"{kim_son}-affected_pupils": "900",
+        f"{kim_son}-pupils": "600",
+        f"{kim_son}-households": "1500",
+    }
     assert post_grid(client, url, cells).status_code == 302
     member = CohortCommune.objects.get(unit=unit(Level.COMMUNE, kim_son, 2021))
     assert (member.affected, member.affected_pupils) == (3200, 900)
@@ -260,8 +271,7 @@ def test_a_cell_posted_empty_cannot_erase_a_saved_figure(client, officer_phong_t
     assert saved(KHONG_LAO) == 1700
 
 
-def test_a_population_changed_since_opening_is_a_conflict_even_when_only_enrolled_was_typed(
-        client, officer_phong_tho):
+def test_a_population_changed_since_opening_is_a_conflict_even_when_only_enrolled_was_typed(client, officer_phong_tho):
     colleague = make_user("officer_pt3", Role.OFFICER, unit(Level.DISTRICT, "109"))
     colleague.first_name, colleague.last_name = "Lò Thị", "Mai"
     colleague.save()
@@ -285,8 +295,9 @@ def test_a_population_changed_since_opening_is_a_conflict_even_when_only_enrolle
 def test_a_confirmed_drop_is_not_asked_again_when_the_row_is_left_alone(client, officer_phong_tho):
     login(client, officer_phong_tho)
     page = post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}).content.decode()
-    assert post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}, page=page,
-                     **confirmations(page)).status_code == 302
+    assert (
+        post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1500"}, page=page, **confirmations(page)).status_code == 302
+    )
     # A later save of another commune does not bring back Khổng Lào's confirmed warning.
     response = post_grid(client, URL, {f"{MA_LY_PHO}-enrolled": "1400"})
     assert response.status_code == 302

@@ -8,10 +8,25 @@ from targets.models import CohortCommune
 from .entry_helpers import login
 
 URL = "/districts/109/entry/2022-01/"
-CELLS = {"03583-enrolled": "1700", "03583-population": "3913", "03574-enrolled": "1400", "03574-population": "2881",
-         "03583-version": "0", "03574-version": "0"}
-ROLES = ["officer_phong_tho", "officer_luc_ngan", "commune_officer", "leader", "leader_phong_tho", "staff",
-         "admin_user", "no_role_user", None]
+CELLS = {
+    "03583-enrolled": "1700",
+    "03583-population": "3913",
+    "03574-enrolled": "1400",
+    "03574-population": "2881",
+    "03583-version": "0",
+    "03574-version": "0",
+}
+ROLES = [
+    "officer_phong_tho",
+    "officer_luc_ngan",
+    "commune_officer",
+    "leader",
+    "leader_phong_tho",
+    "staff",
+    "admin_user",
+    "no_role_user",
+    None,
+]
 
 
 @pytest.fixture(autouse=True)
@@ -20,10 +35,13 @@ def months_stay_open(settings):
 
 
 def snapshot():
-    return (list(Enrollment.objects.values_list("unit", "month", "enrolled", "version").order_by("pk")),
-            list(Population.objects.values_list("unit", "year", "population").order_by("pk")),
-            ChangeRecord.objects.count(), MonthReopening.objects.count(),
-            list(CohortCommune.objects.values_list("affected", flat=True).order_by("pk")))
+    return (
+        list(Enrollment.objects.values_list("unit", "month", "enrolled", "version").order_by("pk")),
+        list(Population.objects.values_list("unit", "year", "population").order_by("pk")),
+        ChangeRecord.objects.count(),
+        MonthReopening.objects.count(),
+        list(CohortCommune.objects.values_list("affected", flat=True).order_by("pk")),
+    )
 
 
 def as_role(client, request, role):
@@ -36,9 +54,15 @@ def as_role(client, request, role):
 
 # who sees the page, and whether it has inputs
 GET_EXPECTED = {
-    "officer_phong_tho": (200, 17), "officer_luc_ngan": (404, 0), "commune_officer": (200, 1),
-    "leader": (200, 0), "leader_phong_tho": (200, 0), "staff": (200, 0), "admin_user": (200, 17),
-    "no_role_user": (404, 0), None: (302, 0),
+    "officer_phong_tho": (200, 17),
+    "officer_luc_ngan": (404, 0),
+    "commune_officer": (200, 1),
+    "leader": (200, 0),
+    "leader_phong_tho": (200, 0),
+    "staff": (200, 0),
+    "admin_user": (200, 17),
+    "no_role_user": (404, 0),
+    None: (302, 0),
 }
 
 
@@ -55,8 +79,15 @@ def test_each_role_sees_the_entry_page_as_its_scope_allows(client, request, db, 
             assert "Khổng Lào" in page and "Ma Ly Pho" not in page
 
 
-POST_EXPECTED = {"officer_luc_ngan": 404, "commune_officer": 403, "leader": 403, "leader_phong_tho": 403,
-                 "staff": 403, "no_role_user": 404, None: 302}
+POST_EXPECTED = {
+    "officer_luc_ngan": 404,
+    "commune_officer": 403,
+    "leader": 403,
+    "leader_phong_tho": 403,
+    "staff": 403,
+    "no_role_user": 404,
+    None: 302,
+}
 
 
 @pytest.mark.parametrize("role", list(POST_EXPECTED))
@@ -84,25 +115,49 @@ def test_an_officer_cannot_post_into_another_district_through_their_own_url(clie
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("url", ["/districts/219/entry/2022-01/", "/provinces/24/entry/2022-01/",
-                                 "/districts/219/completeness/2022-01/", "/communes/07564/history/2022-01/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/districts/219/entry/2022-01/",
+        "/provinces/24/entry/2022-01/",
+        "/districts/219/completeness/2022-01/",
+        "/communes/07564/history/2022-01/",
+    ],
+)
 def test_another_districts_pages_are_not_found_for_an_officer(client, officer_phong_tho, url):
     login(client, officer_phong_tho)
     assert client.get(url).status_code == 404
     assert client.post(url, {"07564-enrolled": "5000"}).status_code in (404, 405)
 
 
-@pytest.mark.parametrize("url", ["/districts/109/entry/2022-13/", "/districts/109/entry/abc/",
-                                 "/districts/999/entry/2022-01/", "/provinces/12/entry/2022-1/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/districts/109/entry/2022-13/",
+        "/districts/109/entry/abc/",
+        "/districts/999/entry/2022-01/",
+        "/provinces/12/entry/2022-1/",
+    ],
+)
 def test_forged_urls_are_not_found(client, admin_user, url):
     login(client, admin_user)
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("role, status", [
-    ("officer_phong_tho", 200), ("commune_officer", 200), ("officer_luc_ngan", 404), ("leader", 200),
-    ("leader_phong_tho", 200), ("staff", 200), ("admin_user", 200), ("no_role_user", 404), (None, 302),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("officer_phong_tho", 200),
+        ("commune_officer", 200),
+        ("officer_luc_ngan", 404),
+        ("leader", 200),
+        ("leader_phong_tho", 200),
+        ("staff", 200),
+        ("admin_user", 200),
+        ("no_role_user", 404),
+        (None, 302),
+    ],
+)
 def test_history_and_completeness_follow_the_scope(client, request, db, role, status):
     as_role(client, request, role)
     assert client.get("/communes/03583/history/2022-01/").status_code == status
@@ -120,10 +175,17 @@ def test_a_commune_officer_cannot_read_another_communes_history(client, commune_
 REOPEN = "/districts/109/entry/2022-01/reopen/"
 
 
-@pytest.mark.parametrize("role, status", [
-    ("officer_phong_tho", 403), ("commune_officer", 403), ("officer_luc_ngan", 404), ("staff", 403),
-    ("no_role_user", 404), (None, 302),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("officer_phong_tho", 403),
+        ("commune_officer", 403),
+        ("officer_luc_ngan", 404),
+        ("staff", 403),
+        ("no_role_user", 404),
+        (None, 302),
+    ],
+)
 def test_only_leaders_and_administrators_reopen_a_month(client, request, settings, db, role, status):
     settings.ENTRY_CLOSE_DAYS = 10
     as_role(client, request, role)
@@ -148,11 +210,20 @@ def province_officer(db):
     return make_user("officer_lc", Role.OFFICER, Unit.objects.resolve(Level.PROVINCE, "12"))
 
 
-@pytest.mark.parametrize("role, status, inputs", [
-    ("province_officer", 200, 38), ("officer_phong_tho", 200, 0), ("officer_luc_ngan", 404, 0),
-    ("commune_officer", 200, 0), ("leader", 200, 0), ("staff", 200, 0), ("admin_user", 200, 38),
-    ("no_role_user", 404, 0), (None, 302, 0),
-])
+@pytest.mark.parametrize(
+    "role, status, inputs",
+    [
+        ("province_officer", 200, 38),
+        ("officer_phong_tho", 200, 0),
+        ("officer_luc_ngan", 404, 0),
+        ("commune_officer", 200, 0),
+        ("leader", 200, 0),
+        ("staff", 200, 0),
+        ("admin_user", 200, 38),
+        ("no_role_user", 404, 0),
+        (None, 302, 0),
+    ],
+)
 def test_each_role_on_the_province_entry_page(client, request, db, role, status, inputs):
     as_role(client, request, role)
     before = snapshot()

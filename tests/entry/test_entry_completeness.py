@@ -24,8 +24,9 @@ def reported(officer_phong_tho):
         make_counts(commune, JAN, population=3000, enrolled=2000)
         # The log is append-only, so the record is written "at" that time rather than backdated.
         with mock.patch("django.utils.timezone.now", return_value=at):
-            ChangeRecord.objects.create(unit=commune, period=JAN, field="enrolled", new_value=2000,
-                                        user=officer_phong_tho)
+            ChangeRecord.objects.create(
+                unit=commune, period=JAN, field="enrolled", new_value=2000, user=officer_phong_tho
+            )
 
 
 def test_completeness_counts_on_time_late_and_missing(client, leader_phong_tho, reported):
@@ -34,18 +35,20 @@ def test_completeness_counts_on_time_late_and_missing(client, leader_phong_tho, 
     assert '<strong class="on-time-count">1</strong>' in page
     assert '<strong class="late-count">1</strong>' in page
     assert '<strong class="missing-count">15</strong>' in page
-    khong_lao = page[page.index("Xã Khổng Lào"):]
+    khong_lao = page[page.index("Xã Khổng Lào") :]
     assert khong_lao.index("Đúng hạn") < khong_lao.index("</tr>")
-    ma_ly_pho = page[page.index("Xã Ma Ly Pho"):]
+    ma_ly_pho = page[page.index("Xã Ma Ly Pho") :]
     assert ma_ly_pho.index("Muộn") < ma_ly_pho.index("</tr>")
     assert "Hạn báo cáo" in page and "10/02/2022" in page
 
 
-def test_a_correction_after_the_deadline_does_not_make_an_on_time_report_late(client, leader_phong_tho, reported,
-                                                                              officer_phong_tho):
+def test_a_correction_after_the_deadline_does_not_make_an_on_time_report_late(
+    client, leader_phong_tho, reported, officer_phong_tho
+):
     commune = unit(Level.COMMUNE, "03583", 2022)
-    ChangeRecord.objects.create(unit=commune, period=JAN, field="enrolled", old_value=2000, new_value=2010,
-                                user=officer_phong_tho)
+    ChangeRecord.objects.create(
+        unit=commune, period=JAN, field="enrolled", old_value=2000, new_value=2010, user=officer_phong_tho
+    )
     login(client, leader_phong_tho)
     page = client.get("/districts/109/completeness/2022-01/").content.decode()
     assert '<strong class="on-time-count">1</strong>' in page
@@ -132,10 +135,10 @@ def test_the_communes_yet_to_report_name_their_officers_with_a_mailto(client, no
 
     login(client, leader)
     page = client.get("/provinces/12/completeness/2026-11/").content.decode()
-    missing = page[page.index('<table class="missing-list">'):page.index("</table>")]
+    missing = page[page.index('<table class="missing-list">') : page.index("</table>")]
     assert '<tr data-code="03388">' not in missing and missing.count("<tr data-code=") == 37
-    khong_lao = missing[missing.index('data-code="03583"'):]
-    khong_lao = khong_lao[:khong_lao.index("</tr>")]
+    khong_lao = missing[missing.index('data-code="03583"') :]
+    khong_lao = khong_lao[: khong_lao.index("</tr>")]
     # The commune's own officer, not the province's.
     assert '<a href="mailto:mai.lt@khonglao.laichau.gov.vn">Lò Thị Mai</a>' in khong_lao
     assert "Nguyễn Văn An" not in khong_lao
@@ -144,9 +147,11 @@ def test_the_communes_yet_to_report_name_their_officers_with_a_mailto(client, no
     assert "Báo cáo số người tham gia BHYT tháng 11/2026 – Xã Khổng Lào" in unquote(mailto)
     assert "trước hết ngày 10/12/2026" in unquote(mailto) and "/provinces/12/entry/2026-11/" in unquote(mailto)
     # A commune without an officer of its own is asked of the province's (the one still working there).
-    binh_lu = missing[missing.index('data-code="03390"'):]
-    binh_lu = binh_lu[:binh_lu.index("</tr>")]
-    assert '<a href="mailto:an.nv@laichau.gov.vn">Nguyễn Văn An</a>' in binh_lu and "(cán bộ của Tỉnh Lai Châu)" in binh_lu
+    binh_lu = missing[missing.index('data-code="03390"') :]
+    binh_lu = binh_lu[: binh_lu.index("</tr>")]
+    assert (
+        '<a href="mailto:an.nv@laichau.gov.vn">Nguyễn Văn An</a>' in binh_lu and "(cán bộ của Tỉnh Lai Châu)" in binh_lu
+    )
     assert "cu@laichau.gov.vn" not in page
     everyone = re.search(r'<a class="button no-print mail-all" href="([^"]+)"', page)[1]
     assert everyone.startswith("mailto:an.nv@laichau.gov.vn,mai.lt@khonglao.laichau.gov.vn?")
@@ -156,8 +161,8 @@ def test_the_deadline_is_the_closing_day_of_the_month_being_reported(client, now
     login(client, leader)
     page = client.get("/provinces/12/completeness/2026-11/").content.decode()
     assert "tháng đang báo cáo" in page
-    deadline = page[page.index('<div class="deadline">'):]
-    deadline = deadline[:deadline.index("</div>")]
+    deadline = page[page.index('<div class="deadline">') :]
+    deadline = deadline[: deadline.index("</div>")]
     # 2/12/2026: ten days after November's end, the last day to report is 10/12/2026.
     assert "10/12/2026" in deadline and "còn 8 ngày" in deadline and "10 ngày sau khi hết tháng" in deadline
     assert "khoá sổ lúc 11/12/2026 00:00" in deadline

@@ -73,8 +73,13 @@ def test_a_reopening_without_a_reason_is_refused(client, leader_phong_tho):
 
 
 def test_an_expired_reopening_closes_the_month_again(client, officer_phong_tho, leader_phong_tho):
-    MonthReopening.objects.create(unit=unit(Level.DISTRICT, "109"), month=dt.date(2022, 1, 1),
-                                  until=timezone.now() - dt.timedelta(hours=1), reason="cũ", by=leader_phong_tho)
+    MonthReopening.objects.create(
+        unit=unit(Level.DISTRICT, "109"),
+        month=dt.date(2022, 1, 1),
+        until=timezone.now() - dt.timedelta(hours=1),
+        reason="cũ",
+        by=leader_phong_tho,
+    )
     login(client, officer_phong_tho)
     assert client.post(URL, {"03583-enrolled": "1700", "03583-population": "3913"}).status_code == 403
 
@@ -93,8 +98,12 @@ def test_a_province_officer_enters_for_the_new_communes(client, province_officer
     login(client, province_officer)
     page = client.get(url).content.decode()
     assert page.count('data-key="enrolled"') == 38  # Lai Châu's communes since 01/7/2025
-    response = post_grid(client, url, {"03583-population": "6.100", "03583-population_source": "UBND xã 7/2025",
-                                       "03583-enrolled": "5.900"}, page=page)
+    response = post_grid(
+        client,
+        url,
+        {"03583-population": "6.100", "03583-population_source": "UBND xã 7/2025", "03583-enrolled": "5.900"},
+        page=page,
+    )
     assert response.status_code == 302
     enrollment = Enrollment.objects.get(month=this_month())
     assert enrollment.enrolled == 5900

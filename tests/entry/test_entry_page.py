@@ -27,7 +27,9 @@ def cell_html(page: str, name: str) -> str:
 
 def test_the_population_source_and_its_error_sit_under_the_population(client, officer_phong_tho):
     login(client, officer_phong_tho)
-    page = post_grid(client, URL, {f"{KHONG_LAO}-population": "3.966", f"{KHONG_LAO}-enrolled": "1700"}).content.decode()
+    page = post_grid(
+        client, URL, {f"{KHONG_LAO}-population": "3.966", f"{KHONG_LAO}-enrolled": "1700"}
+    ).content.decode()
     td = cell_html(page, f"{KHONG_LAO}-population")
     assert f'name="{KHONG_LAO}-population_source"' in td and "Ghi nguồn của số dân mới" in td
     assert "<th>Nguồn dân số mới</th>" not in page  # no column of its own, scrolled out of view
@@ -35,12 +37,14 @@ def test_the_population_source_and_its_error_sit_under_the_population(client, of
 
 def test_a_summary_above_the_grid_lists_every_error_and_warning_with_a_link(client, officer_phong_tho):
     login(client, officer_phong_tho)
-    page = post_grid(client, URL, {f"{KHONG_LAO}-population": "3.966", f"{KHONG_LAO}-enrolled": "1500",
-                                   f"{MA_LY_PHO}-enrolled": "12,5"}).content.decode()
+    page = post_grid(
+        client,
+        URL,
+        {f"{KHONG_LAO}-population": "3.966", f"{KHONG_LAO}-enrolled": "1500", f"{MA_LY_PHO}-enrolled": "12,5"},
+    ).content.decode()
     summary = re.search(r'<div class="messages problems".*?</div>', page, flags=re.S)[0]
     assert summary.index("problems") < page.index("entry-grid")
-    assert (f'<a href="#{KHONG_LAO}-population_source">Xã Khổng Lào – Nguồn dân số mới</a> – Ghi nguồn'
-            in summary)
+    assert f'<a href="#{KHONG_LAO}-population_source">Xã Khổng Lào – Nguồn dân số mới</a> – Ghi nguồn' in summary
     assert f'<a href="#{MA_LY_PHO}-enrolled">Xã Ma Ly Pho – Số người tham gia BHYT</a>' in summary
     assert "phải là số nguyên" in summary
     assert f'id="{KHONG_LAO}-population_source"' in page and f'id="{MA_LY_PHO}-enrolled"' in page
@@ -61,9 +65,15 @@ def test_the_history_names_the_channel_and_the_person_in_words(client, officer_p
     officer_phong_tho.save()
     login(client, officer_phong_tho)
     post_grid(client, URL, {f"{KHONG_LAO}-enrolled": "1700"})
-    ChangeRecord.objects.create(unit=unit(Level.COMMUNE, KHONG_LAO, 2022), period=dt.date(2022, 1, 1),
-                                field="enrolled", old_value=1700, new_value=1710, channel="import",
-                                user=officer_phong_tho)
+    ChangeRecord.objects.create(
+        unit=unit(Level.COMMUNE, KHONG_LAO, 2022),
+        period=dt.date(2022, 1, 1),
+        field="enrolled",
+        old_value=1700,
+        new_value=1710,
+        channel="import",
+        user=officer_phong_tho,
+    )
     page = client.get(reverse("commune_entry_history", args=[KHONG_LAO, "2022-01"])).content.decode()
     assert "<td>Nhập tay</td>" in page and "<td>Nhập từ Excel</td>" in page and "<td>entry</td>" not in page
     assert "<td>Lò Văn Páo</td>" in page
@@ -89,8 +99,9 @@ def test_the_reopening_note_names_the_leader_in_full(client, officer_phong_tho, 
     leader_phong_tho.first_name, leader_phong_tho.last_name = "Tao Thị", "Hoa"
     leader_phong_tho.save()
     until = timezone.make_aware(dt.datetime(2099, 3, 5, 14, 30))
-    MonthReopening.objects.create(unit=unit(Level.DISTRICT, "109"), month=dt.date(2022, 1, 1), until=until,
-                                  reason="Nộp muộn", by=leader_phong_tho)
+    MonthReopening.objects.create(
+        unit=unit(Level.DISTRICT, "109"), month=dt.date(2022, 1, 1), until=until, reason="Nộp muộn", by=leader_phong_tho
+    )
     login(client, officer_phong_tho)
     page = client.get(URL).content.decode()
     assert "Tháng này đã được Tao Thị Hoa mở lại đến 05/03/2099 14:30: Nộp muộn" in page
@@ -131,7 +142,8 @@ def test_the_scripts_words_come_translated_from_the_template(client, officer_pho
     # The checks' messages come with the rules, from the server's own templates.
     data = json.loads(re.search(r'<script id="entry-data" type="application/json">(.*?)</script>', page, re.S)[1])
     assert data["rules"]["messages"]["drop"] == (
-        "Giảm %(drop)s người so với tháng %(month)s (%(before)s): kiểm tra lại hoặc xác nhận.")
+        "Giảm %(drop)s người so với tháng %(month)s (%(before)s): kiểm tra lại hoặc xác nhận."
+    )
 
 
 def test_last_months_rate_uses_last_months_population(client, officer_phong_tho):
@@ -143,5 +155,7 @@ def test_last_months_rate_uses_last_months_population(client, officer_phong_tho)
     login(client, officer_phong_tho)
     page = client.get(URL).content.decode()
     previous = re.search(rf'data-code="{KHONG_LAO}".*?<td class="num previous">(.*?)</td>', page, flags=re.S)[1]
-    assert '<small class="hint">T12/2021: 1.663</small>' in previous and '<small class="hint">42,50%</small>' in previous
+    assert (
+        '<small class="hint">T12/2021: 1.663</small>' in previous and '<small class="hint">42,50%</small>' in previous
+    )
     assert "33,26%" not in page  # 1.663 ÷ 5.000: last month's enrolled over this year's people

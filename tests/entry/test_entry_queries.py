@@ -57,7 +57,8 @@ def test_a_save_changing_every_commune_costs_the_same_queries(client, db, django
     with django_assert_max_num_queries(POST if connection.vendor == "postgresql" else POST + 4):
         response = client.post(url, data)
     assert response.status_code == 302
-    saved = dict(Enrollment.objects.filter(unit__parent=district, month="2023-06-01")
-                 .values_list("unit__code", "enrolled"))
+    saved = dict(
+        Enrollment.objects.filter(unit__parent=district, month="2023-06-01").values_list("unit__code", "enrolled")
+    )
     assert saved == {name.removesuffix("-enrolled"): value + 1 for name, value in before.items()}
     assert ChangeRecord.objects.filter(unit__parent=district, field="enrolled", period="2023-06-01").count() == communes

@@ -47,8 +47,11 @@ def officer(db):
 
 
 def snapshot() -> tuple:
-    return (list(Enrollment.objects.values_list("pk", "enrolled", "version").order_by("pk")),
-            list(Population.objects.values_list("pk", "population").order_by("pk")), ChangeRecord.objects.count())
+    return (
+        list(Enrollment.objects.values_list("pk", "enrolled", "version").order_by("pk")),
+        list(Population.objects.values_list("pk", "population").order_by("pk")),
+        ChangeRecord.objects.count(),
+    )
 
 
 def upload(client, data: bytes, name: str = "bhxh-lai-chau-t11.xlsx", url: str = UPLOAD):
@@ -256,7 +259,9 @@ def test_a_168_commune_workbook_is_read_and_shown_in_the_grid_quickly(client, db
     units = list(Unit.objects.communes().filter(parent=city).in_force(MONTH).order_by("code"))
     assert len(units) == 168
     listed = communes_of(units)
-    Population.objects.bulk_create(Population(unit=u, year=2025, population=c.population) for u, c in zip(units, listed, strict=True))
+    Population.objects.bulk_create(
+        Population(unit=u, year=2025, population=c.population) for u, c in zip(units, listed, strict=True)
+    )
     data = agency_xlsx(listed=listed)
     login(client, make_user("officer_hcm_wb", Role.OFFICER, city))
     url = "/provinces/79/entry/2025-11/workbook/"

@@ -16,8 +16,16 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-FIGURE_TABLES = ["communes_population", "communes_enrollment", "communes_enrollmentbygroup", "communes_changerecord",
-                 "targets_target", "targets_reportedfigure", "targets_cohortcommune", "communes_unit"]
+FIGURE_TABLES = [
+    "communes_population",
+    "communes_enrollment",
+    "communes_enrollmentbygroup",
+    "communes_changerecord",
+    "targets_target",
+    "targets_reportedfigure",
+    "targets_cohortcommune",
+    "communes_unit",
+]
 
 # Figures an officer would have entered, and their change records.
 ADD_FIGURES = """
@@ -47,9 +55,17 @@ ReportedFigure.objects.filter(pk=ReportedFigure.objects.order_by("pk").first().p
 
 
 def manage(env: dict, *args: str) -> str:
-    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, "DEBUG": "1", **env},
-                            capture_output=True, text=True, timeout=300)
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, f"manage.py {' '.join(args)}: {result.stderr[-2000:]}"
     return result.stdout
 
@@ -100,15 +116,22 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("hello")
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    result = subprocess.run([sys.executable, "manage.py", "restore", str(bogus), "--yes"], cwd=ROOT,
-                            env={**base, "DEBUG": "1", "SQLITE_PATH": str(tmp_path / "x.sqlite3")},
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(bogus), "--yes"],
+        cwd=ROOT,
+        env={**base, "DEBUG": "1", "SQLITE_PATH": str(tmp_path / "x.sqlite3")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "is not a SQLite backup" in result.stderr
     assert not (tmp_path / "x.sqlite3").exists() or (tmp_path / "x.sqlite3").stat().st_size == 0
 
 
-@pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"],
-                    reason="pg_dump/pg_restore round trip runs in the PostgreSQL suite (make test-pg, CI)")
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="pg_dump/pg_restore round trip runs in the PostgreSQL suite (make test-pg, CI)",
+)
 def test_postgresql_round_trip_restores_every_figure(tmp_path):
     import psycopg2
 
@@ -119,6 +142,7 @@ def test_postgresql_round_trip_restores_every_figure(tmp_path):
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     try:
+
         def snapshot():
             with psycopg2.connect(url) as connection:
                 return tables_of(connection, list_sql="SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
@@ -155,6 +179,8 @@ def test_backing_up_a_missing_sqlite_file_is_an_error_not_an_empty_backup(tmp_pa
     from ops.backup import BackupError, backup
 
     with pytest.raises(BackupError, match="no such database file"):
-        backup(database={"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "none.sqlite3")},
-               output=tmp_path / "out.sqlite3")
+        backup(
+            database={"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "none.sqlite3")},
+            output=tmp_path / "out.sqlite3",
+        )
     assert not (tmp_path / "none.sqlite3").exists()

@@ -36,15 +36,21 @@ def test_healthz_answers_503_when_the_database_fails(client, db):
 
 def test_healthz_answers_503_when_the_database_server_is_unreachable():
     """A real connection attempt to a port where no server listens, in a fresh process."""
-    env = {**os.environ, "TESTING": "1", "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
-           "DJANGO_SETTINGS_MODULE": "coverage_portal.settings", "PGCONNECT_TIMEOUT": "3"}
+    env = {
+        **os.environ,
+        "TESTING": "1",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+        "DJANGO_SETTINGS_MODULE": "coverage_portal.settings",
+        "PGCONNECT_TIMEOUT": "3",
+    }
     script = (
         "import django; django.setup();"
         "from django.test import Client; r = Client().get('/healthz');"
         "print(r.status_code, r.content.decode())"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     status, body = result.stdout.strip().split(" ", 1)
     assert status == "503", result.stderr
     assert json.loads(body)["database"]["ok"] is False

@@ -7,19 +7,29 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 64 + "-not-a-real-secret-but-long-enough",
-              "ALLOWED_HOSTS": "bhyt.example.vn", "DJANGO_SETTINGS_MODULE": "coverage_portal.settings"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 64 + "-not-a-real-secret-but-long-enough",
+    "ALLOWED_HOSTS": "bhyt.example.vn",
+    "DJANGO_SETTINGS_MODULE": "coverage_portal.settings",
+}
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "TESTING", "HTTPS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True,
-                          timeout=120)
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "TESTING", "HTTPS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_is_clean_under_production_settings():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], COVERAGE_PORTAL_SERVING="1",
-                 **PRODUCTION)
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], COVERAGE_PORTAL_SERVING="1", **PRODUCTION
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
@@ -34,7 +44,18 @@ def test_production_cookies_are_secure_and_sessions_end_with_the_working_day():
     )
     result = run(["-c", script], COVERAGE_PORTAL_SERVING="1", **PRODUCTION)
     assert json.loads(result.stdout) == [
-        True, True, True, True, 31536000, True, "DENY", "same-origin", True, 8 * 3600, True, True,
+        True,
+        True,
+        True,
+        True,
+        31536000,
+        True,
+        "DENY",
+        "same-origin",
+        True,
+        8 * 3600,
+        True,
+        True,
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
     ]
 

@@ -45,8 +45,13 @@ def test_code_07537_shows_bien_son_today_and_phong_van_in_2024(client, leader):
 
 
 def test_the_commune_page_shows_the_structure_then_by_default_and_sums_predecessors_on_request(client, leader):
-    for code, population, enrolled in [("07582", 11000, 10500), ("07570", 9000, 8800), ("07591", 7000, 6900),
-                                       ("07567", 8000, 7700), ("07588", 6000, 5900)]:
+    for code, population, enrolled in [
+        ("07582", 11000, 10500),
+        ("07570", 9000, 8800),
+        ("07591", 7000, 6900),
+        ("07567", 8000, 7700),
+        ("07588", 6000, 5900),
+    ]:
         make_counts(commune(code, dt.date(2024, 1, 1)), dt.date(2024, 12, 1), population=population, enrolled=enrolled)
     login(client, leader)
     then = client.get("/communes/07582/").content.decode()
@@ -71,7 +76,7 @@ def test_a_new_commune_lists_its_predecessors_targets_and_their_results(client, 
     login(client, leader)
     page = client.get("/communes/03583/").content.decode()  # xã Khổng Lào from 7/2025
     assert "Chỉ tiêu của các đơn vị tiền thân" in page
-    section = page[page.index("Chỉ tiêu của các đơn vị tiền thân"):]
+    section = page[page.index("Chỉ tiêu của các đơn vị tiền thân") :]
     assert "Xã Bản Lang" in section and "Xã Hoang Thèn" in section and "231/KH-UBND" in section
     assert "99,60%" in section  # Bản Lang's plan for 2022 as printed
     assert "8.442" in section and "98,32%" in section  # its 2022 result: 8.300 / 8.442
@@ -188,8 +193,9 @@ def test_province_communes_downloads_as_excel(client, lai_chau_leader):
     assert "Xã Khổng Lào" in values and 16404 in values
 
 
-def test_province_communes_is_404_for_a_district_officer_and_another_province(client, officer_phong_tho,
-                                                                                bac_ninh_leader):
+def test_province_communes_is_404_for_a_district_officer_and_another_province(
+    client, officer_phong_tho, bac_ninh_leader
+):
     login(client, officer_phong_tho)
     assert client.get("/provinces/12/communes/?year=2021").status_code == 404
     login(client, bac_ninh_leader)
@@ -205,8 +211,14 @@ def test_province_communes_takes_a_fixed_number_of_queries(client, lai_chau_lead
         client.get(url)
         before = _queries(client, url)
         for n in range(3):
-            Unit.objects.create(level=Level.COMMUNE, kind="Xã", code=f"9{mode and 1 or 0}{n:03d}", name=f"Thử {n}",
-                                parent=lai_chau, valid_from=dt.date(2020, 1, 1))
+            Unit.objects.create(
+                level=Level.COMMUNE,
+                kind="Xã",
+                code=f"9{mode and 1 or 0}{n:03d}",
+                name=f"Thử {n}",
+                parent=lai_chau,
+                valid_from=dt.date(2020, 1, 1),
+            )
         assert _queries(client, url) == before
 
 

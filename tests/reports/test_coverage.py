@@ -47,7 +47,8 @@ def test_ranking_uses_exact_rates_not_rounded_ones():
     # Mồ Sì San 2.507/2.510 = 99,880% ranks above Lả Nhì Thàng 3.232/3.236 = 99,876%, both print 99,88%
     rows = [("03391", 3232, 3236), ("03553", 2507, 2510)]
     ranked = coverage.rank_by_rate(
-        rows, rate=lambda r: coverage.exact_rate(enrolled=r[1], population=r[2]), tie_break=lambda r: r[0])
+        rows, rate=lambda r: coverage.exact_rate(enrolled=r[1], population=r[2]), tie_break=lambda r: r[0]
+    )
     assert [r.item[0] for r in ranked] == ["03553", "03391"]
 
 

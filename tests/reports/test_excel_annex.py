@@ -32,7 +32,12 @@ def test_the_headers_are_merged_as_in_the_signed_annex(annex):
     assert annex["A4"].value == "TT" and annex["B4"].value == "Tên xã, thị trấn"
     assert annex["C4"].value == "Kết quả thực hiện năm 2021"
     assert annex["F4"].value == "Kế hoạch năm 2022 – 2025"
-    assert [annex.cell(row=5, column=c).value for c in (6, 9, 12, 15)] == ["Năm 2022", "Năm 2023", "Năm 2024", "Năm 2025"]
+    assert [annex.cell(row=5, column=c).value for c in (6, 9, 12, 15)] == [
+        "Năm 2022",
+        "Năm 2023",
+        "Năm 2024",
+        "Năm 2025",
+    ]
     assert row_values(annex, 6)[2:5] == ["Dân số", "Số người tham gia BHYT", "Tỷ lệ bao phủ"]
     assert annex["R4"].value == "Ghi chú"
 
@@ -69,7 +74,9 @@ def test_the_province_row_carries_the_assigned_rates_including_2025(annex):
 def test_the_2025_group_is_empty_for_the_communes_and_says_why(annex):
     row = find_row(annex, "Khổng Lào")
     assert [annex.cell(row=row, column=c).value for c in (15, 16, 17)] == [None, None, None]
-    notes = [annex.cell(row=r, column=1).value or "" for r in range(find_row(annex, "UBND tỉnh giao"), annex.max_row + 1)]
+    notes = [
+        annex.cell(row=r, column=1).value or "" for r in range(find_row(annex, "UBND tỉnh giao"), annex.max_row + 1)
+    ]
     assert any(n.startswith("Năm 2025: văn bản chỉ còn tỷ lệ giao cho huyện (96,20%)") for n in notes)
 
 
@@ -116,8 +123,9 @@ def test_the_actuals_workbook_sets_each_year_against_the_plan(plan):
 def test_the_actuals_workbook_reports_the_gap_in_people(plan):
     khong_lao = unit(Level.COMMUNE, "03583")
     make_counts(khong_lao, dt.date(2022, 12, 1), population=3966, enrolled=3000)
-    values = row_values(open_sheet(annex_actuals_workbook(plan)), find_row(open_sheet(annex_actuals_workbook(plan)),
-                                                                           "Khổng Lào"))
+    values = row_values(
+        open_sheet(annex_actuals_workbook(plan)), find_row(open_sheet(annex_actuals_workbook(plan)), "Khổng Lào")
+    )
     # ceil(84,50% × 3.966) = 3.352 → 352 people short
     assert values[12:14] == [352, "Chưa đạt"]
 
@@ -133,8 +141,16 @@ def test_the_actuals_workbook_also_carries_the_annex_sheet(plan):
 @pytest.mark.parametrize("name", ["document_annex_xlsx", "document_annex_actuals_xlsx"])
 @pytest.mark.parametrize(
     "who, status",
-    [("officer_phong_tho", 200), ("commune_officer", 404), ("leader", 200), ("leader_phong_tho", 200),
-     ("staff", 200), ("admin_user", 200), ("no_role_user", 404), ("officer_luc_ngan", 404)],
+    [
+        ("officer_phong_tho", 200),
+        ("commune_officer", 404),
+        ("leader", 200),
+        ("leader_phong_tho", 200),
+        ("staff", 200),
+        ("admin_user", 200),
+        ("no_role_user", 404),
+        ("officer_luc_ngan", 404),
+    ],
 )
 def test_who_may_download_the_annex(client, plan, request, name, who, status):
     login(client, request.getfixturevalue(who))
@@ -176,9 +192,9 @@ def test_the_district_page_offers_the_import_to_staff(client, staff, plan):
 
 
 def test_a_title_that_looks_like_a_formula_is_written_as_text(plan):
-    plan.annex_title = "=HYPERLINK(\"http://x\")"
+    plan.annex_title = '=HYPERLINK("http://x")'
     sheet = open_sheet(annex_workbook(plan))
-    assert sheet["A1"].value == "'=HYPERLINK(\"http://x\")" and sheet["A1"].data_type == "s"
+    assert sheet["A1"].value == '\'=HYPERLINK("http://x")' and sheet["A1"].data_type == "s"
 
 
 def test_a_commune_without_its_own_2025_target_is_measured_against_the_districts_marked(plan):
@@ -195,6 +211,8 @@ def test_a_commune_without_its_own_2025_target_is_measured_against_the_districts
     # A year with the commune's own plan is not marked.
     assert sheet.cell(row=row, column=column - 6).number_format == "0.00%"
     notes = [c.value for c in sheet["A"] if isinstance(c.value, str) and c.value.startswith("* ")]
-    assert notes == ["* Xã không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của huyện (UBND tỉnh giao), "
-                     "như trên trang theo dõi của huyện."]
+    assert notes == [
+        "* Xã không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của huyện (UBND tỉnh giao), "
+        "như trên trang theo dõi của huyện."
+    ]
     assert "Không có chỉ tiêu" not in values

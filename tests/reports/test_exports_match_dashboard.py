@@ -22,8 +22,11 @@ def demo(db, settings, now_is):
 
 def _groups(sheet) -> list[tuple[int, str]]:
     """(first column, label) of each year or month group in the actuals sheet's header row."""
-    return [(c, sheet.cell(row=4, column=c).value) for c in range(3, sheet.max_column + 1, 6)
-            if sheet.cell(row=4, column=c).value]
+    return [
+        (c, sheet.cell(row=4, column=c).value)
+        for c in range(3, sheet.max_column + 1, 6)
+        if sheet.cell(row=4, column=c).value
+    ]
 
 
 def _total(sheet, column: int) -> tuple:
@@ -33,9 +36,12 @@ def _total(sheet, column: int) -> tuple:
 
 def _lines(sheet, column: int) -> int:
     """Lines with a population in the group: the units it counts."""
-    return sum(1 for r in range(6, sheet.max_row + 1)
-               if sheet.cell(row=r, column=2).value not in (None, "Tổng cộng")
-               and sheet.cell(row=r, column=column + 1).value is not None)
+    return sum(
+        1
+        for r in range(6, sheet.max_row + 1)
+        if sheet.cell(row=r, column=2).value not in (None, "Tổng cộng")
+        and sheet.cell(row=r, column=column + 1).value is not None
+    )
 
 
 def _dashboard(document: TargetDocument, year: int):
@@ -74,4 +80,6 @@ def test_directive_05s_2025_is_the_districts_19_communes_as_on_its_dashboard(dem
     ranking = load_workbook(io.BytesIO(client.get("/districts/219/?year=2025&format=xlsx").content)).active
     row = next(r for r in range(1, ranking.max_row + 1) if ranking.cell(row=r, column=2).value == "Tổng cộng")
     assert (ranking.cell(row=row, column=3).value, ranking.cell(row=row, column=4).value) == (
-        total.population, total.enrolled)
+        total.population,
+        total.enrolled,
+    )

@@ -35,9 +35,20 @@ def convert_to_csv(soffice: str, workbook: bytes, directory) -> list[list[str]]:
     # A private profile: parallel runs (and a user's open LibreOffice) do not collide.
     profile = (directory / "profile").as_uri()
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", CSV_FILTER,
-         "--outdir", str(directory / "out"), str(source)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            CSV_FILTER,
+            "--outdir",
+            str(directory / "out"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     [output] = list((directory / "out").glob("*.csv"))
     with open(output, encoding="utf-8", newline="") as handle:

@@ -26,16 +26,19 @@ def test_xa_luc_ngan_sums_its_five_predecessors_through_both_steps(db):
     lineage = lineage_of(xa_luc_ngan())
     names = {(m.name, m.valid_from) for m in lineage.predecessors}
     assert names == {
-        ("Phì Điền", None), ("Phì Điền", dt.date(2025, 1, 1)), ("Giáp Sơn", None), ("Đồng Cốc", None),
-        ("Tân Hoa", None), ("Tân Quang", None),
+        ("Phì Điền", None),
+        ("Phì Điền", dt.date(2025, 1, 1)),
+        ("Giáp Sơn", None),
+        ("Đồng Cốc", None),
+        ("Tân Hoa", None),
+        ("Tân Quang", None),
     }
     assert lineage.caveats == []
 
 
 def test_the_2024_figures_of_the_five_communes_appear_summed_in_xa_luc_ngans_history(db):
     for code, (population, enrolled) in XA_LUC_NGAN_2024.items():
-        make_counts(commune(code, dt.date(2024, 12, 1)), dt.date(2024, 12, 1), population=population,
-                    enrolled=enrolled)
+        make_counts(commune(code, dt.date(2024, 12, 1)), dt.date(2024, 12, 1), population=population, enrolled=enrolled)
     make_counts(xa_luc_ngan(), dt.date(2025, 12, 1), population=41500, enrolled=40100)
 
     years = {f.period.year: f for f in yearly_series(monthly_series(lineage_of(xa_luc_ngan())))}

@@ -23,16 +23,27 @@ def _remove_the_reform():
 def _ranking(district_code: str) -> list[tuple]:
     district = Unit.objects.for_url(Level.DISTRICT, district_code, year=2021)
     table = year_table(district, 2021)
-    rows = [(r.rank, r.unit.pk, r.label, r.population, r.enrolled, r.as_of, r.rate, r.target_rate, r.gap_people)
-            for r in table.rows]
-    total = (table.total.population, table.total.enrolled, table.total.rate, table.total.reported,
-             table.total.expected, table.total.target_rate)
+    rows = [
+        (r.rank, r.unit.pk, r.label, r.population, r.enrolled, r.as_of, r.rate, r.target_rate, r.gap_people)
+        for r in table.rows
+    ]
+    total = (
+        table.total.population,
+        table.total.enrolled,
+        table.total.rate,
+        table.total.reported,
+        table.total.expected,
+        table.total.target_rate,
+    )
     return [*rows, total]
 
 
 def _targets() -> list[tuple]:
-    return list(Target.objects.order_by("pk").values_list(
-        "pk", "document_id", "unit_id", "year", "rate", "comparison", "planned_population", "planned_enrolled"))
+    return list(
+        Target.objects.order_by("pk").values_list(
+            "pk", "document_id", "unit_id", "year", "rate", "comparison", "planned_population", "planned_enrolled"
+        )
+    )
 
 
 def _xlsx(client, url: str) -> list[tuple]:

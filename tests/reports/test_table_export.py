@@ -10,7 +10,7 @@ from reports.table_export import table_download, table_workbook
 from reports.xlsx import safe_text, xlsx_response
 from tests.reports.excel_helpers import login, open_sheet, row_values
 
-DANGEROUS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3+4", "@SUM(A1:A2)", "=cmd|' /C calc'!A0", "＝1+1"]
+DANGEROUS = ['=HYPERLINK("http://x","y")', "+1+2", "-3+4", "@SUM(A1:A2)", "=cmd|' /C calc'!A0", "＝1+1"]
 
 
 class NotesTable(tables.Table):
@@ -26,8 +26,15 @@ class NotesTable(tables.Table):
 
 def _rows():
     return [
-        {"name": text, "count": 1000 + n, "rate": Decimal("85.63"), "month": dt.date(2022, 6, 1), "secret": "x",
-         "done": n % 2 == 0, "at": timezone.make_aware(dt.datetime(2022, 6, 30, 17, 0))}
+        {
+            "name": text,
+            "count": 1000 + n,
+            "rate": Decimal("85.63"),
+            "month": dt.date(2022, 6, 1),
+            "secret": "x",
+            "done": n % 2 == 0,
+            "at": timezone.make_aware(dt.datetime(2022, 6, 30, 17, 0)),
+        }
         for n, text in enumerate(DANGEROUS)
     ]
 

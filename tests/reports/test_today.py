@@ -26,25 +26,36 @@ def lai_chau_counts(lai_chau):
     """Each of the 38 communes: population 10.000 + 100·i, enrolled 400 + i below it in November
     (and 100 fewer in October). Σ population 450.300, Σ November enrolled 434.397."""
     communes = list(Unit.objects.communes().filter(parent=lai_chau).in_force(TODAY).order_by("code"))
-    Population.objects.bulk_create(Population(unit=c, year=2026, population=10_000 + 100 * i)
-                                   for i, c in enumerate(communes))
+    Population.objects.bulk_create(
+        Population(unit=c, year=2026, population=10_000 + 100 * i) for i, c in enumerate(communes)
+    )
     Enrollment.objects.bulk_create(
         Enrollment(unit=c, month=month, enrolled=10_000 + 100 * i - 400 - i - (100 if month == OCT else 0))
-        for i, c in enumerate(communes) for month in (OCT, NOV))
+        for i, c in enumerate(communes)
+        for month in (OCT, NOV)
+    )
     return communes
 
 
 @pytest.fixture
 def lai_chau_plan(lai_chau):
-    document = TargetDocument.objects.create(kind="plan", number="08/KH-UBND", issued_on=dt.date(2026, 1, 15),
-                                             issuer="UBND tỉnh Lai Châu", title="Kế hoạch 2026", scope=lai_chau,
-                                             first_year=2026, last_year=2026)
+    document = TargetDocument.objects.create(
+        kind="plan",
+        number="08/KH-UBND",
+        issued_on=dt.date(2026, 1, 15),
+        issuer="UBND tỉnh Lai Châu",
+        title="Kế hoạch 2026",
+        scope=lai_chau,
+        first_year=2026,
+        last_year=2026,
+    )
     Target.objects.create(document=document, unit=lai_chau, year=2026, rate=Decimal("96.50"))
     return document
 
 
 def test_the_province_page_of_this_year_ranks_its_38_communes_from_the_stored_counts(
-        client, now_is, lai_chau, lai_chau_counts, lai_chau_plan):
+    client, now_is, lai_chau, lai_chau_counts, lai_chau_plan
+):
     client.force_login(make_user("leader_lc", Role.LEADER, lai_chau))
     response = client.get("/provinces/12/")
     assert response.status_code == 200
@@ -63,7 +74,8 @@ def test_the_province_page_of_this_year_ranks_its_38_communes_from_the_stored_co
 
 
 def test_the_province_ranking_downloads_as_excel_with_the_same_rows_and_total(
-        client, now_is, lai_chau, lai_chau_counts, lai_chau_plan):
+    client, now_is, lai_chau, lai_chau_counts, lai_chau_plan
+):
     client.force_login(make_user("staff_lc", Role.STAFF, lai_chau))
     response = client.get("/provinces/12/?year=2026&format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -75,7 +87,8 @@ def test_the_province_ranking_downloads_as_excel_with_the_same_rows_and_total(
 
 
 def test_a_partly_reported_month_does_not_move_the_headline_but_is_said(
-        client, now_is, lai_chau, lai_chau_counts, lai_chau_plan):
+    client, now_is, lai_chau, lai_chau_counts, lai_chau_plan
+):
     Enrollment.objects.filter(unit__in=lai_chau_counts[:12], month=NOV).delete()
     client.force_login(make_user("leader_lc", Role.LEADER, lai_chau))
     response = client.get("/provinces/12/?year=2026")

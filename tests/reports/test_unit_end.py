@@ -28,7 +28,8 @@ def test_the_projection_is_carried_to_the_last_month_not_december():
     assert coverage.year_end_projection(months=months, population=4000, last_month=6) == Decimal("97.38")
     assert coverage.year_end_projection(months=months, population=4000) == Decimal("99.63")
     assert coverage.year_end_projection(months=[(5, 3880), (6, 3890)], population=4000, last_month=6) == Decimal(
-        "97.25")
+        "97.25"
+    )
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_the_headline_of_a_district_that_ended_stops_at_june(client, leader, luc
     assert headline.projected_rate == Decimal("97.38")
     assert headline.status == coverage.Status.OFF_TRACK
     page = response.content.decode()
-    box = page[page.index('id="headline"'):page.index("</section>")]
+    box = page[page.index('id="headline"') : page.index("</section>")]
     assert "đơn vị kết thúc 30/06/2025" in box and "Dự báo đến tháng 6" in box
     assert "cần thêm 80 người mỗi tháng" in box
 

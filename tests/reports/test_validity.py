@@ -11,7 +11,9 @@ from .test_pages import login
 def test_the_validity_says_from_until_or_in_force():
     assert validity(Unit(valid_to=dt.date(2025, 6, 30))) == "đến 30/06/2025"
     assert validity(Unit(valid_from=dt.date(2025, 7, 1))) == "từ 01/07/2025"
-    assert validity(Unit(valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2025, 6, 30))) == "từ 01/01/2025 đến 30/06/2025"
+    assert (
+        validity(Unit(valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2025, 6, 30))) == "từ 01/01/2025 đến 30/06/2025"
+    )
     assert validity(Unit()) == "đang hiệu lực"
 
 

@@ -22,16 +22,24 @@ def test_an_administrator_cannot_change_an_enrolled_count_in_the_admin(client, a
     url = f"/admin/communes/enrollment/{counted.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200 and "7650" in page.content.decode()  # readable
-    response = client.post(url, {"unit": counted.unit_id, "month": "2022-01-01", "enrolled": "7700",
-                                 "version": counted.version})
+    response = client.post(
+        url, {"unit": counted.unit_id, "month": "2022-01-01", "enrolled": "7700", "version": counted.version}
+    )
     assert response.status_code == 403
     counted.refresh_from_db()
     assert (counted.enrolled, counted.version) == (7650, 1)
     assert not ChangeRecord.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["communes/enrollment/add/", "communes/population/add/",
-                                  "communes/changerecord/add/", "communes/monthreopening/add/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "communes/enrollment/add/",
+        "communes/population/add/",
+        "communes/changerecord/add/",
+        "communes/monthreopening/add/",
+    ],
+)
 def test_no_figure_is_added_in_the_admin(client, admin_user, counted, path):
     client.force_login(admin_user)
     assert client.post(f"/admin/{path}", {}).status_code == 403
@@ -40,7 +48,10 @@ def test_no_figure_is_added_in_the_admin(client, admin_user, counted, path):
 def test_no_figure_is_deleted_in_the_admin(client, admin_user, counted):
     client.force_login(admin_user)
     population = Population.objects.get(unit=counted.unit, year=2022)
-    for url in (f"/admin/communes/enrollment/{counted.pk}/delete/", f"/admin/communes/population/{population.pk}/delete/"):
+    for url in (
+        f"/admin/communes/enrollment/{counted.pk}/delete/",
+        f"/admin/communes/population/{population.pk}/delete/",
+    ):
         assert client.post(url, {"post": "yes"}).status_code == 403
     assert Enrollment.objects.filter(pk=counted.pk).exists() and Population.objects.filter(pk=population.pk).exists()
 

@@ -15,8 +15,13 @@ from .conftest import log_in
 @pytest.fixture
 def record(officer_phong_tho):
     return ChangeRecord.objects.create(
-        unit=unit("commune", "03583"), period=dt.date(2021, 6, 1), field="enrolled", old_value=4000,
-        new_value=4100, note="điều chỉnh", user=officer_phong_tho,
+        unit=unit("commune", "03583"),
+        period=dt.date(2021, 6, 1),
+        field="enrolled",
+        old_value=4000,
+        new_value=4100,
+        note="điều chỉnh",
+        user=officer_phong_tho,
     )
 
 
@@ -47,8 +52,12 @@ def test_bulk_update_and_delete_are_refused(record):
 def test_officers_are_not_staff_and_the_admin_is_closed_to_them(client, officer_phong_tho, record):
     assert not officer_phong_tho.is_staff
     log_in(client, officer_phong_tho)
-    for url in ("/admin/", "/admin/communes/changerecord/", f"/admin/communes/changerecord/{record.pk}/change/",
-                f"/admin/communes/changerecord/{record.pk}/delete/"):
+    for url in (
+        "/admin/",
+        "/admin/communes/changerecord/",
+        f"/admin/communes/changerecord/{record.pk}/change/",
+        f"/admin/communes/changerecord/{record.pk}/delete/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), url
     response = client.post(f"/admin/communes/changerecord/{record.pk}/delete/", {"post": "yes"})
@@ -64,7 +73,9 @@ def test_even_a_staff_officer_with_every_permission_cannot_change_the_log(client
     assert client.get("/admin/communes/changerecord/add/").status_code == 403
     assert client.post(f"/admin/communes/changerecord/{record.pk}/change/", {"new_value": "1"}).status_code == 403
     assert client.post(f"/admin/communes/changerecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
-    changelist = client.post("/admin/communes/changerecord/", {"action": "delete_selected", "_selected_action": [record.pk]})
+    changelist = client.post(
+        "/admin/communes/changerecord/", {"action": "delete_selected", "_selected_action": [record.pk]}
+    )
     assert changelist.status_code in (200, 302, 403)
     assert ChangeRecord.objects.get(pk=record.pk).new_value == 4100
 
@@ -79,8 +90,10 @@ def test_administrators_may_read_but_not_change_the_log(client, admin_user, reco
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's (production)")
-@pytest.mark.parametrize("statement", ["UPDATE communes_changerecord SET new_value = 1 WHERE id = %s",
-                                       "DELETE FROM communes_changerecord WHERE id = %s"])
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE communes_changerecord SET new_value = 1 WHERE id = %s", "DELETE FROM communes_changerecord WHERE id = %s"],
+)
 def test_raw_sql_cannot_rewrite_the_log_either(record, statement):
     """Below Django (psql, another program): the database refuses, and the record is unchanged."""
     with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:

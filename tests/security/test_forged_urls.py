@@ -1,6 +1,5 @@
 """URLs and POSTs aimed at another district, commune or document are refused, nothing changed."""
 
-
 from communes.models import ChangeRecord, Enrollment, Level, Population
 from targets.models import ReportedFigure, Target
 from tests.conftest import unit
@@ -63,8 +62,9 @@ def test_a_commune_officer_cannot_reach_a_neighbouring_commune(client, commune_o
     assert commune_routes
     neighbour = unit(Level.COMMUNE, "03592")  # Sin Suối Hồ, Phong Thổ; the officer's is Khổng Lào (03583)
     log_in(client, commune_officer)
-    assert_refused(client, targets_in(unit(Level.DISTRICT, "109"), commune=neighbour),
-                   only=lambda route: "commune" in route.route)
+    assert_refused(
+        client, targets_in(unit(Level.DISTRICT, "109"), commune=neighbour), only=lambda route: "commune" in route.route
+    )
 
 
 def test_unknown_codes_and_ids_are_not_found_even_for_an_administrator(client, admin_user, phong_tho_targets):

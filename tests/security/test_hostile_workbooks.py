@@ -357,8 +357,11 @@ def test_the_import_page_refuses_each_attack_quickly_and_changes_nothing(client,
     from tests.security.test_forged_urls import snapshot
 
     if attack == "merged to the end":
-        data = rewrite(annex, "xl/worksheets/sheet1.xml",
-                       lambda xml: xml.replace(b"</mergeCells>", b'<mergeCell ref="A40:XFD1048576"/></mergeCells>'))
+        data = rewrite(
+            annex,
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace(b"</mergeCells>", b'<mergeCell ref="A40:XFD1048576"/></mergeCells>'),
+        )
         expected = "vùng gộp ô A40:XFD1048576 vượt quá giới hạn"
     elif attack == "100.000 rows":
         data, expected = bare_xlsx(sheet_xml(100_000)), "hơn 5.000 dòng: tối đa 5.000 dòng"

@@ -54,8 +54,11 @@ def test_the_lock_holds_for_one_username_and_address_only(client, officer_phong_
 
 
 def _page_without_token(response) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode()).replace(
-        "someone-unknown", "USER").replace("officer_pt", "USER")
+    return (
+        re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        .replace("someone-unknown", "USER")
+        .replace("officer_pt", "USER")
+    )
 
 
 def test_the_login_form_does_not_reveal_whether_an_account_exists(client, officer_phong_tho):
@@ -73,7 +76,9 @@ def test_an_unknown_account_is_locked_like_a_real_one(client, db, axes_on):
 
 
 @pytest.mark.parametrize(
-    "password", ["short1A!", "1234567890123", "password123", "officer_pt2021"], ids=["short", "numeric", "common", "like-username"]
+    "password",
+    ["short1A!", "1234567890123", "password123", "officer_pt2021"],
+    ids=["short", "numeric", "common", "like-username"],
 )
 def test_weak_passwords_are_refused(officer_phong_tho, password):
     with pytest.raises(ValidationError):
@@ -98,7 +103,8 @@ def test_an_expired_session_must_log_in_again(client, officer_phong_tho):
     attempt(client, officer_phong_tho.username, PASSWORD)
     assert client.get("/").status_code == 200
     Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - dt.timedelta(seconds=1))
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
@@ -113,11 +119,23 @@ def test_logging_out_needs_a_post_and_ends_the_session(client, officer_phong_tho
 def test_behind_the_proxy_the_lock_counts_the_real_client_address(client, officer_phong_tho, axes_on):
     with override_settings(BEHIND_PROXY=True):
         for _ in range(5):
-            client.post(LOGIN, {"username": officer_phong_tho.username, "password": "wrong-password-1"},
-                        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
-        locked = client.post(LOGIN, {"username": officer_phong_tho.username, "password": PASSWORD},
-                             REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.9")
+            client.post(
+                LOGIN,
+                {"username": officer_phong_tho.username, "password": "wrong-password-1"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",
+            )
+        locked = client.post(
+            LOGIN,
+            {"username": officer_phong_tho.username, "password": PASSWORD},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.9",
+        )
         assert locked.status_code == 429  # a forged first entry does not escape the lock
-        other_office = client.post(LOGIN, {"username": officer_phong_tho.username, "password": PASSWORD},
-                                   REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+        other_office = client.post(
+            LOGIN,
+            {"username": officer_phong_tho.username, "password": PASSWORD},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.20",
+        )
         assert other_office.status_code == 302  # the same proxy, another client: not locked out

@@ -39,8 +39,12 @@ def test_every_page_reads_an_odd_number_in_its_query_without_failing(admin_clien
 
 @pytest.mark.parametrize("value", ODD_NUMBERS)
 def test_odd_numbers_in_a_urls_year_or_month_are_not_found(admin_client, value):
-    for url in (f"/districts/109/entry/{value}-01/", f"/districts/109/entry/2021-{value}/",
-                f"/communes/03583/history/{value}/", f"/documents/{value}/"):
+    for url in (
+        f"/districts/109/entry/{value}-01/",
+        f"/districts/109/entry/2021-{value}/",
+        f"/communes/03583/history/{value}/",
+        f"/documents/{value}/",
+    ):
         assert admin_client.get(url).status_code == 404, url
 
 
@@ -49,8 +53,7 @@ def test_reopening_for_an_odd_number_of_days_is_refused_with_a_message(client, l
     settings.ENTRY_CLOSE_DAYS = 0
     client.force_login(leader_phong_tho)
     before = snapshot()
-    response = client.post("/districts/109/entry/2021-06/reopen/", {"days": value, "reason": "kiểm tra"},
-                           follow=True)
+    response = client.post("/districts/109/entry/2021-06/reopen/", {"days": value, "reason": "kiểm tra"}, follow=True)
     assert response.status_code == 200 and "1 đến 31" in response.content.decode()
     assert snapshot() == before
     from communes.models import MonthReopening
@@ -64,8 +67,9 @@ def test_a_grid_with_an_odd_hidden_version_is_refused_whole(client, db, settings
     officer = make_user("officer_odd", Role.OFFICER, unit(Level.DISTRICT, "109"))
     client.force_login(officer)
     before = snapshot()
-    response = client.post("/districts/109/entry/2022-01/", {"03583-enrolled": "1700", "03583-version": value,
-                                                             "03583-population": "3913"})
+    response = client.post(
+        "/districts/109/entry/2022-01/", {"03583-enrolled": "1700", "03583-version": value, "03583-population": "3913"}
+    )
     assert response.status_code == 400
     assert "trường ẩn không hợp lệ" in response.content.decode()
     assert snapshot() == before

@@ -41,11 +41,21 @@ def test_an_annex_import_refuses_a_count_past_the_country(db, population, enroll
 def test_a_documents_targets_grid_refuses_a_planned_population_past_the_country(client, db):
     lai_chau = Unit.objects.provinces().filter(code="12", valid_to__isnull=True).get()
     client.force_login(make_user("staff_big", Role.STAFF, lai_chau))
-    document = TargetDocument.objects.create(kind="plan", number="1/KH", issued_on="2026-01-15", issuer="UBND",
-                                             title="Kế hoạch", scope=lai_chau, first_year=2026, last_year=2026)
+    document = TargetDocument.objects.create(
+        kind="plan",
+        number="1/KH",
+        issued_on="2026-01-15",
+        issuer="UBND",
+        title="Kế hoạch",
+        scope=lai_chau,
+        first_year=2026,
+        last_year=2026,
+    )
     opened = client.get(f"/documents/{document.pk}/targets/").context["form"]["opened"].value()
     commune = Unit.objects.communes().filter(parent=lai_chau, valid_to__isnull=True).order_by("code").first()
-    response = client.post(f"/documents/{document.pk}/targets/", {
-        "opened": opened, f"{commune.code}-2026-rate": "96", f"{commune.code}-2026-population": "3000000000"})
+    response = client.post(
+        f"/documents/{document.pk}/targets/",
+        {"opened": opened, f"{commune.code}-2026-rate": "96", f"{commune.code}-2026-population": "3000000000"},
+    )
     assert response.status_code == 400 and MESSAGE in response.content.decode()
     assert not Target.objects.filter(document=document).exists() and not ChangeRecord.objects.exists()

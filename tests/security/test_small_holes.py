@@ -48,8 +48,9 @@ def officer(db, settings):
 def test_a_population_of_zero_with_people_enrolled_is_refused(client, officer):
     client.force_login(officer)
     before = snapshot()
-    response = client.post("/districts/109/entry/2022-01/", {"03583-population": "0", "03583-enrolled": "10",
-                                                             "confirm": "anything"})
+    response = client.post(
+        "/districts/109/entry/2022-01/", {"03583-population": "0", "03583-enrolled": "10", "confirm": "anything"}
+    )
     assert "Dân số bằng 0 mà có người tham gia" in response.content.decode()
     assert snapshot() == before
 
@@ -57,9 +58,14 @@ def test_a_population_of_zero_with_people_enrolled_is_refused(client, officer):
 def test_a_cohort_error_shows_no_negative_remainder(client, officer):
     directive_commune = "07564"  # Kim Sơn, one of the 14 communes of Directive 05-CT/HU
     client.force_login(make_user("officer_ln_holes", Role.OFFICER, unit(Level.DISTRICT, "219")))
-    page = client.post("/districts/219/entry/2022-01/", {
-        f"{directive_commune}-affected": "10", f"{directive_commune}-affected_pupils": "1000000",
-        f"{directive_commune}-households": "5"}).content.decode()
+    page = client.post(
+        "/districts/219/entry/2022-01/",
+        {
+            f"{directive_commune}-affected": "10",
+            f"{directive_commune}-affected_pupils": "1000000",
+            f"{directive_commune}-households": "5",
+        },
+    ).content.decode()
     assert "không thể lớn hơn tổng số người bị ảnh hưởng" in page
     assert "-999.990" not in page and "−999.990" not in page
 
@@ -85,8 +91,10 @@ def test_the_note_and_source_inputs_say_how_long_they_may_be(client, officer):
     client.force_login(officer)
     page = client.get("/districts/109/entry/2022-01/").content.decode()
     assert 'maxlength="500"' in page and 'maxlength="300"' in page
-    response = client.post("/districts/109/entry/2022-01/", {"03583-population": "3913", "03583-enrolled": "1700",
-                                                             "03583-note": "x" * 5000})
+    response = client.post(
+        "/districts/109/entry/2022-01/",
+        {"03583-population": "3913", "03583-enrolled": "1700", "03583-note": "x" * 5000},
+    )
     assert "Ghi chú dài quá 500 ký tự" in response.content.decode()
     from communes.models import Enrollment
 

@@ -24,15 +24,29 @@ ROOT = Path(__file__).resolve().parents[2]
 def hostile(db, admin_user) -> Targets:
     """A commune of Phong Thổ whose name, alias, notes and sources carry script."""
     district = unit(Level.DISTRICT, "109")
-    commune = Unit.objects.create(level=Level.COMMUNE, kind="Xã", code="99901", name=PAYLOAD, parent=district,
-                                  source=ATTRIBUTE)
+    commune = Unit.objects.create(
+        level=Level.COMMUNE, kind="Xã", code="99901", name=PAYLOAD, parent=district, source=ATTRIBUTE
+    )
     UnitAlias.objects.create(unit=commune, name=PAYLOAD + " khác", source=ATTRIBUTE)
     Population.objects.create(unit=commune, year=2021, population=1000, source=PAYLOAD)
     for month in (5, 6, 12):
-        Enrollment.objects.create(unit=commune, month=dt.date(2021, month, 1), enrolled=900, note=PAYLOAD,
-                                  source=ATTRIBUTE, entered_by=admin_user)
-    ChangeRecord.objects.create(unit=commune, period=dt.date(2021, 6, 1), field="enrolled", old_value=800,
-                                new_value=900, note=PAYLOAD, user=admin_user)
+        Enrollment.objects.create(
+            unit=commune,
+            month=dt.date(2021, month, 1),
+            enrolled=900,
+            note=PAYLOAD,
+            source=ATTRIBUTE,
+            entered_by=admin_user,
+        )
+    ChangeRecord.objects.create(
+        unit=commune,
+        period=dt.date(2021, 6, 1),
+        field="enrolled",
+        old_value=800,
+        new_value=900,
+        note=PAYLOAD,
+        user=admin_user,
+    )
     document = TargetDocument.objects.get(scope=district)
     TargetDocument.objects.filter(pk=document.pk).update(note=PAYLOAD, annex_title=PAYLOAD)
     admin_user.first_name = PAYLOAD
@@ -70,8 +84,12 @@ def test_hostile_text_is_escaped_for_the_districts_officer(client, officer_phong
 
 def test_hostile_text_is_escaped_in_the_admin(client, admin_user, hostile):
     log_in(client, admin_user)
-    for url in ("/admin/communes/unit/?q=99901", "/admin/communes/changerecord/", "/admin/communes/enrollment/",
-                f"/admin/targets/targetdocument/{hostile.document}/change/"):
+    for url in (
+        "/admin/communes/unit/?q=99901",
+        "/admin/communes/changerecord/",
+        "/admin/communes/enrollment/",
+        f"/admin/targets/targetdocument/{hostile.document}/change/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert PAYLOAD not in response.content.decode(), url
@@ -86,8 +104,12 @@ def test_uploaded_text_is_escaped_on_every_import_page(client, admin_user, hosti
         url = url_for(route, hostile)
         response = client.get(url)
         if response.status_code == 200:
-            pages += [(url, name) for name in re.findall(r'<input[^>]*type="file"[^>]*name="([^"]+)"', html_of(response))]
-            pages += [(url, name) for name in re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="file"', html_of(response))]
+            pages += [
+                (url, name) for name in re.findall(r'<input[^>]*type="file"[^>]*name="([^"]+)"', html_of(response))
+            ]
+            pages += [
+                (url, name) for name in re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="file"', html_of(response))
+            ]
     assert pages, "every upload page is found by its file input"
     book = openpyxl.Workbook()
     sheet = book.active
@@ -115,7 +137,9 @@ def test_no_template_has_inline_script_or_event_handlers():
             if "src=" not in tag and 'type="application/json"' not in tag:
                 found.append(f"{template.relative_to(ROOT)}: {tag}")
         found += [f"{template.relative_to(ROOT)}: {m}" for m in re.findall(r"<[^>]+\son[a-z]+\s*=", text, flags=re.I)]
-        found += [f"{template.relative_to(ROOT)}: javascript: URL" for _ in re.findall(r"javascript:", text, flags=re.I)]
+        found += [
+            f"{template.relative_to(ROOT)}: javascript: URL" for _ in re.findall(r"javascript:", text, flags=re.I)
+        ]
     assert found == []
 
 
@@ -133,8 +157,12 @@ def test_every_page_carries_the_security_headers(client, admin_user, hostile):
 
 
 def test_https_headers_when_served_over_tls(client, db):
-    with override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
-                           SECURE_HSTS_PRELOAD=True, SECURE_SSL_REDIRECT=True):
+    with override_settings(
+        SECURE_HSTS_SECONDS=31536000,
+        SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+        SECURE_HSTS_PRELOAD=True,
+        SECURE_SSL_REDIRECT=True,
+    ):
         assert client.get("/accounts/login/").status_code == 301
         response = client.get("/accounts/login/", secure=True)
         assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"

@@ -88,8 +88,10 @@ def test_todays_communes_continue_their_predecessors_to_the_last_ended_month(db,
     # Xã Khổng Lào of 7/2025 continues Bản Lang + Hoang Thèn + Khổng Lào: their 2025 population summed.
     khong_lao = next(c for c in communes if c.code == "03583")
     predecessors = Population.objects.filter(unit__successions__successor=khong_lao, year=2025)
-    assert Population.objects.get(unit=khong_lao, year=2025).population == predecessors.aggregate(
-        total=Sum("population"))["total"]
+    assert (
+        Population.objects.get(unit=khong_lao, year=2025).population
+        == predecessors.aggregate(total=Sum("population"))["total"]
+    )
 
 
 def test_the_demo_holds_synthetic_2026_plans_of_both_provinces_and_the_country(db, settings, now_is):

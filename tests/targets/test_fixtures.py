@@ -35,8 +35,12 @@ def test_annex_plan_is_stored_as_printed(db):
     khong_lao = unit(Level.COMMUNE, "03583")
     target = Target.objects.get(unit=khong_lao, year=2022)
     assert (target.planned_population, target.planned_enrolled, target.rate) == (3966, 3351, Decimal("84.50"))
-    assert Target.objects.filter(document__number="231/KH-UBND", year__in=[2022, 2023, 2024]).exclude(
-        unit__level=Level.DISTRICT).count() == 51
+    assert (
+        Target.objects.filter(document__number="231/KH-UBND", year__in=[2022, 2023, 2024])
+        .exclude(unit__level=Level.DISTRICT)
+        .count()
+        == 51
+    )
 
 
 def test_the_2021_result_is_stored_as_counts(db):
@@ -48,11 +52,18 @@ def test_the_2021_result_is_stored_as_counts(db):
 def test_district_targets_of_both_documents(db):
     phong_tho = Target.objects.filter(unit=unit(Level.DISTRICT, "109")).order_by("year")
     assert [(t.year, t.rate) for t in phong_tho] == [
-        (2022, Decimal("96.05")), (2023, Decimal("96.10")), (2024, Decimal("96.15")), (2025, Decimal("96.20"))]
+        (2022, Decimal("96.05")),
+        (2023, Decimal("96.10")),
+        (2024, Decimal("96.15")),
+        (2025, Decimal("96.20")),
+    ]
     luc_ngan = Target.objects.filter(unit=unit(Level.DISTRICT, "219")).order_by("year")
     assert [(t.year, t.rate, t.comparison) for t in luc_ngan] == [
-        (2021, Decimal("99.00"), "gte"), (2023, Decimal("99.00"), "gte"),
-        (2024, Decimal("99.00"), "gte"), (2025, Decimal("99.00"), "gte")]
+        (2021, Decimal("99.00"), "gte"),
+        (2023, Decimal("99.00"), "gte"),
+        (2024, Decimal("99.00"), "gte"),
+        (2025, Decimal("99.00"), "gte"),
+    ]
 
 
 def test_the_directive_cohort_and_its_sub_targets(db):
@@ -67,7 +78,9 @@ def test_the_directive_cohort_and_its_sub_targets(db):
 def test_the_directive_reported_district_figures(db):
     figures = ReportedFigure.objects.filter(document__number="05-CT/HU", kind=FigureKind.SNAPSHOT).order_by("as_of")
     assert [(f.as_of, f.rate, f.comparison) for f in figures] == [
-        (dt.date(2021, 6, 30), Decimal("99.00"), "gt"), (dt.date(2021, 7, 24), Decimal("87.21"), "")]
+        (dt.date(2021, 6, 30), Decimal("99.00"), "gt"),
+        (dt.date(2021, 7, 24), Decimal("87.21"), ""),
+    ]
 
 
 def test_loading_twice_changes_nothing(db):

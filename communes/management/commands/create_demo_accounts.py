@@ -26,8 +26,10 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = ("Create the demo accounts a development database lacks (only with DEBUG on); existing accounts, "
-            "demo or not, are left as they are.")
+    help = (
+        "Create the demo accounts a development database lacks (only with DEBUG on); existing accounts, "
+        "demo or not, are left as they are."
+    )
 
     def handle(self, *args, **options):
         User = get_user_model()

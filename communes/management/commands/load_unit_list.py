@@ -9,9 +9,11 @@ from communes.unit_list import UnitListError, load_unit_list, read_unit_list
 
 
 class Command(BaseCommand):
-    help = ("Load a CSV of provinces and communes (columns level, code, name, type, province_code) in force from "
-            "--effective: new units are valid from that day, units it no longer lists are closed the day before, "
-            "nothing is deleted. Running it twice changes nothing.")
+    help = (
+        "Load a CSV of provinces and communes (columns level, code, name, type, province_code) in force from "
+        "--effective: new units are valid from that day, units it no longer lists are closed the day before, "
+        "nothing is deleted. Running it twice changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

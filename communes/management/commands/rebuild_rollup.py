@@ -12,9 +12,11 @@ from communes import rollup
 
 
 class Command(BaseCommand):
-    help = ("Recompute communes_monthlyrollup from the enrolled counts and populations (all parents, or those "
-            "given with --parent). With --check, write nothing: list where the roll-up and the counts differ "
-            "and fail if they do.")
+    help = (
+        "Recompute communes_monthlyrollup from the enrolled counts and populations (all parents, or those "
+        "given with --parent). With --check, write nothing: list where the roll-up and the counts differ "
+        "and fail if they do."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--parent", type=int, action="append", help="id of a parent unit (repeatable)")
@@ -26,14 +28,22 @@ class Command(BaseCommand):
         if check:
             differences = rollup.check(parent, using=database)
             for difference in differences[:50]:
-                self.stdout.write(f"{difference.parent_id} {difference.month:%m/%Y}: roll-up {difference.stored}, "
-                                  f"counts {difference.counted}")
+                self.stdout.write(
+                    f"{difference.parent_id} {difference.month:%m/%Y}: roll-up {difference.stored}, "
+                    f"counts {difference.counted}"
+                )
             if differences:
-                raise CommandError(f"{len(differences)} tháng lệch giữa bảng tổng hợp và số liệu: chạy lại không "
-                                   "kèm --check để tính lại.")
+                raise CommandError(
+                    f"{len(differences)} tháng lệch giữa bảng tổng hợp và số liệu: chạy lại không "
+                    "kèm --check để tính lại."
+                )
             self.stdout.write(self.style.SUCCESS("Bảng tổng hợp khớp với số liệu."))
             return
         written = rollup.rebuild(parent, using=database)
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã tính lại bảng tổng hợp: {written:,} dòng trong {time.perf_counter() - started:.1f} s.".replace(",", ".")
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tính lại bảng tổng hợp: {written:,} dòng trong {time.perf_counter() - started:.1f} s.".replace(
+                    ",", "."
+                )
+            )
+        )

@@ -15,8 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         database = connections["default"].settings_dict
-        output = Path(options["output"]) if options["output"] else default_path(
-            database, folder=Path(settings.BASE_DIR) / "backups")
+        output = (
+            Path(options["output"])
+            if options["output"]
+            else default_path(database, folder=Path(settings.BASE_DIR) / "backups")
+        )
         try:
             path = backup(database=database, output=output)
         except BackupError as error:

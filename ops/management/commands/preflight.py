@@ -24,9 +24,11 @@ def problems() -> list[str]:
     if not key:
         found.append("SECRET_KEY is missing: set a long random value and keep it secret.")
     elif weak_secret(key):
-        found.append("SECRET_KEY is too weak (shorter than 50 characters, few distinct characters, or a "
-                     "well-known value): generate one with python3 -c 'import secrets; "
-                     "print(secrets.token_urlsafe(50))'.")
+        found.append(
+            "SECRET_KEY is too weak (shorter than 50 characters, few distinct characters, or a "
+            "well-known value): generate one with python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'."
+        )
     if not os.getenv("ALLOWED_HOSTS"):
         found.append("ALLOWED_HOSTS is missing: set the server's host name(s), comma-separated.")
     engine = settings.DATABASES["default"]["ENGINE"]

@@ -21,8 +21,10 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error))
         if not options["yes"]:
-            answer = input(f"Mọi dữ liệu hiện có trong {database['NAME']} sẽ bị thay bằng bản sao lưu {source}. "
-                           "Gõ 'yes' để tiếp tục: ")
+            answer = input(
+                f"Mọi dữ liệu hiện có trong {database['NAME']} sẽ bị thay bằng bản sao lưu {source}. "
+                "Gõ 'yes' để tiếp tục: "
+            )
             if answer.strip().lower() != "yes":
                 raise CommandError("Đã huỷ; không thay đổi gì.")
         connections.close_all()  # SQLite's copy and pg_restore's DROPs must not wait on our own connection

@@ -11,4 +11,6 @@ class Command(BaseCommand):
         units = load_units()
         load_payer_groups()
         documents = load_documents()
-        self.stdout.write(f"Đã nạp {units} đơn vị hành chính và {len(documents)} văn bản: " + ", ".join(map(str, documents)))
+        self.stdout.write(
+            f"Đã nạp {units} đơn vị hành chính và {len(documents)} văn bản: " + ", ".join(map(str, documents))
+        )

@@ -15,6 +15,7 @@ from communes.periods import add_months
 from targets.models import Cohort, CohortCommune, CohortProgress, Comparison, Target
 
 from . import coverage, series
+from .behind import Behind, communes_behind
 from .chart import LineChart, line_chart
 from .tables_data import CoverageFigures, CoverageRow, CoverageTable, latest_targets, rank_rows, year_table
 
@@ -108,6 +109,7 @@ class Dashboard:
     headline: Headline
     chart: LineChart
     cohorts: list[CohortView]
+    behind: Behind
 
 
 def area_dashboard(unit: Unit, year: int) -> Dashboard:
@@ -123,7 +125,13 @@ def area_dashboard(unit: Unit, year: int) -> Dashboard:
     _compare_total(table.total, sums, headline)
     chart = line_chart(sums=sums, year=year, years=CHART_YEARS, target_rate=headline.target_rate)
     return Dashboard(
-        unit=unit, year=year, table=table, headline=headline, chart=chart, cohorts=cohort_progress(unit, year=year)
+        unit=unit,
+        year=year,
+        table=table,
+        headline=headline,
+        chart=chart,
+        cohorts=cohort_progress(unit, year=year),
+        behind=communes_behind(table.rows, unit_gap=headline.gap_people),
     )
 
 

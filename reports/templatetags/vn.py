@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from reports import formatting
+from reports.links import unit_url
 
 register = template.Library()
 
@@ -35,6 +36,12 @@ def status_label(value):
     from reports.tables import STATUS_LABELS
 
     return STATUS_LABELS.get(value, "–")
+
+
+@register.filter
+def unit_page(unit, year=None) -> str:
+    """The unit's page, of the year when one is given: {{ row.unit|unit_page:year }}."""
+    return unit_url(unit, year=year)
 
 
 @register.filter

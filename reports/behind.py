@@ -1,0 +1,42 @@
+"""Who is behind and by how many people: the first question of the monthly meeting.
+
+A commune is behind while it is short of its own target at its latest month (people short > 0);
+the list is read most people short first, so the meeting starts where the most work is.
+"""
+
+from dataclasses import dataclass
+
+from .coverage import Status
+from .tables_data import CoverageRow
+
+
+@dataclass
+class Behind:
+    rows: list[CoverageRow]
+    unit_gap: int | None  # the unit's own people short, against its own target
+
+    @property
+    def people(self) -> int:
+        return sum(row.gap_people for row in self.rows)
+
+    @property
+    def off_track(self) -> int:
+        return sum(1 for row in self.rows if row.status == Status.OFF_TRACK)
+
+    @property
+    def at_risk(self) -> int:
+        return sum(1 for row in self.rows if row.status == Status.AT_RISK)
+
+    @property
+    def differs_from_unit(self) -> bool:
+        """The communes' shortfalls do not add up to the unit's: communes above their target make
+        up, in the unit's sums, for some of those below, and each commune has its own target."""
+        return self.unit_gap is not None and bool(self.rows) and self.people != self.unit_gap
+
+
+def communes_behind(rows: list[CoverageRow], *, unit_gap: int | None) -> Behind:
+    """Rows short of their target, most people short first (code breaks ties). A row whose count
+    exceeds its population is left out: its gap means nothing until the data is checked."""
+    short = [row for row in rows if row.gap_people and row.status != Status.CHECK_DATA]
+    short.sort(key=lambda row: (-row.gap_people, row.unit.code))
+    return Behind(rows=short, unit_gap=unit_gap)

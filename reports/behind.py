@@ -20,6 +20,12 @@ class Behind:
         return sum(row.gap_people for row in self.rows)
 
     @property
+    def bars(self) -> list[tuple[CoverageRow, int]]:
+        """Each row with its bar's length in percent of the longest (most people short)."""
+        longest = max((row.gap_people for row in self.rows), default=0)
+        return [(row, max(1, round(100 * row.gap_people / longest))) for row in self.rows]
+
+    @property
     def off_track(self) -> int:
         return sum(1 for row in self.rows if row.status == Status.OFF_TRACK)
 

@@ -123,7 +123,7 @@ def area_dashboard(unit: Unit, year: int) -> Dashboard:
     headline = _headline(table, sums, year)
     _compare_rows(table.rows, children, year, parent_target=table.total.target)
     _compare_total(table.total, sums, headline)
-    chart = line_chart(sums=sums, year=year, years=CHART_YEARS, target_rate=headline.target_rate)
+    chart = _chart(sums, year, headline)
     return Dashboard(
         unit=unit,
         year=year,
@@ -133,6 +133,11 @@ def area_dashboard(unit: Unit, year: int) -> Dashboard:
         cohorts=cohort_progress(unit, year=year),
         behind=communes_behind(table.rows, unit_gap=headline.gap_people),
     )
+
+
+def _chart(sums: dict[dt.date, series.MonthSum], year: int, headline: Headline) -> LineChart:
+    pending = headline.pending.month if headline.pending else None
+    return line_chart(sums=sums, year=year, years=CHART_YEARS, target_rate=headline.target_rate, pending=pending)
 
 
 def _headline(table: CoverageTable, sums: dict[dt.date, series.MonthSum], year: int) -> Headline:
@@ -331,7 +336,7 @@ def area_ranking(*, root: Unit, areas, year: int, label: str) -> Ranking:
     table = CoverageTable(unit=root, year=year, rows=rows, total=total)
     headline = _headline(table, totals, year)
     _compare_total(total, totals, headline)
-    chart = line_chart(sums=totals, year=year, years=CHART_YEARS, target_rate=headline.target_rate)
+    chart = _chart(totals, year, headline)
     return Ranking(year=year, table=table, headline=headline, chart=chart)
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from .coverage import Status
 from .formatting import fmt_int, fmt_rate
+from .links import unit_url
 from .tables import STATUS_LABELS
 
 GEO_DIR = Path(settings.BASE_DIR) / "fixtures" / "geo"
@@ -257,3 +258,29 @@ def choropleth(*, outlines: Outlines, areas: list[Area], title: str, dom_id: str
         legend=legend,
         missing_shapes=[area for area in areas if area.code not in drawn],
     )
+
+
+def coverage_map(*, outlines: Outlines | None, rows, year: int, title: str, dom_id: str = "coverage-map") -> Map | None:
+    """The map of a ranking's rows (`tables_data.CoverageRow`), each area linked to its page of
+    the year; None when the project has no outlines for these units (a district of before 7/2025,
+    a province whose commune outlines are not in fixtures/geo). The outlines are today's units:
+    a unit that has ended is not drawn, even where a later unit reuses its code."""
+    if outlines is None:
+        return None
+    areas = [
+        Area(
+            code=row.unit.code,
+            name=row.label,
+            url=unit_url(row.unit, year=year),
+            status=row.status,
+            rate=row.rate,
+            gap_people=row.gap_people,
+            target_rate=row.target_rate,
+        )
+        for row in rows
+        if row.unit.valid_to is None
+    ]
+    drawn = {outline.code for outline in outlines.shapes}
+    if not any(area.code in drawn for area in areas):
+        return None
+    return choropleth(outlines=outlines, areas=areas, title=title, dom_id=dom_id)

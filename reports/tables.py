@@ -58,21 +58,30 @@ class NoneLastListData(TableListData):
         self.data[:] = rows
 
 
-def _num_attrs():
-    return {"td": {"class": "num"}, "tf": {"class": "num"}, "th": {"class": "num"}}
+def _num_attrs(extra: str = ""):
+    classes = f"num {extra}".strip()
+    return {"td": {"class": classes}, "tf": {"class": classes}, "th": {"class": classes}}
+
+
+# Columns a printed page leaves out (static/css/print.css): the headline and Excel carry them.
+SCREEN_ONLY = "screen-only"
 
 
 class CoverageRankingTable(tables.Table):
     """Units ranked by coverage for a year: what a leader reads first."""
 
     rank = tables.Column(_("Hạng"), attrs={"td": {"class": "num"}})
-    label = tables.Column(_("Đơn vị"), order_by=("label",), footer=lambda table: table.total.label)
+    label = tables.Column(
+        _("Đơn vị"), order_by=("label",), attrs={"td": {"class": "unit-name"}}, footer=lambda table: table.total.label
+    )
     population = tables.Column(_("Dân số"), attrs=_num_attrs(), footer=lambda table: _num(table.total.population))
     enrolled = tables.Column(
         _("Số người tham gia BHYT"), attrs=_num_attrs(), footer=lambda table: _num(table.total.enrolled)
     )
     as_of = tables.Column(
-        _("Số liệu tháng"), attrs={"td": {"class": "num"}}, footer=lambda table: fmt_month(table.total.as_of)
+        _("Số liệu tháng"),
+        attrs={"td": {"class": f"num {SCREEN_ONLY}"}, "th": {"class": SCREEN_ONLY}, "tf": {"class": SCREEN_ONLY}},
+        footer=lambda table: fmt_month(table.total.as_of),
     )
     rate = tables.Column(_("Tỷ lệ bao phủ"), attrs=_num_attrs(), footer=lambda table: fmt_rate(table.total.rate))
     target_rate = tables.Column(
@@ -83,8 +92,12 @@ class CoverageRankingTable(tables.Table):
         attrs=_num_attrs(),
         footer=lambda table: fmt_decimal(table.total.gap_points, signed=True),
     )
+    # Most people short first on the first click: the question is who is furthest behind.
     gap_people = tables.Column(
-        _("Còn thiếu (người)"), attrs=_num_attrs(), footer=lambda table: _num(table.total.gap_people)
+        _("Còn thiếu (người)"),
+        attrs=_num_attrs("descending-first"),
+        order_by=("-gap_people",),
+        footer=lambda table: _num(table.total.gap_people),
     )
     change_month = tables.Column(
         _("So tháng trước (điểm %)"),
@@ -93,13 +106,14 @@ class CoverageRankingTable(tables.Table):
     )
     change_year = tables.Column(
         _("So cùng kỳ năm trước (điểm %)"),
-        attrs=_num_attrs(),
+        attrs=_num_attrs(SCREEN_ONLY),
         footer=lambda table: fmt_decimal(table.total.change_year, signed=True),
     )
     status = tables.Column(_("Tình trạng"), footer=lambda table: STATUS_LABELS.get(table.total.status, ""))
     document = tables.Column(
         _("Theo văn bản"),
         accessor="target__document",
+        attrs={"td": {"class": SCREEN_ONLY}, "th": {"class": SCREEN_ONLY}, "tf": {"class": SCREEN_ONLY}},
         footer=lambda table: table.total.target.document.number if table.total.target else "",
     )
 

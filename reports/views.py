@@ -22,6 +22,8 @@ from .dashboard import area_dashboard, area_ranking
 from .documents import document_annex, reported_snapshots, superseded_by
 from .formatting import fmt_decimal
 from .links import successor_links
+from .maps import commune_outlines, coverage_map, province_outlines
+from .provenance import month_provenance
 from .table_export import table_download, wants_xlsx
 from .tables import CoverageRankingTable
 
@@ -136,6 +138,13 @@ def _ranking_page(
             "table": table,
             "years": year_choices(year),
             "successors": successor_links(root),
+            "provenance": month_provenance(root, ranking.headline.month),
+            "map": coverage_map(
+                outlines=province_outlines() if root.level == Level.COUNTRY else None,
+                rows=ranking.table.rows,
+                year=year,
+                title=_("Bao phủ BHYT các tỉnh, thành phố năm %(year)s so với chỉ tiêu") % {"year": year},
+            ),
         },
     )
 
@@ -170,6 +179,14 @@ def _area_page(request, unit: Unit, year: int):
             "successors": successor_links(unit),
             "sees_country": Scope.of(request.user).sees_everything,
             "area_word": _("huyện") if unit.level == Level.DISTRICT else _("tỉnh"),
+            "provenance": month_provenance(unit, dashboard.headline.month),
+            "map": coverage_map(
+                outlines=commune_outlines(unit.code) if unit.level == Level.PROVINCE else None,
+                rows=dashboard.table.rows,
+                year=year,
+                title=_("Bao phủ BHYT các xã của %(unit)s năm %(year)s so với chỉ tiêu")
+                % {"unit": unit.full_name, "year": year},
+            ),
         },
     )
 

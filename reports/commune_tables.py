@@ -18,6 +18,7 @@ class ProvinceCommunesTable(CoverageRankingTable):
         accessor="extra__caveats",
         orderable=False,
         default="",
+        attrs={"td": {"class": "note"}, "tf": {"class": "note"}},
         footer=lambda table: " ".join(table.total.extra.get("caveats", [])),
     )
 

@@ -18,6 +18,7 @@ from .formatting import fmt_int as n
 from .formatting import fmt_rate as pct
 
 TOLERANCE = Decimal("0.005")  # printed rates carry two decimals
+ROUNDING_POINTS = Decimal("0.05")  # a row's printed rate this close to its counts was rounded by hand
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,19 @@ class Finding:
     printed: object
     computed: object
     message: str
+
+    @property
+    def rounding(self) -> bool:
+        """A row's printed rate off its own counts by no more than ROUNDING_POINTS: rounding, read
+        after what matters (totals that do not add up, plans below the target, rates further off)."""
+        if self.check != "printed_rate" or self.printed is None or self.computed is None:
+            return False
+        return abs(Decimal(self.printed) - Decimal(self.computed)) <= ROUNDING_POINTS
+
+
+def material_first(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """The findings that matter, then the rounding ones (each list in the checks' order)."""
+    return [f for f in findings if not f.rounding], [f for f in findings if f.rounding]
 
 
 def check_document(document: TargetDocument) -> list[Finding]:

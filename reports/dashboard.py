@@ -237,9 +237,12 @@ def _rate(figure) -> Decimal | None:
 def cohort_progress(unit: Unit, *, year: int) -> list[CohortView]:
     """Cohorts tracked by documents of this unit: re-enrolled people at the latest month of the
     year (or before) against the sub-targets (100% of pupils, more than 95% of households)."""
-    cohorts = list(
-        Cohort.objects.filter(document__scope=unit).select_related("document").prefetch_related("sub_targets")
-    )
+    return cohorts_at(Cohort.objects.filter(document__scope=unit), year=year)
+
+
+def cohorts_at(cohorts, *, year: int) -> list[CohortView]:
+    """The given cohorts (a queryset) with their progress at the latest month of the year or before."""
+    cohorts = list(cohorts.select_related("document").prefetch_related("sub_targets"))
     if not cohorts:
         return []
     affected = {

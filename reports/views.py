@@ -17,8 +17,8 @@ from targets.access import document_or_404
 from targets.models import TargetDocument
 
 from . import coverage
-from .consistency import check_document
-from .dashboard import area_dashboard, area_ranking
+from .consistency import check_document, material_first
+from .dashboard import area_dashboard, area_ranking, cohorts_at
 from .documents import document_annex, reported_snapshots, superseded_by
 from .formatting import fmt_decimal
 from .links import successor_links
@@ -206,13 +206,18 @@ def document(request, pk: int):
     inconsistency; visible to those who may see the unit it covers (a national one to everyone)."""
     doc = document_or_404(request.user, pk)
     scope = Scope.of(request.user)
+    findings = check_document(doc)
+    material, rounding = material_first(findings)
     return render(
         request,
         "reports/document.html",
         {
             "document": doc,
             "annex": document_annex(doc),
-            "findings": check_document(doc),
+            "findings": findings,
+            "material": material,
+            "rounding": rounding,
+            "cohorts": cohorts_at(doc.cohorts.all(), year=reporting_year()),
             "snapshots": reported_snapshots(doc),
             "can_import": scope.can_import(doc.scope),
             "can_edit": scope.can_manage_documents(doc.scope),

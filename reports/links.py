@@ -1,8 +1,7 @@
 """Where a unit's own page is: the one place that maps a unit to its URL."""
 
-import datetime as dt
-
 from django.urls import reverse
+from django.utils import timezone
 
 from communes.models import Level, Unit
 from communes.periods import day_in_year
@@ -18,7 +17,7 @@ def unit_url(unit: Unit | None, *, year: int | None = None) -> str:
     if unit is None or unit.level == Level.COUNTRY:
         return reverse("country") + (f"?year={year}" if year else "")
     url = reverse(PAGE_NAMES[unit.level], args=[unit.code])
-    if year is not None and not (unit.valid_to is None and year >= dt.date.today().year):
+    if year is not None and not (unit.valid_to is None and year >= timezone.localdate().year):
         if unit.level == Level.COMMUNE:
             day = day_in_year(valid_from=unit.valid_from, valid_to=unit.valid_to, year=year)
             return f"{url}?on={day:%Y-%m-%d}"

@@ -31,8 +31,10 @@ MAX_HEIGHT = 900  # a tall province is fitted to this height instead of growing 
 MARGIN = 10  # the outer strokes stay inside the viewBox
 
 NO_DATA_LABEL = gettext_lazy("Chưa có số liệu")
-# Legend order: best to worst, then the two fills that are not a coverage reading.
-LEGEND_ORDER = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.CHECK_DATA, None)
+NO_TARGET = "no_target"  # figures, but no target to read them against: a rate, not a status
+NO_TARGET_LABEL = gettext_lazy("Chưa có chỉ tiêu")
+# Legend order: best to worst, then the fills that are not a reading against a target.
+LEGEND_ORDER = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.CHECK_DATA, NO_TARGET, None)
 # Both are hatched, not coloured: neither figure can be read as a coverage level.
 PATTERNS = {Status.CHECK_DATA: "check_data", None: "no_data"}
 
@@ -177,7 +179,7 @@ def commune_outlines(province_code: str) -> Outlines | None:
 
 
 def fill_class(status: str | None) -> str:
-    if status is not None and status not in STATUS_LABELS:
+    if status is not None and status != NO_TARGET and status not in STATUS_LABELS:
         raise ValueError(f"unknown status {status!r}")
     return f"map-{PATTERNS.get(status, status)}"
 
@@ -187,8 +189,8 @@ class _Titles:
     province's target) formatted, once per map rather than once per area."""
 
     def __init__(self) -> None:
-        self.labels = {status: str(STATUS_LABELS[status]) for status in LEGEND_ORDER if status is not None}
-        self.labels[None] = str(NO_DATA_LABEL)
+        self.labels = {status: str(STATUS_LABELS[status]) for status in LEGEND_ORDER if status in STATUS_LABELS}
+        self.labels[None], self.labels[NO_TARGET] = str(NO_DATA_LABEL), str(NO_TARGET_LABEL)
         self.target, self.short, self.met = _("chỉ tiêu %(rate)s"), _("thiếu %(people)s người"), _("đạt chỉ tiêu")
         self.rates: dict[Decimal | None, str] = {}
 
@@ -272,7 +274,7 @@ def coverage_map(*, outlines: Outlines | None, rows, year: int, title: str, dom_
             code=row.unit.code,
             name=row.label,
             url=unit_url(row.unit, year=year),
-            status=row.status,
+            status=row.status or (NO_TARGET if row.rate is not None else None),
             rate=row.rate,
             gap_people=row.gap_people,
             target_rate=row.target_rate,

@@ -94,3 +94,33 @@ def test_the_directives_dated_figures_stand_beside_the_months_counts(client, lea
     table = page[page.index('id="snapshots"') : page.index("</table>", page.index('id="snapshots"'))]
     assert "24/07/2021" in table and "87,21%" in table and "88,00%" in table
     assert "&gt; 99,00%" in table and "chưa có số liệu tháng" in table  # June: no counts
+
+
+def test_what_matters_comes_first_and_rounding_is_folded_with_its_count(client, leader, plan_231):
+    login(client, leader)
+    page = client.get(f"/documents/{plan_231.pk}/").content.decode()
+    folded = page.index('id="findings-rounding"')
+    # Vàng Ma Chải's 2024 plan: printed 99,87% but 3.813 ÷ 3.813 = 100,00%, 0,13 points: it matters.
+    assert page.index("Tỷ lệ kế hoạch in 99,87% nhưng 3.813 ÷ 3.813 = 100,00%") < folded
+    # The 2021 total row printed 86,06% for counts that give 85,63%: a total, so it matters.
+    assert page.index("Dòng tổng in tỷ lệ 86,06% nhưng 70.913 ÷ 82.818 = 85,63%") < folded
+    # Không Lào's 2022 plan, 84,50% for 84,49%: one hundredth of a point, folded away.
+    assert page.index("Tỷ lệ kế hoạch in 84,50% nhưng 3.351 ÷ 3.966 = 84,49%") > folded
+    rounding = page[folded : page.index("</details>", folded)]
+    count = rounding.count('<li class="finding')
+    assert f"{count} chỗ lệch do làm tròn (không quá 0,05 điểm)" in rounding and count > 20
+
+
+def test_the_directives_page_shows_its_affected_people_sub_targets_and_communes(client, leader, directive_05):
+    import csv
+    from pathlib import Path
+
+    login(client, leader)
+    page = client.get(f"/documents/{directive_05.pk}/").content.decode()
+    cohort = page[page.index('class="cohort"') : page.index("</section>", page.index('class="cohort"'))]
+    assert "46.106" in cohort and "100,00%" in cohort and "&gt; 95,00%" in cohort
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "units-2021.csv"
+    with fixture.open(encoding="utf-8") as file:
+        named = [row["commune_name"] for row in csv.DictReader(file) if row["named_in_directive_05"]]
+    assert len(named) == 14
+    assert all(f"Xã {name}" in cohort for name in named)

@@ -238,6 +238,7 @@ def test_the_legend_counts_the_drawn_shapes_by_status():
         (Status.AT_RISK, "Có nguy cơ", 3),
         (Status.OFF_TRACK, "Chệch hướng", 2),
         (Status.CHECK_DATA, "Kiểm tra số liệu", 0),
+        (maps.NO_TARGET, "Chưa có chỉ tiêu", 0),
         (None, "Chưa có số liệu", 4),
     ]
     assert "Đúng hướng: <strong>29</strong>" in html and "Chưa có số liệu: <strong>4</strong>" in html

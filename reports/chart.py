@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from .formatting import fmt_rate
 
 WIDTH, HEIGHT = 640, 250
-LEFT, RIGHT, TOP, BOTTOM = 56, 80, 12, 30  # room for the labels at their printed size
+LEFT, RIGHT, TOP, BOTTOM = 56, 80, 12, 36  # room for the labels at their printed size
 LABEL_GAP = 22  # vertical room one label needs at the right edge (its printed size, see print.css)
 COLOURS = ["#0b5394", "#7a8ea3", "#a7b6c6", "#c9d3de"]  # this year first, older years paler
 

@@ -21,8 +21,9 @@ def test_the_dashboard_draws_its_chart_and_sorts_on_click(seeded, live_server, p
     page.goto(f"{live_server.url}/districts/219/?year=2021")
     line = page.locator("#coverage-chart svg g.series.current polyline")
     assert line.count() == 1
-    box = line.bounding_box()
-    assert box["width"] > 100  # drawn across three months, not collapsed
+    box, drawing = line.bounding_box(), page.locator("#coverage-chart svg").bounding_box()
+    # Drawn across three months (May to July: 2 of the plot's 11 steps, about a sixth), not collapsed.
+    assert box["width"] > 0.12 * drawing["width"]
     assert page.locator("#coverage-chart circle").count() == 3
     assert page.locator("#coverage-chart .target-line").count() == 1
     screenshot(page, "district-219-2021-dashboard")

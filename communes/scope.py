@@ -58,6 +58,11 @@ class Scope:
             return units.none()
         return units.filter(self._subtree())
 
+    @property
+    def reads_country_ranking(self) -> bool:
+        """The provinces ranked against each other: sums per province, read by anyone with a role."""
+        return self.is_admin or self.role is not None
+
     def can_view(self, unit: Unit) -> bool:
         if self.sees_everything:
             return True

@@ -4,16 +4,14 @@ import datetime as dt
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 from django_tables2.utils import Accessor, OrderBy
 
-from communes.periods import day_in_year
-
 from .coverage import Status
 from .formatting import fmt_decimal, fmt_int, fmt_month, fmt_rate
+from .links import unit_url
 
 STATUS_LABELS = {
     Status.ON_TRACK: _("Đúng hướng"),
@@ -175,17 +173,9 @@ class CoverageRankingTable(tables.Table):
             if record.small
             else ""
         )
-        if record.unit.level == "commune":
-            try:
-                url = reverse("commune", args=[record.unit.code])
-                if hasattr(self, "year"):
-                    # A year's ranking opens the commune of that year, not today's unit with its code.
-                    day = day_in_year(valid_from=record.unit.valid_from, valid_to=record.unit.valid_to, year=self.year)
-                    url += f"?on={day.isoformat()}"
-            except NoReverseMatch:  # the commune page comes with its own issue
-                return format_html("{}{}", record.label, small)
-            return format_html('<a href="{}">{}</a>{}', url, record.label, small)
-        url = reverse("district", args=[record.unit.code]) + f"?year={self.year}" if hasattr(self, "year") else "#"
+        if getattr(self, "can_link", None) is not None and not self.can_link(record.unit):
+            return format_html("{}{}", record.label, small)  # a page this user may not open
+        url = unit_url(record.unit, year=getattr(self, "year", None))
         return format_html('<a href="{}">{}</a>{}', url, record.label, small)
 
     def render_population(self, value):
@@ -210,7 +200,9 @@ class CoverageRankingTable(tables.Table):
     def render_target_rate(self, value, record):
         sign = "> " if record.strictly_above else ""
         if record.target_inherited:
-            return format_html('{}{}<sup title="{}">*</sup>', sign, fmt_rate(value), _("chỉ tiêu chung của huyện"))
+            word = _("huyện") if self.total.unit and self.total.unit.level == "district" else _("tỉnh")
+            inherited = _("chỉ tiêu chung của %(unit)s") % {"unit": word}
+            return format_html('{}{}<sup title="{}">*</sup>', sign, fmt_rate(value), inherited)
         return sign + fmt_rate(value)
 
     def render_gap_points(self, value):

@@ -64,10 +64,11 @@ def _ranking_table(request, rows, total, year: int, *, paged: bool = False) -> C
 
 @login_required
 def country(request):
-    """The 34 provinces ranked (the provinces of the year for earlier years): for leaders and staff
-    of the whole country."""
-    if not Scope.of(request.user).sees_everything:
-        raise PermissionDenied(_("Chỉ lãnh đạo, chuyên viên toàn quốc và quản trị viên xem được trang cả nước."))
+    """The 34 provinces ranked (the provinces of the year for earlier years). Every user with an
+    assignment reads it, to see where their province stands; a province's own page opens only
+    for those who may see it, so only those rows are links."""
+    if not Scope.of(request.user).reads_country_ranking:
+        raise PermissionDenied(_("Tài khoản chưa được phân quyền địa bàn nào."))
     root = Unit.objects.country()
     if root is None:
         raise Http404(_("Chưa nạp danh mục đơn vị hành chính."))
@@ -118,6 +119,7 @@ def _ranking_page(
 ):
     ranking = area_ranking(root=root, areas=areas, year=year, label=label)
     table = _ranking_table(request, ranking.table.rows, ranking.table.total, year, paged=True)
+    table.can_link = Scope.of(request.user).can_view
     if wants_xlsx(request):
         return table_download(
             table,

@@ -10,10 +10,11 @@ from .test_pages import login
 
 # Measured once (login and session included); the same with 30 or 300 communes.
 # The Excel links (reports/templatetags/annex_links.py) add one query to the district and document pages;
-# the line saying where the month's figures come from (reports/provenance.py) one to each dashboard.
+# the line saying where the month's figures come from (reports/provenance.py) one to each dashboard,
+# and the document's cohorts one to the document page.
 # Each page here is the first read after the district's counts were written: the writes kept the
 # roll-up up to date, so the read costs what any other does (the same on PostgreSQL and SQLite).
-DISTRICT, PROVINCE, HOME, DOCUMENT = 12, 10, 10, 21
+DISTRICT, PROVINCE, HOME, DOCUMENT = 12, 10, 10, 22
 
 
 @pytest.fixture

@@ -107,10 +107,27 @@ def test_the_national_page_ranks_the_34_provinces(client, now_is, lai_chau_count
     first = rows[0]
     assert first.unit.code == "12" and (first.enrolled, first.population) == (434_397, 450_300)
     assert response.context["headline"].enrolled == 434_397
+    # Each province's name opens its own page of the year.
+    text = response.content.decode()
+    assert text.count('<a href="/provinces/') >= 34 and '<a href="/provinces/12/">Tỉnh Lai Châu</a>' in text
+    assert client.get("/provinces/01/?year=2026").status_code == 200
 
 
-def test_only_national_users_see_the_national_page(client, now_is, lai_chau):
-    client.force_login(make_user("leader_lc", Role.LEADER, lai_chau))
+def test_a_province_officer_reads_the_national_ranking_and_opens_only_their_province(
+    client, now_is, lai_chau, lai_chau_counts
+):
+    client.force_login(make_user("officer_lc", Role.OFFICER, lai_chau))
+    response = client.get("/country/")
+    assert response.status_code == 200 and len(response.context["table"].rows) == 34
+    text = response.content.decode()
+    ranking = text[text.index('<table class="ranking"') :]
+    assert '<a href="/provinces/12/">Tỉnh Lai Châu</a>' in ranking
+    assert '<a href="/provinces/01/' not in ranking and "Thành phố Hà Nội" in ranking
+    assert client.get("/provinces/01/").status_code == 404
+
+
+def test_a_user_without_an_assignment_does_not_see_the_national_page(client, now_is, lai_chau):
+    client.force_login(make_user("nobody"))
     assert client.get("/country/").status_code == 403
 
 

@@ -2,21 +2,13 @@
 the same figures as the year's dashboard once every later count is gone."""
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 
 from communes.models import Enrollment, Level, Unit
 from reports.dashboard import area_dashboard
 from targets.models import CohortProgress
 from tests.conftest import NOW, unit
-
-
-@pytest.fixture
-def demo(db, settings, now_is):
-    settings.DEBUG = True
-    call_command("load_demo_figures", stdout=io.StringIO())
 
 
 def lai_chau() -> Unit:

@@ -31,3 +31,10 @@ def reporting_year(now: dt.datetime | None = None) -> int:
     """The year pages open on: the year of the month being reported (December's figures are still
     the year's news in early January)."""
     return reporting_month(now).year
+
+
+def last_ended_month(now: dt.datetime | None = None) -> dt.date:
+    """The latest month that is over (November on any day of December): what a monthly report is
+    written about, whether or not every commune has sent it yet."""
+    now = now or timezone.now()
+    return add_months(timezone.localdate(now).replace(day=1), -1)

@@ -112,16 +112,22 @@ class Dashboard:
     behind: Behind
 
 
-def area_dashboard(unit: Unit, year: int) -> Dashboard:
+def area_dashboard(unit: Unit, year: int, *, as_of: dt.date | None = None) -> Dashboard:
     """A district's page, and a province's since 7/2025: its communes ranked under a headline and a
     chart of every commune under it, month by month (a province's 2025 chart counts its districts'
-    communes until June and its own from July)."""
-    table = year_table(unit, year, level=Level.COMMUNE)
+    communes until June and its own from July).
+
+    With `as_of` (a month of the year) the year as it stood at that month: sums, each commune's
+    latest month, projections and cohorts stop there, and communes formed later are not counted
+    (the monthly report); targets stay the year's latest."""
+    if as_of is not None and as_of.year != year:
+        raise ValueError("area_dashboard: as_of must be a month of the year")
+    table = year_table(unit, year, level=Level.COMMUNE, until=as_of)
     children = Unit.objects.filter(parent=unit, level=Level.COMMUNE)
     start = dt.date(year - CHART_YEARS + 1, 1, 1)
-    sums = series.area_sums([unit], start=start, end=dt.date(year, 12, 1)).get(unit.pk, {})
+    sums = series.area_sums([unit], start=start, end=as_of or dt.date(year, 12, 1)).get(unit.pk, {})
     headline = _headline(table, sums, year)
-    _compare_rows(table.rows, children, year, parent_target=table.total.target)
+    _compare_rows(table.rows, children, year, parent_target=table.total.target, until=as_of)
     _compare_total(table.total, sums, headline)
     chart = _chart(sums, year, headline)
     return Dashboard(
@@ -130,7 +136,7 @@ def area_dashboard(unit: Unit, year: int) -> Dashboard:
         table=table,
         headline=headline,
         chart=chart,
-        cohorts=cohort_progress(unit, year=year),
+        cohorts=cohort_progress(unit, year=year, until=as_of),
         behind=communes_behind(table.rows, unit_gap=headline.gap_people),
     )
 
@@ -205,13 +211,15 @@ def _compare_total(total: CoverageRow, sums, headline: Headline) -> None:
     total.synthetic = headline.synthetic
 
 
-def _compare_rows(rows: list[CoverageRow], units, year: int, *, parent_target: Target | None) -> None:
+def _compare_rows(
+    rows: list[CoverageRow], units, year: int, *, parent_target: Target | None, until: dt.date | None = None
+) -> None:
     """Each row against its previous month and the same month a year before, its projection and
     status; a unit without a target of its own is measured against its parent's (the directive's
     district-wide rate applies to every commune)."""
     months = {add_months(r.as_of, shift) for r in rows if r.as_of for shift in (0, -1, -12)}
     figures = series.unit_month_figures(units, months=sorted(months)) if months else {}
-    pairs = series.unit_months(units, year=year)
+    pairs = series.unit_months(units, year=year, until=until)
     for row in rows:
         if row.target is None and parent_target is not None:
             row.target, row.target_inherited = parent_target, True
@@ -234,14 +242,16 @@ def _rate(figure) -> Decimal | None:
     return coverage.coverage_rate(enrolled=figure[0], population=figure[1])
 
 
-def cohort_progress(unit: Unit, *, year: int) -> list[CohortView]:
+def cohort_progress(unit: Unit, *, year: int, until: dt.date | None = None) -> list[CohortView]:
     """Cohorts tracked by documents of this unit: re-enrolled people at the latest month of the
-    year (or before) against the sub-targets (100% of pupils, more than 95% of households)."""
-    return cohorts_at(Cohort.objects.filter(document__scope=unit), year=year)
+    year (or before; or up to `until`) against the sub-targets (100% of pupils, more than 95% of
+    households)."""
+    return cohorts_at(Cohort.objects.filter(document__scope=unit), year=year, until=until)
 
 
-def cohorts_at(cohorts, *, year: int) -> list[CohortView]:
-    """The given cohorts (a queryset) with their progress at the latest month of the year or before."""
+def cohorts_at(cohorts, *, year: int, until: dt.date | None = None) -> list[CohortView]:
+    """The given cohorts (a queryset) with their progress at the latest month of the year (or of
+    `until`) or before."""
     cohorts = list(cohorts.select_related("document").prefetch_related("sub_targets"))
     if not cohorts:
         return []
@@ -254,7 +264,7 @@ def cohorts_at(cohorts, *, year: int) -> list[CohortView]:
     }
     latest: dict[int, dict] = {}
     progress = (
-        CohortProgress.objects.filter(member__cohort__in=cohorts, month__lte=dt.date(year, 12, 1))
+        CohortProgress.objects.filter(member__cohort__in=cohorts, month__lte=until or dt.date(year, 12, 1))
         .values("member__cohort", "month")
         .annotate(pupils=Sum("pupils"), households=Sum("households"))
         .order_by("member__cohort", "month")

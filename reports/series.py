@@ -79,10 +79,14 @@ def latest_month(units, *, year: int | None = None) -> dt.date | None:
     return counts.aggregate(latest=Max("month"))["latest"]
 
 
-def unit_months(units, *, year: int) -> dict[int, list[tuple[int, int]]]:
-    """Each unit's (month number, enrolled) pairs of the year, for its projection (one query)."""
+def unit_months(units, *, year: int, until: dt.date | None = None) -> dict[int, list[tuple[int, int]]]:
+    """Each unit's (month number, enrolled) pairs of the year (up to the month `until`, when given),
+    for its projection (one query)."""
     pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    counts = Enrollment.objects.filter(unit__in=units, month__year=year).order_by("unit_id", "month")
+    counts = Enrollment.objects.filter(unit__in=units, month__year=year)
+    if until is not None:
+        counts = counts.filter(month__lte=until)
+    counts = counts.order_by("unit_id", "month")
     for unit_id, month, enrolled in counts.values_list("unit_id", "month", "enrolled"):
         pairs[unit_id].append((month.month, enrolled))
     return pairs

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from communes.models import Enrollment, Level, Population, Unit
-from communes.periods import year_end, year_start
+from communes.periods import month_end, year_end, year_start
 from targets.models import Comparison, Target
 
 from . import coverage
@@ -126,16 +126,18 @@ def latest_targets(units, year: int) -> dict[int, Target]:
     return chosen
 
 
-def child_units(parent: Unit, year: int, level: str | None = None):
-    """The units under `parent` that existed at some time during the year."""
-    units = Unit.objects.filter(parent=parent).in_force_during(year_start(year), year_end(year))
+def child_units(parent: Unit, year: int, level: str | None = None, *, until: dt.date | None = None):
+    """The units under `parent` that existed at some time during the year (up to the end of the
+    month `until`, when given)."""
+    end = min(year_end(year), month_end(until)) if until else year_end(year)
+    units = Unit.objects.filter(parent=parent).in_force_during(year_start(year), end)
     return units.filter(level=level) if level else units
 
 
-def year_table(parent: Unit, year: int, *, level: str | None = None) -> CoverageTable:
+def year_table(parent: Unit, year: int, *, level: str | None = None, until: dt.date | None = None) -> CoverageTable:
     """The units directly under `parent` (a district's communes, or a province's since 7/2025) for a
-    year, ranked, with totals."""
-    units = child_units(parent, year, level).with_year_figures(year).order_by("code")
+    year, ranked, with totals; with `until` (a month of the year), the year as it stood then."""
+    units = child_units(parent, year, level, until=until).with_year_figures(year, until=until).order_by("code")
     targets = latest_targets([parent.pk, *units.values_list("pk", flat=True)], year)
     rows = [
         CoverageRow(

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from communes.calendar import reporting_month, reporting_year
+from communes.calendar import last_ended_month, reporting_month, reporting_year
 from communes.models import Level, Unit
 from communes.periods import FIRST_YEAR, last_open_month, year_end, year_start
 from communes.scope import Scope, visible_unit_or_404
@@ -24,6 +25,7 @@ from .formatting import fmt_decimal
 from .links import successor_links
 from .maps import commune_outlines, coverage_map, province_outlines
 from .provenance import month_provenance
+from .report_months import default_report_month, month_refusal
 from .table_export import table_download, wants_xlsx
 from .tables import CoverageRankingTable
 
@@ -189,8 +191,19 @@ def _area_page(request, unit: Unit, year: int):
                 title=_("Bao phủ BHYT các xã của %(unit)s năm %(year)s so với chỉ tiêu")
                 % {"unit": unit.full_name, "year": year},
             ),
+            **_report_link(unit, year),
         },
     )
+
+
+def _report_link(unit: Unit, year: int) -> dict:
+    """The monthly report of the page's year: its last ended month (or the unit's last month)."""
+    last_ended = last_ended_month()
+    month = default_report_month(unit, year, last_ended=last_ended)
+    if month_refusal(unit, month, last_ended=last_ended):
+        return {}
+    name = "district_report" if unit.level == Level.DISTRICT else "province_report"
+    return {"report_month": month, "report_url": reverse(name, args=[unit.code, f"{month:%Y-%m}"])}
 
 
 def _districts_before(unit: Unit, year: int) -> list[Unit]:

@@ -76,14 +76,15 @@ class UnitQuerySet(models.QuerySet):
 
         return Scope.of(user).filter_editable(self)
 
-    def with_year_figures(self, year: int) -> "UnitQuerySet":
+    def with_year_figures(self, year: int, *, until: dt.date | None = None) -> "UnitQuerySet":
         """Annotate each unit with its population for the year and its enrolled count at the last
-        month of the year that has one (enrolled is a stock: the year's value is its last month's)."""
+        month of the year that has one (enrolled is a stock: the year's value is its last month's),
+        or the last one up to `until` (a month of the year: the year as it stood then)."""
         from .counts import Enrollment, Population
 
         population = Population.objects.filter(unit=OuterRef("pk"), year=year)
         last = Enrollment.objects.filter(
-            unit=OuterRef("pk"), month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
+            unit=OuterRef("pk"), month__gte=dt.date(year, 1, 1), month__lte=until or dt.date(year, 12, 1)
         ).order_by("-month")
         return self.annotate(
             population_value=Subquery(population.values("population")[:1]),

@@ -23,6 +23,11 @@ def two_communes(luc_ngan):
     return a, b
 
 
+def ranking(page: str) -> str:
+    """The page from the ranking table on: a commune short of its target is listed above it too."""
+    return page[page.index("<h2>Xếp hạng các xã") :]
+
+
 @pytest.fixture
 def leader_client(client, leader):
     login(client, leader)
@@ -47,7 +52,7 @@ def test_an_ended_districts_page_opens_on_its_last_year(leader_client, two_commu
 
 
 def test_the_ranking_shows_changes_inherited_targets_and_status(leader_client, two_communes):
-    page = leader_client.get("/districts/219/?year=2021").content.decode()
+    page = ranking(leader_client.get("/districts/219/?year=2021").content.decode())
     row_b = page[page.index('data-code="07528"') :]
     row_b = row_b[: row_b.index("</tr>")]
     # Cấm Sơn: 2.920 / 3.000 = 97,33%, +0,33 since June's 97,00%; the district's 99% applies.
@@ -76,15 +81,15 @@ def test_the_ranking_shows_changes_inherited_targets_and_status(leader_client, t
 def test_every_column_sorts_and_units_without_figures_stay_last(leader_client, two_communes, sort):
     response = leader_client.get(f"/districts/219/?year=2021&sort={sort}")
     assert response.status_code == 200
-    page = response.content.decode()
+    page = ranking(response.content.decode())
     if sort.lstrip("-") in ("change_month", "as_of"):
         reporting = max(page.index('data-code="07525"'), page.index('data-code="07528"'))
         assert reporting < page.index('data-code="07531"')  # Tân Sơn has no figure
 
 
 def test_sorting_by_change_orders_the_reporting_communes(leader_client, two_communes):
-    up = leader_client.get("/districts/219/?year=2021&sort=-change_month").content.decode()
-    down = leader_client.get("/districts/219/?year=2021&sort=change_month").content.decode()
+    up = ranking(leader_client.get("/districts/219/?year=2021&sort=-change_month").content.decode())
+    down = ranking(leader_client.get("/districts/219/?year=2021&sort=change_month").content.decode())
     # Chũ gained +0,20, Cấm Sơn +0,33.
     assert up.index('data-code="07528"') < up.index('data-code="07525"')
     assert down.index('data-code="07525"') < down.index('data-code="07528"')
@@ -92,7 +97,7 @@ def test_sorting_by_change_orders_the_reporting_communes(leader_client, two_comm
 
 def test_communes_under_1000_people_are_marked(leader_client, luc_ngan):
     make_counts(unit(Level.COMMUNE, "07525"), JULY, population=950, enrolled=900)
-    page = leader_client.get("/districts/219/?year=2021").content.decode()
+    page = ranking(leader_client.get("/districts/219/?year=2021").content.decode())
     row = page[page.index('data-code="07525"') :]
     assert 'class="small-unit"' in row[: row.index("</tr>")]
 
@@ -106,7 +111,7 @@ def test_the_chart_draws_this_year_against_the_target(leader_client, two_commune
 
 def test_the_change_since_last_year_compares_the_same_month(leader_client, two_communes):
     make_counts(unit(Level.COMMUNE, "07528"), dt.date(2020, 7, 1), population=3000, enrolled=2850)
-    page = leader_client.get("/districts/219/?year=2021").content.decode()
+    page = ranking(leader_client.get("/districts/219/?year=2021").content.decode())
     row = page[page.index('data-code="07528"') :]
     assert "+2,33" in row[: row.index("</tr>")]  # 97,33% − 95,00%
 

@@ -5,8 +5,6 @@ so this proves the file opens in a second spreadsheet with the same numbers and 
 """
 
 import csv
-import os
-import shutil
 import subprocess
 
 import pytest
@@ -17,16 +15,6 @@ from targets.models import TargetDocument
 pytestmark = pytest.mark.libreoffice
 # UTF-8, comma separated, raw values rather than values as displayed
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
-
-
-@pytest.fixture
-def soffice():
-    path = shutil.which("soffice") or shutil.which("libreoffice")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required in CI: apt-get install libreoffice-calc-nogui")
-        pytest.skip("LibreOffice is not installed")
-    return path
 
 
 def convert_to_csv(soffice: str, workbook: bytes, directory) -> list[list[str]]:

@@ -95,6 +95,22 @@ def install(api) -> None:
             }
             for error in exc.errors
         ]
+        places = {str(error.get("loc", ("",))[0]) for error in exc.errors}
+        if places == {"path"}:  # /documents/² names no document
+            return respond(request, not_found())
+        if places <= {"path", "query"}:  # ?year=², ?on=1e3: a parameter, as those refused out of range
+            names = [p["field"].split(".", 1)[-1] for p in problems]
+            return respond(
+                request,
+                ApiError(
+                    400,
+                    "invalid_parameter",
+                    _("Tham số %(names)s không hợp lệ: %(problem)s")
+                    % {"names": ", ".join(names), "problem": problems[0]["message"]},
+                    parameter=names[0],
+                    problems=problems,
+                ),
+            )
         return respond(
             request,
             ApiError(
@@ -146,8 +162,10 @@ def _problem_text(error: dict) -> str:
         return _("Thiếu trường bắt buộc.")
     if kind.startswith("int") or kind == "is_instance_of":
         return _("Phải là một số nguyên.")
-    if kind.startswith(("date", "datetime")):
+    if kind.startswith("datetime"):
         return _("Ngày giờ không hợp lệ (viết theo ISO 8601, ví dụ 2026-11-25T08:00:00+07:00).")
+    if kind.startswith("date"):
+        return _("Ngày không hợp lệ (viết YYYY-MM-DD, ví dụ 2026-11-25).")
     if kind.startswith("string"):
         return _("Phải là một chuỗi ký tự có độ dài hợp lệ.")
     if kind.startswith("bool"):

@@ -115,7 +115,12 @@ def test_the_sync_loop_reads_only_what_changed_and_misses_nothing_changed_while_
     assert [(i["unit"]["code"], i["enrolled"]) for i in since["items"]] == [(changed.unit.code, changed.enrolled)]
     naive = api.get("/api/v1/units/12/figures", updated_since="2099-12-31T23:00:00").json()  # Vietnam's time
     assert naive["items"] == since["items"]
-    assert api.get("/api/v1/units/12/figures", updated_since="yesterday").json()["code"] == "invalid_request"
+    refused = api.get("/api/v1/units/12/figures", updated_since="yesterday")
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_parameter"
+    assert refused.json()["parameter"] == "updated_since"
+    assert refused.json()["message"] == (
+        "Tham số updated_since không hợp lệ: Ngày giờ không hợp lệ (viết theo ISO 8601, ví dụ 2026-11-25T08:00:00+07:00)."
+    )
 
 
 def test_populations_sync_with_their_source(as_role, figures, now_is):

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "coverage_portal.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "coverage_portal.middleware.ChosenLanguageMiddleware",
+    "api.middleware.JsonErrorsMiddleware",  # before CommonMiddleware, whose 400 for a wrong Host it turns
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,6 +1,7 @@
 """An annex sheet's rows read into plain values: each commune's name and figures, each cell's
 problem named by its line, year and column."""
 
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -82,7 +83,7 @@ def _count(value, where: Where) -> int | None:
     if isinstance(value, (int, float)):
         if value < 0:
             raise ImportRefused(_("%(where)s: số người không được âm.") % {"where": where()})
-        if value != int(value):
+        if isinstance(value, float) and not value.is_integer():  # 4179,5; and 1E999, a float's infinity
             raise ImportRefused(_("%(where)s: số người phải là số nguyên.") % {"where": where()})
         value = int(value)
     try:
@@ -97,6 +98,8 @@ def _rate(cell, where: Where) -> Decimal | None:
         return None
     try:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value) or abs(value) > 1000:  # no rate, and 1E300 is too long to round
+                raise NumberError(_("Tỷ lệ phải từ 0 đến 100%."))
             number = Decimal(repr(value))
             # A cell formatted as a percentage (or any fraction up to 1) holds 0.425 for 42,50%.
             if "%" in (cell.number_format or "") or number <= 1:

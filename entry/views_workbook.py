@@ -17,7 +17,7 @@ from .annex_file import body_too_large, max_megabytes
 from .areas import URL_NAMES, Ended, area_or_404, ended_page, month_or_404
 from .forms import WorkbookColumnsForm
 from .grid import field_name, read_grid
-from .limits import WorkbookRefused
+from .limits import WorkbookRefused, max_bytes
 from .rows import entry_rows, month_status, payer_groups
 from .table import Table
 from .views import render_entry
@@ -50,7 +50,8 @@ def workbook_upload(request, level: str, code: str, month: str):
     if upload is None:
         return page.form(error=_("Hãy chọn tệp bảng tính của BHXH (.xlsx, .xls hoặc .csv)."), status=400)
     try:
-        table = read_rows(upload.read(), upload.name or "")
+        # One byte past the limit is enough for read_rows to refuse the file: the rest is never read.
+        table = read_rows(upload.read(max_bytes() + 1), upload.name or "")
     except WorkbookRefused as refused:
         return page.form(error=refused.message, lines=refused.errors, status=400)
     filename = (upload.name or "")[:100]

@@ -11,6 +11,7 @@ import struct
 
 import xlrd
 from django.utils.translation import gettext as _
+from xlrd import compdoc
 
 from . import limits
 from .limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, WorkbookRefused
@@ -22,6 +23,7 @@ EOF_RECORD = 0x000A
 CELL_RECORDS = {0x0006, 0x0206, 0x0406, 0x0204, 0x00FD, 0x0203, 0x027E, 0x00D6, 0x0205}
 MULRK_RECORD = 0x00BD  # several numbers in one row: first column after the row, last column at the end
 DIMENSIONS_RECORD = 0x0200
+SST_RECORD = 0x00FC  # the shared strings, read whole by xlrd when it opens the file
 # BLANK and MULBLANK only carry formatting: xlrd skips them unless asked for formatting, so do we.
 
 
@@ -34,6 +36,7 @@ def damaged() -> WorkbookRefused:
 def read_xls(data: bytes, *, sheet: str | None = None) -> Table:
     if len(data) > limits.max_bytes():
         raise limits.too_large()
+    _check_shared_strings(data)
     try:
         # ragged_rows: a row ends at its last cell instead of being padded to the widest one.
         book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True, logfile=io.StringIO())
@@ -123,6 +126,32 @@ def _check_sheet(book: xlrd.Book, index: int, name: str) -> int:
         if cells > MAX_CELLS:
             raise limits.too_many_cells()
     return cells
+
+
+def _check_shared_strings(data: bytes) -> None:
+    """xlrd builds every shared string when it opens the file, before any sheet is judged: a table of
+    more strings than the sheets' cells could use is padding, refused as the .xlsx scan refuses it."""
+    if not data.startswith(compdoc.SIGNATURE):
+        return  # a bare BIFF stream (Excel 2–4): xlrd reads it, and its own records are bounded below
+    try:
+        document = compdoc.CompDoc(data, logfile=io.StringIO())
+        mem, position, size = next(
+            (found for name in ("Workbook", "Book") if (found := document.locate_named_stream(name))[0]), (None, 0, 0)
+        )
+    except Exception:  # CompDocError, struct.error, IndexError: a damaged container
+        raise damaged()
+    if mem is None:
+        raise damaged()
+    end = min(len(mem), position + size)
+    while position + 4 <= end:
+        code, length = struct.unpack_from("<HH", mem, position)
+        if code == EOF_RECORD:
+            return  # the end of the workbook's globals: the sheets come after
+        if code == SST_RECORD and length >= 8:
+            (unique,) = struct.unpack_from("<i", mem, position + 8)
+            if not 0 <= unique <= MAX_CELLS:
+                raise limits.too_many_cells()
+        position += 4 + length
 
 
 def _value(kind: int, value, datemode: int):

@@ -20,6 +20,8 @@ from xml.parsers import expat
 
 from django.utils.translation import gettext as _
 
+from communes.numbers import whole_number
+
 from . import limits
 from .container import check_container
 from .limits import MAX_CELLS, MAX_COLUMNS, MAX_MERGED_CELLS, MAX_MERGES, MAX_ROWS, WorkbookRefused
@@ -31,7 +33,9 @@ R_ID = {
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships id",
     "http://purl.oclc.org/ooxml/officeDocument/relationships id",
 }
-_COORDINATE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+# ASCII digits only: re's \d and int() accept other scripts' digits ("A٣"), int("²") raises, and
+# int() of a 5.000-digit row number raises too. The row itself is read by the portal's one helper.
+_COORDINATE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 
 
 @dataclass
@@ -80,7 +84,8 @@ def _column_number(letters: str) -> int:
 
 def _coordinate(text: str) -> tuple[int, int] | None:
     match = _COORDINATE.match(text)
-    return None if match is None else (int(match[2]), _column_number(match[1]))
+    row = None if match is None else whole_number(match[2])
+    return None if row is None else (row, _column_number(match[1]))
 
 
 def _range(ref: str) -> tuple[int, int, int, int]:
@@ -229,7 +234,14 @@ class _Scanner:
         sheet = self._current()
         sheet.rows += 1
         row = attrs.get("r")
-        self.row = int(row) if row and row.isdigit() else self.row + 1
+        if row is None:  # as openpyxl numbers a row without a number: the one after the last
+            self.row += 1
+        else:
+            # openpyxl reads r with int() or float(): "²" fails there, "٣" is row 3, "1e9" row a billion.
+            number = whole_number(row)
+            if number is None:
+                raise limits.damaged()
+            self.row = number
         self.column = 0
         if sheet.rows > MAX_ROWS or self.row > MAX_ROWS:
             raise limits.too_many_rows(self._where())
@@ -237,10 +249,13 @@ class _Scanner:
 
     def _cell(self, attrs: dict[str, str]) -> None:
         sheet = self._current()
-        place = _coordinate(attrs.get("r", ""))
-        if place is None:  # as openpyxl numbers a cell without a reference: the next one in its row
+        reference = attrs.get("r") or None  # openpyxl too reads r="" as no reference
+        place = None if reference is None else _coordinate(reference)
+        if reference is None:  # as openpyxl numbers a cell without a reference: the next one in its row
             self.column += 1
             place = (self.row, self.column)
+        elif place is None:  # "A²", "A٣", "1A": openpyxl would fail on it or misplace it
+            raise limits.damaged()
         else:
             self.column = place[1]
         row, column = place

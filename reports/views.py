@@ -3,6 +3,7 @@ a target document. Each opens on the year being reported and names the units of 
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -12,7 +13,8 @@ from django_tables2 import RequestConfig
 
 from communes.calendar import last_ended_month, reporting_month, reporting_year
 from communes.models import Level, Unit
-from communes.periods import FIRST_YEAR, last_open_month, year_end, year_start
+from communes.numbers import whole_number
+from communes.periods import FIRST_YEAR, LAST_YEAR, last_open_month, year_end, year_start
 from communes.scope import Scope, visible_unit_or_404
 from targets.access import document_or_404
 from targets.models import TargetDocument
@@ -31,11 +33,8 @@ from .tables import CoverageRankingTable
 
 
 def year_param(request) -> int | None:
-    """?year=YYYY, or None when absent or not a plausible year (a forged URL)."""
-    text = request.GET.get("year", "")
-    if text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= 2100:
-        return int(text)
-    return None
+    """?year=YYYY, or None when absent or not a plausible year (a forged URL: "²", "2021²", "1e3")."""
+    return whole_number(request.GET.get("year"), low=FIRST_YEAR, high=LAST_YEAR)
 
 
 def default_year(unit: Unit) -> int:
@@ -58,9 +57,16 @@ RANKING_PAGE = 100
 def _ranking_table(request, rows, total, year: int, *, paged: bool = False) -> CoverageRankingTable:
     table = CoverageRankingTable(rows, total=total, order_by=request.GET.get("sort"))
     table.year = year
-    # A country of ~700 districts renders in pages of RANKING_PAGE rows; ranks and totals cover
-    # every row, and ?format=xlsx still downloads all of them. Communes stay on one page.
-    RequestConfig(request, paginate={"per_page": RANKING_PAGE} if paged else False).configure(table)
+    RequestConfig(request, paginate=False).configure(table)
+    if paged:
+        # A country of ~700 districts renders in pages of RANKING_PAGE rows; ranks and totals cover
+        # every row, and ?format=xlsx still downloads all of them. Communes stay on one page. The page
+        # is read here, not by django-tables2, whose int() takes "٣" and whose ?per_page=0 divides by zero.
+        page = whole_number(request.GET.get("page"), low=1) or 1
+        try:
+            table.paginate(per_page=RANKING_PAGE, page=page)
+        except EmptyPage:  # past the last page: the last, as django-tables2 answers
+            table.paginate(per_page=RANKING_PAGE, page=table.paginator.num_pages)
     return table
 
 

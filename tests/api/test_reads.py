@@ -115,15 +115,26 @@ def test_the_sync_loop_reads_only_what_changed_and_misses_nothing_changed_while_
     assert [(i["unit"]["code"], i["enrolled"]) for i in since["items"]] == [(changed.unit.code, changed.enrolled)]
     naive = api.get("/api/v1/units/12/figures", updated_since="2099-12-31T23:00:00").json()  # Vietnam's time
     assert naive["items"] == since["items"]
-    assert api.get("/api/v1/units/12/figures", updated_since="yesterday").json()["code"] == "invalid_request"
+    refused = api.get("/api/v1/units/12/figures", updated_since="yesterday")
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_parameter"
+    assert refused.json()["parameter"] == "updated_since"
+    assert refused.json()["message"] == (
+        "Tham số updated_since không hợp lệ: Ngày giờ không hợp lệ (viết theo ISO 8601, ví dụ 2026-11-25T08:00:00+07:00)."
+    )
 
 
 def test_populations_sync_with_their_source(as_role, figures, now_is):
+    api = as_role("province_officer")
+    since = dt.datetime(2026, 12, 3, 0, 0, tzinfo=HANOI)
+    # The seeded rows were entered when the test database was built, on the real clock: every row is
+    # dated just before the sync's moment, so that the test reads the same whatever today is.
+    Population.objects.update(entered_at=since - dt.timedelta(seconds=1))
+    assert len(api.get("/api/v1/units/12/populations").json()["items"]) > 1
     now_is(dt.datetime(2026, 12, 3, 9, 0, tzinfo=HANOI))
     Population.objects.filter(unit=figures["khong_lao"], year=2026).update(
         population=9100, source="Chi cục Thống kê 11/2026", entered_at=dt.datetime(2026, 12, 3, 9, 0, tzinfo=HANOI)
     )
-    body = as_role("province_officer").get("/api/v1/units/12/populations", updated_since="2026-12-03T00:00:00").json()
+    body = api.get("/api/v1/units/12/populations", updated_since="2026-12-03T00:00:00").json()
     assert [(i["unit"]["code"], i["year"], i["population"], i["source"]) for i in body["items"]] == [
         ("03583", 2026, 9100, "Chi cục Thống kê 11/2026")
     ]

@@ -13,6 +13,7 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from entry.workbooks import (
     WorkbookRefused,
@@ -108,7 +109,9 @@ def bare_xlsx(sheet_xml: bytes, *, part: str = "xl/worksheets/sheet1.xml", extra
 def sheet_xml(rows: int, *, dimension: str | None = None, columns: int = 3, tail: str = "") -> bytes:
     head = f'<worksheet xmlns="{MAIN}">' + (f'<dimension ref="{dimension}"/>' if dimension else "") + "<sheetData>"
     body = "".join(
-        f'<row r="{r}">' + "".join(f'<c r="{chr(65 + c)}{r}"><v>{r * 7 + c}</v></c>' for c in range(columns)) + "</row>"
+        f'<row r="{r}">'
+        + "".join(f'<c r="{get_column_letter(c + 1)}{r}"><v>{r * 7 + c}</v></c>' for c in range(columns))
+        + "</row>"
         for r in range(1, rows + 1)
     )
     return (head + body + "</sheetData>" + tail + "</worksheet>").encode()

@@ -59,3 +59,58 @@ def test_a_documents_targets_grid_refuses_a_planned_population_past_the_country(
     )
     assert response.status_code == 400 and MESSAGE in response.content.decode()
     assert not Target.objects.filter(document=document).exists() and not ChangeRecord.objects.exists()
+
+
+# -- the API's push and the agency's workbook ------------------------------------------------------
+
+PUSHED = [
+    {"enrolled": 10**11, "population": 10**12},
+    {"enrolled": 3_000_000_000},
+    {"enrolled": 100, "population": 3_000_000_000},
+    {"enrolled": 100, "groups": {"nld": 3_000_000_000}},
+]
+
+
+@pytest.mark.parametrize("figures", PUSHED, ids=["10^12 people", "3e9 enrolled", "3e9 people", "3e9 in a group"])
+def test_the_api_push_refuses_a_count_past_the_country(client, db, now_is, figures):
+    from api.tokens import issue_token
+
+    lai_chau = Unit.objects.provinces().filter(code="12", valid_to__isnull=True).get()
+    token = issue_token(make_user("officer_api_big", Role.OFFICER, lai_chau), "Khoá thử số lớn")[1]
+    before = snapshot()
+    response = client.post(
+        "/api/v1/units/12/months/2026-11/figures",
+        {"communes": [{"code": "03583", "population_source": "thử", **figures}]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    body = response.json()
+    assert response.status_code == 422 and body["code"] == "invalid_figures", body
+    assert {p["commune"] for p in body["problems"] if MESSAGE in p["message"]} == {"03583"}, body
+    assert snapshot() == before and not ChangeRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "count, population", [(10**11, None), (3_000_000_000, None), (None, 10**12)], ids=["10^11", "3e9", "10^12 people"]
+)
+def test_the_agency_workbook_refuses_a_count_past_the_country(client, db, settings, count, population):
+    import dataclasses
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.entry.agency_examples import agency_xlsx, communes
+
+    settings.ENTRY_CLOSE_DAYS = 100_000
+    lai_chau = Unit.objects.provinces().filter(code="12", valid_to__isnull=True).get()
+    client.force_login(make_user("officer_wb_big", Role.OFFICER, lai_chau))
+    listed = communes()
+    first = listed[0]
+    listed[0] = dataclasses.replace(first, count=count or first.count, population=population or first.population)
+    before = snapshot()
+    response = client.post(
+        "/provinces/12/entry/2025-11/workbook/",
+        {"workbook": SimpleUploadedFile("bhxh.xlsx", agency_xlsx(listed=listed))},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and MESSAGE in page and first.written in page
+    assert snapshot() == before

@@ -20,16 +20,24 @@ def test_the_limits_are_configured_consistently():
     assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS <= 20000
 
 
+def _says_in_vietnamese_that_it_was_refused(response) -> None:
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Yêu cầu không hợp lệ (400)" in page
+    assert "biểu mẫu gửi lên quá lớn (quá nhiều ô hoặc tệp lớn hơn giới hạn). Không có gì được lưu." in page
+    assert "Bad Request" not in page
+
+
 def test_an_oversized_form_body_is_refused_before_any_view_runs(client, db):
     with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2000):
         response = client.post("/accounts/login/", {"username": "x", "password": "y" * 4000})
-    assert response.status_code == 400
+    _says_in_vietnamese_that_it_was_refused(response)
 
 
 def test_too_many_fields_are_refused(client, db):
     with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=50):
         response = client.post("/accounts/login/", {f"f{i}": "1" for i in range(60)})
-    assert response.status_code == 400
+    _says_in_vietnamese_that_it_was_refused(response)
 
 
 def test_an_oversized_workbook_is_refused_and_nothing_is_imported(client, admin_user, phong_tho_targets):

@@ -15,13 +15,21 @@ ENTRY_URL_NAMES = {Level.DISTRICT: "entry", Level.PROVINCE: "province_entry"}
 
 @dataclass
 class EntryTask:
-    """An area whose communes a user enters for, and how far the month being reported has come."""
+    """An area whose communes a user enters for, and how far the month being reported has come.
+
+    `unit` is what the task is named after: the area, or a commune officer's own commune (whose
+    grid is the area's page, showing them that one commune)."""
 
     area: Unit
     month: dt.date
     reported: int
     expected: int
     deadline: dt.datetime
+    unit: Unit | None = None
+
+    def __post_init__(self):
+        if self.unit is None:
+            self.unit = self.area
 
     @property
     def url_name(self) -> str:
@@ -66,6 +74,7 @@ def entry_tasks(user, month: dt.date) -> list[EntryTask]:
     )
     by_area = {row["area"]: row for row in counted}
     deadline = closing_time(month)
+    own_commune = scope.root if not scope.is_admin and scope.root.level == Level.COMMUNE else None
     return [
         EntryTask(
             area=a,
@@ -73,6 +82,7 @@ def entry_tasks(user, month: dt.date) -> list[EntryTask]:
             reported=by_area.get(a.pk, {}).get("reported", 0),
             expected=by_area.get(a.pk, {}).get("expected", 0),
             deadline=deadline,
+            unit=own_commune,
         )
         for a in areas
     ]

@@ -40,8 +40,26 @@ def test_an_officer_sees_the_month_to_report_and_its_grid(client, now_is, lai_ch
 def test_a_commune_officer_sees_their_one_commune(client, now_is, db):
     khong_lao = Unit.objects.communes().in_force(TODAY).get(code="03583")
     client.force_login(make_user("officer_kl", Role.OFFICER, khong_lao))
-    task = client.get("/").context["tasks"][0]
-    assert task.area.code == "12" and task.expected == 1
+    response = client.get("/")
+    [task] = response.context["tasks"]
+    assert (task.unit, task.area.code, task.month, task.reported, task.expected) == (khong_lao, "12", NOV, 0, 1)
+    text = response.content.decode()
+    # The row names the commune (its province only beside it) and opens November's grid.
+    row = text[text.index('<section class="tasks"') : text.index("</section>")]
+    assert '<td>Xã Khổng Lào <span class="muted">(Tỉnh Lai Châu)</span></td>' in row
+    assert "<strong>0</strong>/1" in row and 'href="/provinces/12/entry/2026-11/"' in row
+    # That grid holds the one commune, and its count once saved shows on the home page.
+    grid = client.get("/provinces/12/entry/2026-11/")
+    assert [r.unit for r in grid.context["rows"]] == [khong_lao]
+    Population.objects.create(unit=khong_lao, year=2026, population=9000)
+    Enrollment.objects.create(unit=khong_lao, month=NOV, enrolled=8700)
+    assert "<strong>1</strong>/1" in client.get("/").content.decode()
+
+
+def test_the_menus_entry_opens_a_commune_officers_grid_of_the_month(client, now_is, db):
+    khong_lao = Unit.objects.communes().in_force(TODAY).get(code="03583")
+    client.force_login(make_user("officer_kl", Role.OFFICER, khong_lao))
+    assert client.get("/entry/").url == "/provinces/12/entry/2026-11/"
 
 
 def test_a_leader_lands_on_their_units_dashboard(client, now_is, lai_chau):

@@ -1,23 +1,18 @@
-"""Every export of a year uses the units of that year, and says what the dashboard says."""
+"""Every export of a year uses the units of that year, and says what the dashboard says; a document's
+annex says what the document stores. (The ranking pages' Excel: test_rankings_match_excel.py.)"""
 
 import io
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 
 from communes.models import Level, Role, Unit
 from reports.annex_actuals import annex_actuals_workbook
 from reports.dashboard import area_dashboard, area_ranking
 from reports.excel_annex import read_annex
-from targets.models import TargetDocument
+from targets.models import FigureKind, TargetDocument
 from tests.conftest import make_user
-
-
-@pytest.fixture
-def demo(db, settings, now_is):
-    settings.DEBUG = True
-    call_command("load_demo_figures", stdout=io.StringIO())
 
 
 def _groups(sheet) -> list[tuple[int, str]]:
@@ -83,3 +78,75 @@ def test_directive_05s_2025_is_the_districts_19_communes_as_on_its_dashboard(dem
         total.population,
         total.enrolled,
     )
+
+
+def _rate(population, enrolled) -> Decimal | None:
+    if population is None or enrolled is None or not population:
+        return None
+    return (Decimal(enrolled) * 100 / population).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _stored(document: TargetDocument):
+    """The annex as the database holds it: each unit's result of the result year and its plan per
+    year, and the column sums (Σ population, Σ enrolled, then the rate), added up here."""
+    results = document.figures.filter(kind=FigureKind.YEAR_RESULT)
+    result_year = max(results.values_list("year", flat=True), default=None)
+    plans = document.targets.exclude(unit=document.scope)
+    plan_years = sorted({y for y in plans.values_list("year", flat=True) if result_year is None or y > result_year})
+    lines: dict[int, dict] = defaultdict(dict)
+    for unit_id, population, enrolled, rate in results.filter(year=result_year).values_list(
+        "unit_id", "population", "enrolled", "rate"
+    ):
+        lines[unit_id]["result"] = (population, enrolled, rate)
+    for unit_id, year, population, enrolled, rate in plans.filter(year__in=plan_years).values_list(
+        "unit_id", "year", "planned_population", "planned_enrolled", "rate"
+    ):
+        lines[unit_id][year] = (population, enrolled, rate)
+    groups = ["result", *plan_years]
+    totals = []
+    for group in groups:
+        cells = [line[group] for line in lines.values() if group in line and line[group][0] is not None]
+        population = sum(c[0] for c in cells) if cells else None
+        enrolled = sum(c[1] for c in cells) if cells else None
+        totals.append((population, enrolled, _rate(population, enrolled)))
+    units = Unit.objects.in_bulk(list(lines))
+    rows = sorted(
+        (units[unit_id].name if units[unit_id].kind == "Xã" else units[unit_id].full_name,)
+        + tuple(line.get(group, (None, None, None)) for group in groups)
+        for unit_id, line in lines.items()
+    )
+    return rows, totals
+
+
+def _annex_sheet(content: bytes, groups: int):
+    """The annex's commune lines (name and each group's three cells) and its Tổng cộng line."""
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+
+    def cells(r: int, column: int) -> tuple:
+        population, enrolled, rate = (sheet.cell(row=r, column=column + i).value for i in range(3))
+        return population, enrolled, None if rate is None else (Decimal(str(rate)) * 100).quantize(Decimal("0.01"))
+
+    end = next(r for r in range(7, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == "Tổng cộng")
+    rows = [(sheet.cell(row=r, column=2).value, *(cells(r, 3 + 3 * g) for g in range(groups))) for r in range(7, end)]
+    return sorted(rows), [cells(end, 3 + 3 * g) for g in range(groups)]
+
+
+def test_every_documents_annex_xlsx_totals_are_the_sums_of_its_stored_rows(demo, client, leader):
+    client.force_login(leader)
+    checked = set()
+    for document in TargetDocument.objects.select_related("scope").order_by("pk"):
+        rows, totals = _stored(document)
+        if not rows:
+            continue  # a document without an annex: its workbook is a blank form
+        response = client.get(f"/documents/{document.pk}/annex.xlsx")
+        assert response.status_code == 200, document.number
+        sheet_rows, sheet_totals = _annex_sheet(response.content, len(totals))
+        for line, row in zip(sheet_rows, rows, strict=True):
+            assert line == row, (document.number, row[0])
+        for group, (sheet_total, total) in enumerate(zip(sheet_totals, totals, strict=True)):
+            assert sheet_total == total, (document.number, group)
+        checked.add(document.number)
+        if document.number == "231/KH-UBND":  # the plan's column totals, as DOMAIN.md reads them
+            assert [rate for _, _, rate in totals[1:]] == [Decimal("96.05"), Decimal("96.11"), Decimal("96.15")]
+    # Directive 05-CT/HU has no annex; the plan, the national decision and the three provincial plans do.
+    assert checked == {"231/KH-UBND", "2215/QĐ-TTg", "08/KH-UBND", "21/KH-UBND", "112/QĐ-UBND"}

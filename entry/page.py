@@ -178,13 +178,14 @@ def problems(lines_: list[dict]) -> list[dict]:
 
 def client_data(*, area, month, rows, user) -> dict:
     """What entry.js reads from the page's JSON block: the rules, the communes' name keys (the
-    importer's matcher's, so a pasted name matches as an imported one does), the draft's key."""
+    importer's matcher's, so a pasted name matches as an imported one does: each key and each
+    spelling with its marks to the codes of every commune it may name), the draft's key."""
     matcher = Matcher(units=[row.unit for row in rows])
     codes = {pk: unit.code for pk, unit in matcher.units.items()}
     return {
         "rules": client_rules(),
         "names": {key: sorted(codes[pk] for pk in pks) for key, pks in matcher.keys.items()},
-        "marked": {key: codes[pk] for key, pk in matcher.ambiguous().items()},
+        "marked": {key: sorted(codes[pk] for pk in pks) for key, pks in matcher.ambiguous().items()},
         "draft": f"bhyt-entry-draft:{user.pk}:{area.level}:{area.code}:{month:%Y-%m}",
         "labels": {"groups": column_label("groups", [])},
         "totals": TOTAL_LABEL.pattern,

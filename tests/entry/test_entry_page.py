@@ -159,3 +159,27 @@ def test_last_months_rate_uses_last_months_population(client, officer_phong_tho)
         '<small class="hint">T12/2021: 1.663</small>' in previous and '<small class="hint">42,50%</small>' in previous
     )
     assert "33,26%" not in page  # 1.663 ÷ 5.000: last month's enrolled over this year's people
+
+
+def test_a_spelling_two_communes_share_is_sent_with_both_codes_and_matches_neither(client, db):
+    """The page sends, per spelling, every commune it may name: the paste takes a name only when it
+    names one (entry-paste.js), as the importer's matcher does."""
+    from communes.models import Role, Unit
+    from entry.matching import Matcher
+    from tests.conftest import make_user
+
+    from .entry_helpers import make_namesakes
+
+    district = make_namesakes("71")
+    login(client, make_user("officer_namesakes", Role.OFFICER, district))
+    page = client.get("/districts/71/entry/2024-01/").content.decode()
+    data = json.loads(re.search(r'<script id="entry-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    an_binh, other_an_binh, thanh_an, thanh_an_marked = (f"71{n:04d}" for n in range(4))
+    assert data["names"]["anbinh"] == [an_binh, other_an_binh]
+    assert data["marked"]["an bình"] == [an_binh, other_an_binh]  # neither: the paste lists the name
+    assert data["names"]["thanhan"] == [thanh_an, thanh_an_marked]
+    assert (data["marked"]["thanh an"], data["marked"]["thạnh an"]) == ([thanh_an], [thanh_an_marked])
+    matcher = Matcher(units=Unit.objects.filter(parent=district))
+    by_code = {unit.code: pk for pk, unit in matcher.units.items()}
+    assert matcher.match("Xã An Bình") is None
+    assert (matcher.match("Thanh An"), matcher.match("thạnh an")) == (by_code[thanh_an], by_code[thanh_an_marked])

@@ -186,6 +186,7 @@ def client_data(*, area, month, rows, user) -> dict:
         "rules": client_rules(),
         "names": {key: sorted(codes[pk] for pk in pks) for key, pks in matcher.keys.items()},
         "marked": {key: sorted(codes[pk] for pk in pks) for key, pks in matcher.ambiguous().items()},
+        # The user's drafts are removed on logout by this prefix (templates/base.html, session.js).
         "draft": f"bhyt-entry-draft:{user.pk}:{area.level}:{area.code}:{month:%Y-%m}",
         "labels": {"groups": column_label("groups", [])},
         "totals": TOTAL_LABEL.pattern,

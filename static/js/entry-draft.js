@@ -125,9 +125,18 @@
   form.addEventListener("change", later);
   form.addEventListener("entry:changed", later);
 
+  // Logging out takes this user's drafts away (session.js): leaving still asks, and the draft is kept
+  // again only if the officer stays on the page.
+  var loggingOut = false, logout = document.querySelector("form.logout");
+  if (logout) { logout.addEventListener("submit", function () { loggingOut = true; }); }
+
   window.addEventListener("beforeunload", function (event) {
     if (leaving || grid.countChanged() === 0) { return; }
-    keep();
+    if (loggingOut) {
+      setTimeout(function () { loggingOut = false; keep(); }, 1000);  // runs only if the page stayed
+    } else {
+      keep();
+    }
     event.preventDefault();
     event.returnValue = "";  // browsers show their own words; this asks them to ask
   });

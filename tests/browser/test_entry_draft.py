@@ -173,3 +173,29 @@ def test_a_grid_sent_back_is_shown_from_its_one_post(officer, live_server, page)
         KHONG_LAO: 1700,
         MA_LY_PHO: 1450,
     }
+
+
+def test_logging_out_takes_this_users_drafts_away(officer, live_server, page):
+    """On a shared computer the next person finds none of the figures typed; another user's draft
+    in the same browser is theirs to lose."""
+    theirs = "bhyt-entry-draft:999999:district:109:2022-01"
+    mine = "Object.keys(localStorage).filter(k => k.startsWith('bhyt-entry-draft:%s:'))" % officer.pk
+    log_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{URL}")
+    page.evaluate(f"localStorage.setItem('{theirs}', '{{}}')")
+    type_two(page)
+    assert len(page.evaluate(mine)) == 1
+    page.once("dialog", lambda dialog: dialog.dismiss())  # unsaved cells: logging out asks; stay
+    page.click("form.logout button")
+    page.wait_for_timeout(1500)
+    assert page.url.endswith(URL) and len(page.evaluate(mine)) == 1  # stayed: the draft is kept again
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("form.logout button")
+    page.wait_for_load_state("networkidle")
+    assert "/accounts/login/" in page.url
+    assert page.evaluate("Object.keys(localStorage)") == [theirs]
+    log_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{URL}")
+    assert not page.locator("#entry-draft").is_visible()
+    assert cell(page, KHONG_LAO, "enrolled").input_value() == ""

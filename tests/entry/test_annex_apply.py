@@ -204,7 +204,7 @@ def test_a_bad_file_shows_the_message_beside_the_form(client, plan, staff):
     login(client, staff)
     response = client.post(reverse("document_import", args=[plan.pk]), {"workbook": _upload(b"hello", "a.xlsx")})
     assert response.status_code == 400
-    assert "Tệp không phải bảng tính Excel (.xlsx)." in response.content.decode()
+    assert "Tệp không phải bảng tính: hãy tải lên tệp .xlsx." in response.content.decode()
 
 
 def test_a_forged_token_changes_nothing(client, plan, staff):

@@ -174,7 +174,7 @@ def _encrypted() -> bytes:
 @pytest.mark.parametrize(
     "data, message",
     [
-        (b"TT;Ten xa;Dan so\n1;Khong Lao;3913\n", "không phải bảng tính Excel"),
+        (b"TT;Ten xa;Dan so\n1;Khong Lao;3913\n", "Tệp không phải bảng tính: hãy tải lên tệp .xlsx."),
         (b"PK\x03\x04" + b"\x00garbage" * 50, "bị hỏng"),
         (_encrypted(), "bảo vệ bằng mật khẩu"),
         (OLE_MAGIC + b"\0" * 2000, "Excel 97–2003"),

@@ -322,6 +322,16 @@
     if (first) { first.focus(); }
   });
 
+  // The payer groups and the directive's columns open with their boxes above the grid: a class on
+  // the grid says which, for browsers without CSS :has() (entry.css reads either).
+  [["show-groups", "show-groups"], ["show-cohort", "show-cohort"]].forEach(function (pair) {
+    var box = document.getElementById(pair[0]);
+    if (!box) { return; }
+    function apply() { grid.classList.toggle(pair[1], box.checked); }
+    box.addEventListener("change", apply);
+    apply();
+  });
+
   api.grid = {
     form: form, table: grid, rows: rows, rowOf: rowOf, byKey: byKey, inputs: inputs, editable: editable,
     changed: changed, refreshRow: refreshRow, refreshAll: refreshAll, summarise: summarise, setValue: setValue,

@@ -145,3 +145,25 @@ def test_at_375_px_the_values_are_legible_beside_the_fixed_commune_column(lai_ch
     page.wait_for_timeout(100)
     assert box(page, f'tr[data-code="{communes[0].code}"] th')["left"] == pytest.approx(name["left"], abs=1)
     context.close()
+
+
+def test_the_payer_groups_open_without_css_has(lai_chau, live_server, page):
+    """A browser without :has() (Firefox before 121): the box above the grid opens its columns too."""
+    communes, officer = lai_chau
+    code = communes[2].code
+    log_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{URL}")
+    page.evaluate(
+        """() => { for (const sheet of document.styleSheets) {
+             for (let i = sheet.cssRules.length - 1; i >= 0; i--) {
+               if (sheet.cssRules[i].cssText.includes(':has(')) { sheet.deleteRule(i); } } } }"""
+    )
+    assert page.evaluate(
+        "[...document.styleSheets].every(s => ![...s.cssRules].some(r => r.cssText.includes(':has(')))"
+    )
+    assert not cell(page, code, "g-nsnn").is_visible()
+    page.check("#show-groups")
+    assert cell(page, code, "g-nsnn").is_visible()
+    assert box(page, "main")["right"] - box(page, "main")["left"] > 1200  # the grid's page is wide without :has()
+    page.uncheck("#show-groups")
+    assert not cell(page, code, "g-nsnn").is_visible()

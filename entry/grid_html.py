@@ -20,7 +20,6 @@ def escape(value) -> str:
 
 def rows_html(lines: list[dict], *, month_text: str, kept: bool) -> SafeString:
     words = {
-        "source": escape(_("Nguồn dân số mới")),
         "confirm": escape(_("Xác nhận")),
         "was": escape(_("Số đang lưu → số mới")),
         "history": escape(_("lịch sử")),
@@ -57,9 +56,9 @@ def _row(line: dict, *, kept: bool, words: dict[str, str], history: str, columns
     for cell in line["cells"]:
         fixed = columns[cell["key"], cell["col"], cell["column"]]
         body = _cell(cell, fixed, readonly=readonly, code=code, unit=name, row=row.index, inputs=inputs)
-        if cell["key"] == "population":
-            body = body[:-5] + _source(line["source"], inputs=inputs, kept=kept, words=words, unit=name) + "</td>"
         out.append(body)
+        if cell["key"] == "population":
+            out.append(_source(line["source"], inputs=inputs, kept=kept, unit=name))
         if cell["key"] == "enrolled":
             out.append(_beside(line, words))
     who = _who(row.enrollment, columns.people) if row.enrollment and row.enrollment.entered_by else ""
@@ -133,23 +132,19 @@ def _cell(cell: dict, fixed: tuple, *, readonly: str, code: str, unit: str, row:
     return f'<td class="{classes.lstrip()}"></td>'
 
 
-def _source(source: dict, *, inputs: bool, kept: bool, words: dict[str, str], unit: str) -> str:
-    """The new population's source, in the population's cell (shown once a new figure asks for it)."""
+def _source(source: dict, *, inputs: bool, kept: bool, unit: str) -> str:
+    """The new population's source, in its own cell beside the population: the column opens while a
+    line needs it (a new figure), the input only on that line; its error is with the line's checks."""
     if not (source["present"] and inputs):
-        return ""
+        return '<td class="col-source"></td>'
     name = escape(source["name"])
-    out = (
-        f'<label class="source{" bad" if source["error"] else ""}"><small>{words["source"]}</small>'
+    return (
+        f'<td class="col-source"><label class="source{" bad" if source["error"] else ""}">'
         f'<input{" readonly" if kept else ""} name="{name}" id="{name}"{_attribute("value", source["value"])}'
         ' class="text" maxlength="300" autocomplete="off" data-key="population_source" data-stored=""'
-        f' aria-label="{unit} – {escape(source["column"])}"></label>'
+        f"{_attribute('title', source['error']) if source['error'] else ''}"
+        f' aria-label="{unit} – {escape(source["column"])}"></label></td>'
     )
-    if source["error"]:
-        out += (
-            f'<span class="msg error" data-for="population_source"{_attribute("title", source["error"])}>'
-            f"{escape(source['error'])}</span>"
-        )
-    return out
 
 
 def _beside(line: dict, words: dict[str, str]) -> str:

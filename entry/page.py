@@ -39,17 +39,18 @@ def lines(grid: GridInput, groups, *, has_cohort: bool) -> list[dict]:
     for item in grid.rows:
         stored = item.stored
         cells = _cells(item, labels, has_cohort, stored)
+        source = _source_cell(item, stored, labels)
         out.append(
             {
                 "item": item,
                 "cells": cells,
-                "source": _source_cell(item, stored, labels),
+                "source": source,
                 "rate": coverage.coverage_rate(
                     enrolled=_int(item.raw.get("enrolled")), population=_int(item.raw.get("population"))
                 ),
                 "previous_rate": _previous_rate(item.row),
                 "previous_hint": _previous_hint(item.row),
-                "messages": _row_messages(item, cells, labels),
+                "messages": _row_messages(item, cells, source, labels),
                 "was": _was(item, stored),
                 "expanded": bool(item.raw.get("population_source")) or "population_source" in item.errors,
             }
@@ -86,8 +87,8 @@ def _cells(item, labels: _Labels, has_cohort: bool, stored: dict[str, str]) -> l
 
 
 def _source_cell(item, stored: dict[str, str], labels: _Labels) -> dict:
-    """The new population's source sits under the population, in its cell, and only when a new
-    figure asks for it: an error there is seen where the figure is; it is off the keyboard grid."""
+    """The new population's source has a column of its own beside the population, opened only while
+    a new figure asks for it, so the line stays one line; it is off the keyboard grid (Tab reaches it)."""
     return _cell(item, "population_source", col=None, hint="", labels=labels, stored=stored)
 
 
@@ -114,14 +115,16 @@ def _cell(item, key: str, *, col: int | None, hint: str, labels: _Labels, stored
     }
 
 
-def _row_messages(item, cells, labels: _Labels) -> list[dict]:
-    """The row's errors and warnings, shown beside its figures (the source's stays under its input);
-    each warning with the box that confirms it there."""
+def _row_messages(item, cells, source: dict, labels: _Labels) -> list[dict]:
+    """The row's errors and warnings, shown beside its figures in the grid's order (the source's
+    after the population's); each warning with the box that confirms it there."""
     out = []
     for cell in cells:
         for kind in ("error", "warning"):
             if cell[kind]:
                 out.append(_message(item, cell["key"], kind, cell[kind], labels))
+        if cell["key"] == "population" and source["error"]:
+            out.append(_message(item, "population_source", "error", source["error"], labels))
     if item.warnings.get("groups"):
         out.append(_message(item, "groups", "warning", item.warnings["groups"], labels))
     return out
@@ -152,28 +155,17 @@ def _was(item, stored: dict[str, str]) -> str:
 def problems(lines_: list[dict]) -> list[dict]:
     """Every error and warning of the grid, listed above it: 'Xã – ô – lỗi', each a link to its cell,
     so none is missed in a wide grid that scrolls sideways."""
-    out = []
-    for line in lines_:
-        unit = line["item"].row.unit.full_name
-        source = line["source"]
-        messages = list(line["messages"])
-        if source["error"]:
-            population = next((i for i, m in enumerate(messages) if m["key"] == "population"), -1)
-            messages.insert(
-                population + 1,
-                {
-                    "key": "population_source",
-                    "kind": "error",
-                    "text": source["error"],
-                    "column": column_label("population_source", []),
-                    "anchor": source["name"],
-                },
-            )
-        out += [
-            {"unit": unit, "column": m["column"], "message": m["text"], "kind": m["kind"], "anchor": m["anchor"]}
-            for m in messages
-        ]
-    return out
+    return [
+        {
+            "unit": line["item"].row.unit.full_name,
+            "column": m["column"],
+            "message": m["text"],
+            "kind": m["kind"],
+            "anchor": m["anchor"],
+        }
+        for line in lines_
+        for m in line["messages"]
+    ]
 
 
 def client_data(*, area, month, rows, user) -> dict:

@@ -164,6 +164,7 @@ def render_entry(
         "workbook": workbook,
         "workbook_signed": workbook.signed if workbook else request.POST.get("workbook", ""),
         "changed": sum(cell["changed"] for line in lines for cell in [*line["cells"], line["source"]]),
+        "needs_source": any(line["expanded"] for line in lines),
         "client": page.client_data(area=area, month=month, rows=rows, user=request.user),
         "show_groups": any(
             cell["group"] and (cell["error"] or cell["warning"] or cell["changed"])

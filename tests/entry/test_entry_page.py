@@ -25,14 +25,24 @@ def cell_html(page: str, name: str) -> str:
     raise AssertionError(f"no cell holds {name}")
 
 
-def test_the_population_source_and_its_error_sit_under_the_population(client, officer_phong_tho):
+def test_the_population_source_sits_beside_the_population_and_its_error_with_the_lines_checks(
+    client, officer_phong_tho
+):
     login(client, officer_phong_tho)
     page = post_grid(
         client, URL, {f"{KHONG_LAO}-population": "3.966", f"{KHONG_LAO}-enrolled": "1700"}
     ).content.decode()
-    td = cell_html(page, f"{KHONG_LAO}-population")
-    assert f'name="{KHONG_LAO}-population_source"' in td and "Ghi nguồn của số dân mới" in td
-    assert "<th>Nguồn dân số mới</th>" not in page  # no column of its own, scrolled out of view
+    row = re.search(rf'<tr data-row="\d+" data-code="{KHONG_LAO}".*?</tr>', page, flags=re.S)[0]
+    cells = re.findall(r"<td\b.*?</td>", row, flags=re.S)
+    population = next(i for i, td in enumerate(cells) if f'name="{KHONG_LAO}-population"' in td)
+    source = cells[population + 1]  # its own cell, on the same line, right after the population
+    assert source.startswith('<td class="col-source"><label class="source bad">')
+    assert f'name="{KHONG_LAO}-population_source"' in source and "<span" not in source  # no line under it
+    checks = re.search(r'<div class="checks-in".*?</div>', row, flags=re.S)[0]
+    assert 'data-for="population_source"' in checks and "Nguồn dân số mới: Ghi nguồn của số dân mới" in checks
+    assert '<th class="col-source">Nguồn dân số mới</th>' in page
+    assert 'class="entry-grid needs-source"' in page  # the column is open while a line needs it
+    assert 'class="entry-grid needs-source"' not in client.get(URL).content.decode()
 
 
 def test_a_summary_above_the_grid_lists_every_error_and_warning_with_a_link(client, officer_phong_tho):

@@ -140,16 +140,6 @@ def _self_and_ancestors(unit: Unit) -> list[int]:
     return ids
 
 
-def resolve_area(*, level: str, code: str, month: dt.date) -> tuple[Unit | None, Unit | None]:
-    """(the unit in force that month, None) or (None, the unit that bore the code and had ended)."""
-    units = Unit.objects.filter(level=level, code=code).select_related("parent__parent")
-    current = units.in_force(month).first()
-    if current is not None:
-        return current, None
-    ended = units.filter(valid_to__lt=month).order_by("-valid_to").first()
-    return None, ended
-
-
 def entry_rows(*, area: Unit, month: dt.date, user, status: MonthStatus) -> list[Row]:
     scope = Scope.of(user)
     communes = scope.filter_visible(Unit.objects.communes().within(area).in_force(month))

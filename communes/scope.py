@@ -123,11 +123,24 @@ class Scope:
         return self.is_admin or self.role == Role.LEADER
 
 
-def visible_unit_or_404(user, level: str, code: str, *, on=None, year=None, reach: bool = False) -> Unit:
+class UnitEnded(Exception):
+    """The code named, on the date asked for, a unit that had ended by then (and that the user sees
+    or reaches into): the page says what carries it on instead of answering 404."""
+
+    def __init__(self, unit: Unit):
+        self.unit = unit
+        super().__init__(unit.code)
+
+
+def visible_unit_or_404(
+    user, level: str, code: str, *, on=None, year=None, reach: bool = False, or_ended: bool = False
+) -> Unit:
     """The unit a URL names, if this user may see it (with reach=True: if they see part of it, as
     a commune officer sees their commune's province on its entry page).
 
-    An invisible unit answers 404, like a missing one, so a forged URL learns nothing.
+    With `on`, the unit in force that day; with or_ended=True, a code whose unit had ended by then
+    raises UnitEnded (the entry pages of a month after a reform). An invisible unit answers 404,
+    like a missing one, so a forged URL learns nothing.
     """
     unit = Unit.objects.for_url(level, code, on=on, year=year)
     scope = Scope.of(user)
@@ -141,6 +154,15 @@ def visible_unit_or_404(user, level: str, code: str, *, on=None, year=None, reac
             .select_related("parent__parent")
             .first()
         )
+    if unit is None and on is not None and or_ended:
+        ended = (
+            Unit.objects.filter(level=level, code=code, valid_to__lt=on)
+            .order_by("-valid_to")
+            .select_related("parent__parent")
+            .first()
+        )
+        if ended is not None and allowed(ended):
+            raise UnitEnded(ended)
     if unit is None or not allowed(unit):
         raise Http404(_("Không tìm thấy đơn vị hoặc bạn không có quyền xem."))
     return unit

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from communes.calendar import closing_time, reporting_month
 from communes.models import Assignment, ChangeRecord, Enrollment, Level, Role, Unit
 from communes.periods import add_months
-from communes.scope import Scope
+from communes.scope import Scope, UnitEnded, visible_unit_or_404
 from reports import formatting
 
-from .areas import URL_NAMES, Ended, area_or_404, ended_page, month_or_404
+from .areas import URL_NAMES, ended_page, month_or_404
 
 
 @login_required
@@ -34,8 +34,8 @@ def province_completeness(request, code: str, month: str):
 def _completeness(request, level: str, code: str, month_text: str):
     month = month_or_404(month_text)
     try:
-        area = area_or_404(request.user, level, code, month)
-    except Ended as ended:
+        area = visible_unit_or_404(request.user, level, code, on=month, reach=True, or_ended=True)
+    except UnitEnded as ended:
         return ended_page(request, ended.unit, month, "completeness")
     communes = Scope.of(request.user).filter_visible(Unit.objects.communes().within(area).in_force(month))
     communes = list(communes.select_related("parent__parent").order_by("code"))

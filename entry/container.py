@@ -1,11 +1,12 @@
 """The zip around an .xlsx, judged from its directory before any member is inflated.
 
-Too large, not a zip (an encrypted workbook is an OLE file, so is an Excel 97–2003 one), or one that
-would inflate beyond a limit (a zip bomb): the sizes come from the zip directory, and Python's
+Too large, not a zip (an encrypted workbook is an OLE file, so is an Excel 97–2003 one), one that
+would inflate beyond a limit (a zip bomb), or one carrying macros: the sizes come from the zip directory, and Python's
 zipfile never inflates a member beyond its declared size, so the directory is what the scan reads.
 """
 
 import io
+import posixpath
 import zipfile
 
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ def check_container(data: bytes) -> list[zipfile.ZipInfo]:
             raise limits.password_protected()
         raise WorkbookRefused(_("Tệp Excel 97–2003 (.xls) chưa đọc được: hãy mở bằng Excel và lưu lại dạng .xlsx."))
     if not data.startswith(ZIP_MAGIC):
-        raise WorkbookRefused(_("Tệp không phải bảng tính Excel (.xlsx)."))
+        raise limits.not_a_spreadsheet(limits.XLSX_ONLY)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -40,4 +41,8 @@ def check_container(data: bytes) -> list[zipfile.ZipInfo]:
     inflated = any(m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members)
     if len(members) > MAX_MEMBERS or total > limits.max_unzipped_bytes() or inflated:
         raise limits.protective()
+    # A macro-enabled workbook (.xlsm) keeps its VBA project beside the sheets: never run here, but
+    # not taken in either; saved again as .xlsx it reads the same.
+    if any(posixpath.basename(m.filename).lower().startswith("vbaproject") for m in members):
+        raise limits.macros()
     return members

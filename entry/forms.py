@@ -1,5 +1,6 @@
 """The forms every write of the entry pages goes through: the monthly grid, reopening a month, the
-communes chosen for an import's unknown names. Cells are judged by the grid's rules (entry/grid.py);
+files uploaded, an import's preview and the communes chosen for its unknown names, the columns of
+an agency workbook. Cells are judged by the grid's rules (entry/grid.py), files by their readers;
 these forms own what a forged or stale POST could carry: hidden versions, lengths, choices."""
 
 import datetime as dt
@@ -13,7 +14,8 @@ from communes.numbers import whole_number
 
 from .grid import GridInput, field_name, read_grid
 from .rules import NOTE_LENGTH, SOURCE_LENGTH
-from .workbook_preview import WorkbookCounts, read_signed
+from .table import Table
+from .workbook_preview import WorkbookCounts, read_signed, read_table
 
 
 class WholeNumberField(forms.CharField):
@@ -150,28 +152,70 @@ class ImportChoicesForm(forms.Form):
         }
 
 
+def _file_field(missing) -> forms.FileField:
+    # An empty file is the reader's to refuse, in the words it uses for any unreadable file.
+    return forms.FileField(
+        allow_empty_file=True, error_messages={"required": missing, "missing": missing, "invalid": missing}
+    )
+
+
+class AnnexUploadForm(forms.Form):
+    """The workbook laid out like the annex, for a document's targets."""
+
+    workbook = _file_field(gettext_lazy("Hãy chọn một tệp Excel (.xlsx)."))
+
+
+class AgencyUploadForm(forms.Form):
+    """The social-insurance office's monthly workbook, for the grid."""
+
+    workbook = _file_field(gettext_lazy("Hãy chọn tệp bảng tính của BHXH (.xlsx, .xls hoặc .csv)."))
+
+
+class ImportApplyForm(forms.Form):
+    """The import preview's POST: the upload it names (a token kept in the session), the fingerprint
+    of the changes it showed, and whether to write them now or only confirm the names chosen. A
+    token or fingerprint longer than the portal writes is a forged form: the session is not found."""
+
+    token = forms.CharField(max_length=64, error_messages={"required": gettext_lazy("Thiếu phiên nhập.")})
+    fingerprint = forms.CharField(required=False, max_length=64)
+    apply = forms.BooleanField(required=False)
+
+
 class WorkbookColumnsForm(forms.Form):
     """The columns of the agency's workbook the officer chose, when its headers did not say: numbers
-    as the sheet shows them (1 = A), within the sheet that was read."""
+    as the sheet shows them (1 = A), within the sheet that was read and kept signed in the page."""
 
+    table = forms.CharField(error_messages={"required": gettext_lazy("Thiếu bảng đã đọc.")})
     header_row = WholeNumberField(low=1, high=5_000, error_messages={"required": gettext_lazy("Chọn dòng tiêu đề.")})
     name = WholeNumberField(low=1, high=200, error_messages={"required": gettext_lazy("Chọn cột tên xã.")})
     count = WholeNumberField(
         low=1, high=200, error_messages={"required": gettext_lazy("Chọn cột số người có thẻ BHYT.")}
     )
 
-    def __init__(self, data, *, height: int, width: int):
-        super().__init__(data)
-        self.height, self.width = height, width
+    def clean_table(self) -> tuple[Table, str]:
+        """The table and its file's name, as signed when the file was read: anything else is refused."""
+        kept = read_table(self.cleaned_data["table"])
+        if kept is None:
+            raise forms.ValidationError(_("Phiên chọn cột không hợp lệ; hãy tải tệp lên lại."), code="forged")
+        return kept
+
+    @property
+    def kept(self) -> tuple[Table, str] | None:
+        """The signed table, once it verified (the other fields may still be wrong)."""
+        return self.cleaned_data.get("table") if hasattr(self, "cleaned_data") else None
 
     def clean(self):
         super().clean()
+        if self.kept is None:
+            return self.cleaned_data
+        table = self.kept[0]
+        height, width = len(table.rows), max((len(r) for r in table.rows), default=0)
         row, name, count = (self.cleaned_data.get(k) for k in ("header_row", "name", "count"))
-        if row is not None and row > self.height:
-            self.add_error("header_row", _("Bảng chỉ có %(n)s dòng.") % {"n": self.height})
+        if row is not None and row > height:
+            self.add_error("header_row", _("Bảng chỉ có %(n)s dòng.") % {"n": height})
         for key, column in (("name", name), ("count", count)):
-            if column is not None and column > self.width:
-                self.add_error(key, _("Bảng chỉ có %(n)s cột.") % {"n": self.width})
+            if column is not None and column > width:
+                self.add_error(key, _("Bảng chỉ có %(n)s cột.") % {"n": width})
         if name is not None and name == count:
             self.add_error("count", _("Cột số người phải khác cột tên xã."))
         return self.cleaned_data

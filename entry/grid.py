@@ -33,7 +33,6 @@ __all__ = [
     "initial_grid",
     "kept_grid",
     "read_grid",
-    "stored_cells",
 ]
 
 
@@ -45,6 +44,7 @@ def field_name(code: str, name: str) -> str:
 class RowInput:
     row: Row
     raw: dict[str, str]
+    stored: dict[str, str] = field(default_factory=dict)  # the cells as stored, written as the form writes them
     values: dict[str, object] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
@@ -80,11 +80,6 @@ def initial_grid(*, rows: list[Row], groups: list[PayerGroup]) -> GridInput:
     return GridInput(rows=[_initial_row(row, groups) for row in rows], opened=timezone.now())
 
 
-def stored_cells(row: Row, groups: list[PayerGroup]) -> dict[str, str]:
-    """The row's cells as stored, written as the form writes them: what "changed" is measured from."""
-    return _initial_row(row, groups).raw
-
-
 def _initial_row(row: Row, groups: list[PayerGroup]) -> RowInput:
     def text(value) -> str:
         return formatting.fmt_int(value, empty="")  # 46.106, as officers write it; parse_count reads it back
@@ -102,7 +97,7 @@ def _initial_row(row: Row, groups: list[PayerGroup]) -> RowInput:
             pupils=text(row.progress.pupils if row.progress else None),
             households=text(row.progress.households if row.progress else None),
         )
-    return RowInput(row=row, raw=raw, version=row.version, progress_version=row.progress_version)
+    return RowInput(row=row, raw=raw, stored=dict(raw), version=row.version, progress_version=row.progress_version)
 
 
 # -- reading and validating a POST -------------------------------------------------------------
@@ -115,7 +110,7 @@ def read_grid(*, data, rows: list[Row], groups: list[PayerGroup], month: dt.date
             continue
         # A cell left out of the POST keeps its stored value (a script may post only what it
         # changes); a cell posted empty is empty.
-        stored = _initial_row(row, groups).raw
+        stored = _initial_row(row, groups).stored
         raw = {
             key: str(data[field_name(row.unit.code, key)]).strip()
             if field_name(row.unit.code, key) in data
@@ -125,6 +120,7 @@ def read_grid(*, data, rows: list[Row], groups: list[PayerGroup], month: dt.date
         item = RowInput(
             row=row,
             raw=raw,
+            stored=stored,
             version=_int(data.get(field_name(row.unit.code, "version"))),
             progress_version=_int(data.get(field_name(row.unit.code, "pversion"))),
             confirmed=set(_all(data, field_name(row.unit.code, "confirm"))),

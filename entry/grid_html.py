@@ -20,34 +20,31 @@ def escape(value) -> str:
 
 def rows_html(lines: list[dict], *, month_text: str, kept: bool) -> SafeString:
     words = {
-        "source": escape(_("Nguồn dân số mới")),
         "confirm": escape(_("Xác nhận")),
         "was": escape(_("Số đang lưu → số mới")),
         "history": escape(_("lịch sử")),
     }
     history = reverse("commune_entry_history", args=["00000", month_text])
-    return mark_safe("".join(_row(line, kept=kept, words=words, history=history) for line in lines))
+    columns = _Columns()
+    return mark_safe("".join(_row(line, kept=kept, words=words, history=history, columns=columns) for line in lines))
 
 
 def _attribute(name: str, value) -> str:
     return f' {name}="{escape(value)}"'
 
 
-def _row(line: dict, *, kept: bool, words: dict[str, str], history: str) -> str:
+def _row(line: dict, *, kept: bool, words: dict[str, str], history: str, columns: "_Columns") -> str:
     item, row = line["item"], line["item"].row
     unit, code = row.unit, escape(row.unit.code)
-    attributes = _attribute("data-row", row.index) + f' data-code="{code}"' + _attribute("data-name", unit.full_name)
+    name = escape(unit.full_name)
+    attributes = f' data-row="{row.index}" data-code="{code}" data-name="{name}"'
     if row.previous:
-        attributes += _attribute("data-previous", row.previous.enrolled)
-        attributes += _attribute("data-previous-month", f"{row.previous.month:%m/%Y}")
+        attributes += f' data-previous="{row.previous.enrolled}" data-previous-month="{row.previous.month:%m/%Y}"'
     attributes += ' data-has-enrollment="1"' if row.enrollment else ""
     attributes += ' data-has-population="1"' if row.population else ""
     attributes += ' data-member="1"' if row.member else ""
     classes = " ".join(c for c, on in (("has-error", item.errors), ("expanded", line["expanded"])) if on)
-    out = [
-        f'<tr{attributes} class="{classes}">',
-        f'<th scope="row" class="commune"{_attribute("title", unit.full_name)}>{escape(unit.full_name)}',
-    ]
+    out = [f'<tr{attributes} class="{classes}">', f'<th scope="row" class="commune" title="{name}">{name}']
     if row.editable:
         out.append(
             f'<input type="hidden" name="{code}-version" value="{item.version}">'
@@ -55,18 +52,16 @@ def _row(line: dict, *, kept: bool, words: dict[str, str], history: str) -> str:
         )
     out.append("</th>")
     inputs = row.editable or kept
+    readonly = " readonly" if kept else ""
     for cell in line["cells"]:
-        out.append(_cell(cell, row.index, inputs=inputs, kept=kept))
+        fixed = columns[cell["key"], cell["col"], cell["column"]]
+        body = _cell(cell, fixed, readonly=readonly, code=code, unit=name, row=row.index, inputs=inputs)
+        out.append(body)
         if cell["key"] == "population":
-            out[-1] = out[-1][:-5] + _source(line["source"], inputs=inputs, kept=kept, words=words) + "</td>"
+            out.append(_source(line["source"], inputs=inputs, kept=kept, unit=name))
         if cell["key"] == "enrolled":
             out.append(_beside(line, words))
-    who = ""
-    if row.enrollment and row.enrollment.entered_by:
-        who = (
-            f" <small>· {escape(formatting.person(row.enrollment.entered_by))} "
-            f"{escape(formatting.fmt_datetime(row.enrollment.entered_at))}</small>"
-        )
+    who = _who(row.enrollment, columns.people) if row.enrollment and row.enrollment.entered_by else ""
     out.append(
         f'<td class="who"><a href="{escape(history.replace("00000", row.unit.code))}">{words["history"]}</a>'
         f"{who}</td></tr>\n"
@@ -74,50 +69,82 @@ def _row(line: dict, *, kept: bool, words: dict[str, str], history: str) -> str:
     return "".join(out)
 
 
-def _cell(cell: dict, index: int, *, inputs: bool, kept: bool) -> str:
-    classes = [] if cell["text"] else ["num"]
-    classes += ["col-group"] if cell["group"] else ["col-cohort"] if cell["cohort"] else []
-    classes += ["bad"] if cell["error"] else ["warn"] if cell["warning"] else []
-    classes += ["changed"] if cell["changed"] else []
-    body = ""
-    if cell["present"] and inputs:
-        name = escape(cell["name"])
-        body = (
-            f'<input{" readonly" if kept else ""} name="{name}" id="{name}"{_attribute("value", cell["value"])}'
-            f' data-r="{index}" data-c="{cell["col"]}" data-key="{cell["key"]}"{_attribute("data-stored", cell["stored"])}'
-            ' autocomplete="off"'
-            + (' tabindex="-1"' if cell["key"] == "population" else "")
-            + (_attribute("title", cell["hint"]) if cell["hint"] else "")
-            + (
-                f' class="text" maxlength="{500 if cell["key"] == "note" else 300}"'
-                if cell["text"]
-                else ' inputmode="numeric"'
-            )
-            + _attribute("aria-label", cell["label"])
-            + ">"
+def _who(enrollment, people: dict) -> str:
+    """Who entered the month's count and when; a grid entered at once shows the same words on every line."""
+    place = (enrollment.entered_by.pk, enrollment.entered_at)
+    if place not in people:
+        people[place] = (
+            f" <small>· {escape(formatting.person(enrollment.entered_by))} "
+            f"{escape(formatting.fmt_datetime(enrollment.entered_at))}</small>"
         )
-    elif cell["present"]:
-        body = f'<span class="value">{escape(cell["value"])}</span>'
-    return f'<td class="{" ".join(classes)}">{body}</td>'
+    return people[place]
 
 
-def _source(source: dict, *, inputs: bool, kept: bool, words: dict[str, str]) -> str:
-    """The new population's source, in the population's cell (shown once a new figure asks for it)."""
+class _Columns(dict):
+    """What every input of a column shares, written once per grid: its cell's classes, the rest of
+    its name, its position and kind, and the column's half of the label a screen reader says (and,
+    in `people`, who entered a month and when, as the grid shows it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.people: dict = {}
+
+    def __missing__(self, place: tuple[str, int | None, str]) -> tuple[str, str, str, str, str, str]:
+        key, col, column = place
+        text = key in ("note", "population_source")
+        classes = [] if text else ["num"]
+        classes += ["col-group"] if key.startswith("g-") else ["col-cohort"] if key in COHORT_KEYS else []
+        key = escape(key)
+        self[place] = fixed = (
+            " ".join(classes),
+            key,
+            f' data-c="{col}" data-key="{key}"',
+            ' autocomplete="off"' + (' tabindex="-1"' if key == "population" else ""),
+            f' class="text" maxlength="{500 if key == "note" else 300}"' if text else ' inputmode="numeric"',
+            f' – {escape(column)}"',
+        )
+        return fixed
+
+
+COHORT_KEYS = frozenset(("affected", "affected_pupils", "pupils", "households"))
+
+
+def _cell(cell: dict, fixed: tuple, *, readonly: str, code: str, unit: str, row: int, inputs: bool) -> str:
+    base, key, position, after, kind, column = fixed
+    classes = (
+        base
+        + (" bad" if cell["error"] else " warn" if cell["warning"] else "")
+        + (" changed" if cell["changed"] else "")
+    )
+    if cell["present"] and inputs:
+        value = escape(cell["value"])
+        stored = value if cell["stored"] == cell["value"] else escape(cell["stored"])
+        hint = f' title="{escape(cell["hint"])}"' if cell["hint"] else ""
+        # What a screen reader says on entering the cell: the commune and the column, as a sighted
+        # officer reads them off the row and the heading.
+        label = f' aria-label="{unit}{column}'
+        return (
+            f'<td class="{classes.lstrip()}"><input{readonly} name="{code}-{key}" id="{code}-{key}" value="{value}"'
+            f' data-r="{row}"{position} data-stored="{stored}"{after}{hint}{kind}{label}></td>'
+        )
+    if cell["present"]:
+        return f'<td class="{classes.lstrip()}"><span class="value">{escape(cell["value"])}</span></td>'
+    return f'<td class="{classes.lstrip()}"></td>'
+
+
+def _source(source: dict, *, inputs: bool, kept: bool, unit: str) -> str:
+    """The new population's source, in its own cell beside the population: the column opens while a
+    line needs it (a new figure), the input only on that line; its error is with the line's checks."""
     if not (source["present"] and inputs):
-        return ""
+        return '<td class="col-source"></td>'
     name = escape(source["name"])
-    out = (
-        f'<label class="source{" bad" if source["error"] else ""}"><small>{words["source"]}</small>'
+    return (
+        f'<td class="col-source"><label class="source{" bad" if source["error"] else ""}">'
         f'<input{" readonly" if kept else ""} name="{name}" id="{name}"{_attribute("value", source["value"])}'
         ' class="text" maxlength="300" autocomplete="off" data-key="population_source" data-stored=""'
-        f"{_attribute('aria-label', source['label'])}></label>"
+        f"{_attribute('title', source['error']) if source['error'] else ''}"
+        f' aria-label="{unit} – {escape(source["column"])}"></label></td>'
     )
-    if source["error"]:
-        out += (
-            f'<span class="msg error" data-for="population_source"{_attribute("title", source["error"])}>'
-            f"{escape(source['error'])}</span>"
-        )
-    return out
 
 
 def _beside(line: dict, words: dict[str, str]) -> str:

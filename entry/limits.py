@@ -65,6 +65,31 @@ def damaged() -> WorkbookRefused:
     return WorkbookRefused(_("Tệp bị hỏng hoặc không đúng định dạng .xlsx, không đọc được."))
 
 
+# What each upload reads: the annex import only .xlsx (it reads cells' formats), the agency page any
+# spreadsheet an office saves.
+XLSX_ONLY = ".xlsx"
+ANY_SPREADSHEET = gettext_noop(".xlsx, .xls hoặc .csv")
+
+
+def not_a_spreadsheet(kinds: str) -> WorkbookRefused:
+    return WorkbookRefused(_("Tệp không phải bảng tính: hãy tải lên tệp %(kinds)s.") % {"kinds": _(kinds)})
+
+
+def web_page() -> WorkbookRefused:
+    return WorkbookRefused(
+        _("Tệp này là trang web (HTML) chứ không phải bảng tính: hãy mở bằng Excel và lưu lại dạng .xlsx.")
+    )
+
+
+def macros() -> WorkbookRefused:
+    return WorkbookRefused(
+        _(
+            "Tệp có macro (VBA): cổng không nhận tệp chứa macro. Hãy mở bằng Excel, lưu lại dạng "
+            "“Excel Workbook (.xlsx)” rồi tải lên."
+        )
+    )
+
+
 def password_protected() -> WorkbookRefused:
     return WorkbookRefused(_("Tệp được bảo vệ bằng mật khẩu: hãy mở bằng Excel, bỏ mật khẩu rồi tải lên lại."))
 

@@ -54,9 +54,17 @@ class Matcher:
         unit = self.units[pk]
         return {marked_key(unit.name), marked_key(unit.full_name)}
 
-    def ambiguous(self) -> dict[str, int]:
-        """For the names that share a key: each spelling with its marks → its unit."""
-        return {key: pk for pks in self.keys.values() if len(pks) > 1 for pk in sorted(pks) for key in self.marked(pk)}
+    def ambiguous(self) -> dict[str, list[int]]:
+        """For the names that share a key: each spelling with its marks → the units spelt so. One
+        unit (Thạnh An beside Thanh An) is named by that spelling; two (two communes called An Bình,
+        in two districts of a province before the reform) are named by none, as `match` says."""
+        spelt: dict[str, set[int]] = {}
+        for pks in self.keys.values():
+            if len(pks) > 1:
+                for pk in pks:
+                    for key in self.marked(pk):
+                        spelt.setdefault(key, set()).add(pk)
+        return {key: sorted(pks) for key, pks in spelt.items()}
 
     def proposals(self, name: str) -> list[int]:
         """Closest units first (never taken without the user's confirmation)."""

@@ -8,7 +8,7 @@ from communes.numbers import NumberError, parse_optional_count
 from reports import coverage, formatting
 
 from .agency import TOTAL_LABEL
-from .grid import GridInput, field_name, stored_cells
+from .grid import GridInput, field_name
 from .matching import Matcher
 from .rules import client_rules
 
@@ -33,21 +33,24 @@ def column_label(key: str, groups) -> str:
 
 
 def lines(grid: GridInput, groups, *, has_cohort: bool) -> list[dict]:
+    # Each column's label is translated once for the grid, not once per cell (1.700 of them).
+    labels = _Labels(groups)
     out = []
     for item in grid.rows:
-        stored = stored_cells(item.row, groups)
-        cells = _cells(item, groups, has_cohort, stored)
+        stored = item.stored
+        cells = _cells(item, labels, has_cohort, stored)
+        source = _source_cell(item, stored, labels)
         out.append(
             {
                 "item": item,
                 "cells": cells,
-                "source": _source_cell(item, stored),
+                "source": source,
                 "rate": coverage.coverage_rate(
                     enrolled=_int(item.raw.get("enrolled")), population=_int(item.raw.get("population"))
                 ),
                 "previous_rate": _previous_rate(item.row),
                 "previous_hint": _previous_hint(item.row),
-                "messages": _row_messages(item, cells, groups),
+                "messages": _row_messages(item, cells, source, labels),
                 "was": _was(item, stored),
                 "expanded": bool(item.raw.get("population_source")) or "population_source" in item.errors,
             }
@@ -55,9 +58,21 @@ def lines(grid: GridInput, groups, *, has_cohort: bool) -> list[dict]:
     return out
 
 
-def _cells(item, groups, has_cohort: bool, stored: dict[str, str]) -> list[dict]:
+class _Labels(dict):
+    """Column key → its label, each translated on first use."""
+
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def __missing__(self, key: str) -> str:
+        self[key] = label = column_label(key, self.groups)
+        return label
+
+
+def _cells(item, labels: _Labels, has_cohort: bool, stored: dict[str, str]) -> list[dict]:
     """The row's inputs in grid order; `col` is the column the keyboard and paste move along."""
-    row = item.row
+    row, groups = item.row, labels.groups
     previous = row.previous_progress
     spec = [("population", _population_hint(row)), ("enrolled", "")]
     spec += [(f"g-{g.code}", formatting.fmt_int(row.previous_groups.get(g.code), empty="")) for g in groups]
@@ -68,19 +83,16 @@ def _cells(item, groups, has_cohort: bool, stored: dict[str, str]) -> list[dict]
             for k in ("pupils", "households")
         ]
     spec += [("note", "")]
-    return [_cell(item, key, col=col, hint=hint, groups=groups, stored=stored) for col, (key, hint) in enumerate(spec)]
+    return [_cell(item, key, col=col, hint=hint, labels=labels, stored=stored) for col, (key, hint) in enumerate(spec)]
 
 
-def _source_cell(item, stored: dict[str, str]) -> dict:
-    """The new population's source sits under the population, in its cell, and only when a new
-    figure asks for it: an error there is seen where the figure is; it is off the keyboard grid."""
-    return _cell(item, "population_source", col=None, hint="", groups=[], stored=stored)
+def _source_cell(item, stored: dict[str, str], labels: _Labels) -> dict:
+    """The new population's source has a column of its own beside the population, opened only while
+    a new figure asks for it, so the line stays one line; it is off the keyboard grid (Tab reaches it)."""
+    return _cell(item, "population_source", col=None, hint="", labels=labels, stored=stored)
 
 
-def _cell(item, key: str, *, col: int | None, hint: str, groups, stored: dict[str, str]) -> dict:
-    # What a screen reader says on entering the cell: the commune and the column, as a sighted
-    # officer reads them off the row and the heading.
-    label = f"{item.row.unit.full_name} – {column_label(key, groups)}"
+def _cell(item, key: str, *, col: int | None, hint: str, labels: _Labels, stored: dict[str, str]) -> dict:
     value, text = item.raw.get(key, ""), key in ("note", "population_source")
     changed = key in item.raw and value != stored.get(key, "")
     if changed and not text and _int(value) is not None:  # 1700 typed over 1.700 is the same figure
@@ -90,7 +102,7 @@ def _cell(item, key: str, *, col: int | None, hint: str, groups, stored: dict[st
         "name": field_name(item.row.unit.code, key),
         "col": col,
         "hint": hint,
-        "label": label,
+        "column": labels[key],  # the input's label says the commune and this (grid_html.py)
         "present": key in item.raw,
         "value": value,
         "stored": stored.get(key, ""),
@@ -103,26 +115,28 @@ def _cell(item, key: str, *, col: int | None, hint: str, groups, stored: dict[st
     }
 
 
-def _row_messages(item, cells, groups) -> list[dict]:
-    """The row's errors and warnings, shown beside its figures (the source's stays under its input);
-    each warning with the box that confirms it there."""
+def _row_messages(item, cells, source: dict, labels: _Labels) -> list[dict]:
+    """The row's errors and warnings, shown beside its figures in the grid's order (the source's
+    after the population's); each warning with the box that confirms it there."""
     out = []
     for cell in cells:
         for kind in ("error", "warning"):
             if cell[kind]:
-                out.append(_message(item, cell["key"], kind, cell[kind], groups))
+                out.append(_message(item, cell["key"], kind, cell[kind], labels))
+        if cell["key"] == "population" and source["error"]:
+            out.append(_message(item, "population_source", "error", source["error"], labels))
     if item.warnings.get("groups"):
-        out.append(_message(item, "groups", "warning", item.warnings["groups"], groups))
+        out.append(_message(item, "groups", "warning", item.warnings["groups"], labels))
     return out
 
 
-def _message(item, key: str, kind: str, text: str, groups) -> dict:
+def _message(item, key: str, kind: str, text: str, labels: _Labels) -> dict:
     token = item.tokens.get(key, "") if kind == "warning" else ""
     return {
         "key": key,
         "kind": kind,
         "text": text,
-        "column": column_label(key, groups),
+        "column": labels[key],
         "anchor": field_name(item.row.unit.code, "enrolled" if key == "groups" else key),
         "token": token,
         "confirmed": bool(token) and token in item.confirmed,
@@ -141,39 +155,30 @@ def _was(item, stored: dict[str, str]) -> str:
 def problems(lines_: list[dict]) -> list[dict]:
     """Every error and warning of the grid, listed above it: 'Xã – ô – lỗi', each a link to its cell,
     so none is missed in a wide grid that scrolls sideways."""
-    out = []
-    for line in lines_:
-        unit = line["item"].row.unit.full_name
-        source = line["source"]
-        messages = list(line["messages"])
-        if source["error"]:
-            population = next((i for i, m in enumerate(messages) if m["key"] == "population"), -1)
-            messages.insert(
-                population + 1,
-                {
-                    "key": "population_source",
-                    "kind": "error",
-                    "text": source["error"],
-                    "column": column_label("population_source", []),
-                    "anchor": source["name"],
-                },
-            )
-        out += [
-            {"unit": unit, "column": m["column"], "message": m["text"], "kind": m["kind"], "anchor": m["anchor"]}
-            for m in messages
-        ]
-    return out
+    return [
+        {
+            "unit": line["item"].row.unit.full_name,
+            "column": m["column"],
+            "message": m["text"],
+            "kind": m["kind"],
+            "anchor": m["anchor"],
+        }
+        for line in lines_
+        for m in line["messages"]
+    ]
 
 
 def client_data(*, area, month, rows, user) -> dict:
     """What entry.js reads from the page's JSON block: the rules, the communes' name keys (the
-    importer's matcher's, so a pasted name matches as an imported one does), the draft's key."""
+    importer's matcher's, so a pasted name matches as an imported one does: each key and each
+    spelling with its marks to the codes of every commune it may name), the draft's key."""
     matcher = Matcher(units=[row.unit for row in rows])
     codes = {pk: unit.code for pk, unit in matcher.units.items()}
     return {
         "rules": client_rules(),
         "names": {key: sorted(codes[pk] for pk in pks) for key, pks in matcher.keys.items()},
-        "marked": {key: codes[pk] for key, pk in matcher.ambiguous().items()},
+        "marked": {key: sorted(codes[pk] for pk in pks) for key, pks in matcher.ambiguous().items()},
+        # The user's drafts are removed on logout by this prefix (templates/base.html, session.js).
         "draft": f"bhyt-entry-draft:{user.pk}:{area.level}:{area.code}:{month:%Y-%m}",
         "labels": {"groups": column_label("groups", [])},
         "totals": TOTAL_LABEL.pattern,

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -26,6 +27,44 @@ from communes.scope import Scope
 from reports.formatting import fmt_datetime
 from targets.models import CohortCommune, CohortProgress
 
+User = get_user_model()
+
+
+@dataclass(frozen=True)
+class StoredPopulation:
+    """A population as the grid reads it: the figure, its year and where it came from."""
+
+    year: int
+    population: int
+    source: str
+
+
+@dataclass(frozen=True)
+class StoredEnrollment:
+    """A month's count as the grid reads it, with who entered it and the version it was read at."""
+
+    pk: int
+    month: dt.date
+    enrolled: int
+    note: str
+    version: int
+    entered_at: dt.datetime | None
+    entered_by: User | None  # only the names are read
+
+
+_PERSON_FIELDS = ("username", "first_name", "last_name")
+_ENROLLMENT_FIELDS = (
+    "pk",
+    "unit_id",
+    "month",
+    "enrolled",
+    "note",
+    "version",
+    "entered_at",
+    "entered_by_id",
+    *(f"entered_by__{name}" for name in _PERSON_FIELDS),
+)
+
 
 @dataclass
 class Row:
@@ -34,10 +73,10 @@ class Row:
     unit: Unit
     index: int
     editable: bool
-    population: Population | None = None  # in effect: this year's figure, else the latest earlier one
-    enrollment: Enrollment | None = None
-    previous: Enrollment | None = None  # the latest month before this one
-    previous_population: Population | None = None  # in effect in the previous one's year
+    population: StoredPopulation | None = None  # in effect: this year's figure, else the latest earlier one
+    enrollment: StoredEnrollment | None = None
+    previous: StoredEnrollment | None = None  # the latest month before this one
+    previous_population: StoredPopulation | None = None  # in effect in the previous one's year
     groups: dict[str, int] = field(default_factory=dict)  # payer group code -> count this month
     previous_groups: dict[str, int] = field(default_factory=dict)
     member: CohortCommune | None = None
@@ -101,20 +140,10 @@ def _self_and_ancestors(unit: Unit) -> list[int]:
     return ids
 
 
-def resolve_area(*, level: str, code: str, month: dt.date) -> tuple[Unit | None, Unit | None]:
-    """(the unit in force that month, None) or (None, the unit that bore the code and had ended)."""
-    units = Unit.objects.filter(level=level, code=code).select_related("parent__parent")
-    current = units.in_force(month).first()
-    if current is not None:
-        return current, None
-    ended = units.filter(valid_to__lt=month).order_by("-valid_to").first()
-    return None, ended
-
-
 def entry_rows(*, area: Unit, month: dt.date, user, status: MonthStatus) -> list[Row]:
     scope = Scope.of(user)
     communes = scope.filter_visible(Unit.objects.communes().within(area).in_force(month))
-    units = list(communes.select_related("parent__parent").order_by("code"))
+    units = list(communes.select_related("parent").order_by("code"))  # can_edit reads parent.parent_id
     reopened = _reopened_units(units, month) if not status.open and not status.future else set()
     rows = [
         Row(unit=u, index=i, editable=scope.can_edit(u) and (status.open or u.pk in reopened))
@@ -143,11 +172,16 @@ def payer_groups(month: dt.date) -> list[PayerGroup]:
 
 
 def _attach_counts(rows: list[Row], month: dt.date) -> None:
+    """Read as plain values: a province's grid reads ~1.000 populations and ~340 months, and making
+    model instances of them (with each month's user) was a third of the page's time."""
     by_unit = {row.unit.pk: row for row in rows}
-    populations: dict[int, list[Population]] = {}
-    for population in Population.objects.filter(unit__in=by_unit, year__lte=month.year).order_by("year"):
-        by_unit[population.unit_id].population = population  # the latest year wins
-        populations.setdefault(population.unit_id, []).append(population)
+    populations: dict[int, list[tuple]] = {}  # unit → (year, population, source), earliest year first
+    for unit_id, *figure in (
+        Population.objects.filter(unit__in=by_unit, year__lte=month.year)
+        .order_by("year")
+        .values_list("unit_id", "year", "population", "source")
+    ):
+        populations.setdefault(unit_id, []).append(figure)
     earliest = add_months(month, -24)
     # Each commune's two latest months up to this one (this month's and the one before, or the two
     # before when this one is empty): 60 rows for a 30-commune grid, not two years of them.
@@ -157,22 +191,41 @@ def _attach_counts(rows: list[Row], month: dt.date) -> None:
         .annotate(recency=latest_first)
         .filter(recency__lte=2)
         .order_by("month")
+        .values_list(*_ENROLLMENT_FIELDS)
     )
-    for enrollment in enrollments.select_related("entered_by"):
-        row = by_unit[enrollment.unit_id]
-        if enrollment.month == month:
-            row.enrollment = enrollment
+    users: dict[int, User] = {}
+    for pk, unit_id, month_, enrolled, note, version, at, user_id, *person in enrollments:
+        if user_id is not None and user_id not in users:  # one instance per person, not per month
+            users[user_id] = User(pk=user_id, **dict(zip(_PERSON_FIELDS, person, strict=True)))
+        stored = StoredEnrollment(
+            pk=pk,
+            month=month_,
+            enrolled=enrolled,
+            note=note,
+            version=version,
+            entered_at=at,
+            entered_by=users.get(user_id),
+        )
+        row = by_unit[unit_id]
+        if month_ == month:
+            row.enrollment = stored
         else:
-            row.previous = enrollment
+            row.previous = stored
     for row in rows:
+        known = populations.get(row.unit.pk)
+        if not known:
+            continue
+        row.population = StoredPopulation(*known[-1])  # the latest year wins
         if row.previous:  # last month's rate is last month's enrolled over last month's population
-            earlier = [p for p in populations.get(row.unit.pk, []) if p.year <= row.previous.month.year]
-            row.previous_population = earlier[-1] if earlier else None
-    wanted = [r.enrollment.pk for r in rows if r.enrollment] + [r.previous.pk for r in rows if r.previous]
-    for item in EnrollmentByGroup.objects.filter(enrollment__in=wanted).select_related("group", "enrollment"):
-        row = by_unit[item.enrollment.unit_id]
-        target = row.groups if item.enrollment.month == month else row.previous_groups
-        target[item.group.code] = item.enrolled
+            earlier = [p for p in known if p[0] <= row.previous.month.year]
+            row.previous_population = StoredPopulation(*earlier[-1]) if earlier else None
+    current = {r.enrollment.pk: (r, True) for r in rows if r.enrollment}
+    current.update({r.previous.pk: (r, False) for r in rows if r.previous})
+    for enrollment_id, code, enrolled in EnrollmentByGroup.objects.filter(enrollment__in=current).values_list(
+        "enrollment_id", "group__code", "enrolled"
+    ):
+        row, this_month = current[enrollment_id]
+        (row.groups if this_month else row.previous_groups)[code] = enrolled
 
 
 def _attach_cohorts(rows: list[Row], month: dt.date) -> None:

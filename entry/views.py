@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 from communes.calendar import reporting_month
 from communes.models import ChangeRecord, Level
 from communes.periods import add_months
-from communes.scope import Scope, visible_unit_or_404
+from communes.scope import Scope, UnitEnded, visible_unit_or_404
 from communes.successors import successors_of
 from reports import formatting
 
 from . import annex_file, grid_html, page
-from .areas import URL_NAMES, Ended, area_or_404, ended_page, month_or_404
+from .areas import URL_NAMES, ended_page, month_or_404
 from .forms import GridForm, ReopenForm
 from .grid import initial_grid, kept_grid, read_grid
 from .reopening import reopen_month
@@ -52,8 +52,8 @@ def province_entry(request, code: str, month: str):
 def _entry(request, level: str, code: str, month_text: str):
     month = month_or_404(month_text)
     try:
-        area = area_or_404(request.user, level, code, month)
-    except Ended as ended:
+        area = visible_unit_or_404(request.user, level, code, on=month, reach=True, or_ended=True)
+    except UnitEnded as ended:
         return ended_page(request, ended.unit, month, "entry")
     status = month_status(area=area, month=month)
     rows = entry_rows(area=area, month=month, user=request.user, status=status)
@@ -164,6 +164,7 @@ def render_entry(
         "workbook": workbook,
         "workbook_signed": workbook.signed if workbook else request.POST.get("workbook", ""),
         "changed": sum(cell["changed"] for line in lines for cell in [*line["cells"], line["source"]]),
+        "needs_source": any(line["expanded"] for line in lines),
         "client": page.client_data(area=area, month=month, rows=rows, user=request.user),
         "show_groups": any(
             cell["group"] and (cell["error"] or cell["warning"] or cell["changed"])
@@ -188,8 +189,8 @@ def _ended_root(scope: Scope, month: dt.date):
 def reopen(request, level: str, code: str, month: str):
     month_date = month_or_404(month)
     try:
-        area = area_or_404(request.user, level, code, month_date)
-    except Ended as ended:
+        area = visible_unit_or_404(request.user, level, code, on=month_date, reach=True, or_ended=True)
+    except UnitEnded as ended:
         raise Http404 from ended
     if not Scope.of(request.user).can_reopen(area):
         raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị viên được mở lại tháng đã khoá."))

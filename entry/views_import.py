@@ -11,6 +11,7 @@ from targets.access import document_or_404
 from targets.models import TargetDocument
 
 from . import annex_file, annex_import, annex_rows
+from .forms import AnnexUploadForm, ImportApplyForm
 
 
 @login_required
@@ -25,10 +26,11 @@ def document_import(request, document_id: int):
         # Refused before Django spools the upload to disk.
         context["error"] = _("Tệp lớn hơn giới hạn %(mb)s MB.") % {"mb": context["max_mb"]}
         return render(request, "entry/import.html", context, status=413)
-    upload = request.FILES.get("workbook")
-    if upload is None:
-        context["error"] = _("Hãy chọn một tệp Excel (.xlsx).")
+    form = AnnexUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context["error"] = " ".join(form.errors["workbook"])
         return render(request, "entry/import.html", context, status=400)
+    upload = form.cleaned_data["workbook"]
     try:
         parsed = annex_rows.read_upload(upload, document=document)
     except annex_file.ImportRefused as error:
@@ -57,8 +59,9 @@ def _preview(request, document: TargetDocument, token: str, *, error: str = "", 
 def document_import_apply(request, document_id: int):
     """Confirm proposed names, or apply the previewed changes in one transaction."""
     document = document_or_404(request.user, document_id, to="import")
-    token = request.POST.get("token", "")
-    pending = annex_import.pending(request.session, token=token, document=document)
+    form = ImportApplyForm(request.POST)
+    token = form.cleaned_data["token"] if form.is_valid() else ""
+    pending = annex_import.pending(request.session, token=token, document=document) if token else None
     if pending is None:
         messages.error(request, _("Phiên nhập đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("document_import", document_id=document.pk)
@@ -67,14 +70,14 @@ def document_import_apply(request, document_id: int):
     except annex_file.ImportRefused as error:
         return _preview(request, document, token, error=str(error), status=400)
     annex_import.store_confirmations(request.session, token=token, confirmed=confirmed)
-    if "apply" not in request.POST:
+    if not form.cleaned_data["apply"]:
         return _preview(request, document, token)
     try:
         changed = annex_import.apply(
             document=document,
             parsed=pending.parsed,
             confirmed=confirmed,
-            expected=request.POST.get("fingerprint", ""),
+            expected=form.cleaned_data["fingerprint"],
             user=request.user,
             filename=pending.filename,
         )

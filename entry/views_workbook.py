@@ -12,16 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from communes.scope import UnitEnded, visible_unit_or_404
+
 from .agency import Candidates, Columns, column_candidates, find_columns, read_counts
 from .annex_file import body_too_large, max_megabytes
-from .areas import URL_NAMES, Ended, area_or_404, ended_page, month_or_404
-from .forms import WorkbookColumnsForm
+from .areas import URL_NAMES, ended_page, month_or_404
+from .forms import AgencyUploadForm, WorkbookColumnsForm
 from .grid import field_name, read_grid
 from .limits import WorkbookRefused, max_bytes
 from .rows import entry_rows, month_status, payer_groups
 from .table import Table
 from .views import render_entry
-from .workbook_preview import column_letter, lay_over, read_table, sign_table
+from .workbook_preview import column_letter, lay_over, sign_table
 from .workbooks import read_rows
 
 PREVIEW_ROWS, PREVIEW_COLUMNS = 14, 12
@@ -32,8 +34,8 @@ PREVIEW_ROWS, PREVIEW_COLUMNS = 14, 12
 def workbook_upload(request, level: str, code: str, month: str):
     month_date = month_or_404(month)
     try:
-        area = area_or_404(request.user, level, code, month_date)
-    except Ended as ended:
+        area = visible_unit_or_404(request.user, level, code, on=month_date, reach=True, or_ended=True)
+    except UnitEnded as ended:
         return ended_page(request, ended.unit, month_date, "entry")
     status = month_status(area=area, month=month_date)
     rows = entry_rows(area=area, month=month_date, user=request.user, status=status)
@@ -44,11 +46,12 @@ def workbook_upload(request, level: str, code: str, month: str):
         return page.form()
     if body_too_large(request.META.get("CONTENT_LENGTH")):
         return page.form(error=_("Tệp lớn hơn giới hạn %(mb)s MB.") % {"mb": max_megabytes()}, status=413)
-    if "table" in request.POST:
+    if "table" in request.POST:  # the columns chosen for a file already read
         return _chosen(request, page, rows, status)
-    upload = request.FILES.get("workbook")
-    if upload is None:
-        return page.form(error=_("Hãy chọn tệp bảng tính của BHXH (.xlsx, .xls hoặc .csv)."), status=400)
+    form = AgencyUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return page.form(error=" ".join(form.errors["workbook"]), status=400)
+    upload = form.cleaned_data["workbook"]
     try:
         # One byte past the limit is enough for read_rows to refuse the file: the rest is never read.
         table = read_rows(upload.read(max_bytes() + 1), upload.name or "")
@@ -62,13 +65,13 @@ def workbook_upload(request, level: str, code: str, month: str):
 
 
 def _chosen(request, page: "_Page", rows, status):
-    kept = read_table(request.POST.get("table", ""))
-    if kept is None:
-        return page.form(error=_("Phiên chọn cột không hợp lệ; hãy tải tệp lên lại."), status=400)
-    table, filename = kept
+    form = WorkbookColumnsForm(request.POST)
+    valid = form.is_valid()
+    if form.kept is None:  # the table the page kept did not verify: nothing to choose from
+        return page.form(error=" ".join(form.errors["table"]), status=400)
+    table, filename = form.kept
     candidates = column_candidates(table)
-    form = WorkbookColumnsForm(request.POST, height=len(table.rows), width=_width(table))
-    if not form.is_valid():
+    if not valid:
         return page.choose(table, filename, candidates, form=form, status=400)
     header_row = form.cleaned_data["header_row"]
     first_row = candidates.first_row if header_row == candidates.header_row else None

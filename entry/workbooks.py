@@ -47,11 +47,25 @@ def inspect_xlsx(data: bytes, *, deadline: float = DEADLINE_SECONDS) -> None:
 def open_xlsx(data: bytes) -> Workbook:
     """The workbook with cached values (data_only), once inspect_xlsx has passed; a formula whose
     value was never computed (a file saved by a program that does not calculate) is refused, naming
-    its cells, since openpyxl would read it as an empty cell."""
+    its cells, since openpyxl would read it as an empty cell. Any other kind of file is refused in
+    the words read_rows uses."""
+    _xlsx_only(data)
     missing = scan_xlsx(data).formulas_without_value()
     if missing:
         raise WorkbookRefused(formula_message(missing))
     return _load(data)
+
+
+def _xlsx_only(data: bytes) -> None:
+    """Any other file refused as read_rows refuses it, naming .xlsx as what is read here; a zip or
+    an OLE file is judged by the container check (a damaged or encrypted workbook, an old .xls)."""
+    if len(data) > limits.max_bytes():
+        raise limits.too_large()
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return
+    if _is_html(data):
+        raise limits.web_page()
+    raise limits.not_a_spreadsheet(limits.XLSX_ONLY)
 
 
 def _load(data: bytes) -> Workbook:
@@ -104,14 +118,12 @@ def read_rows(data: bytes, filename: str, *, sheet: str | None = None) -> Table:
     if data.startswith(ZIP_MAGIC):
         return _read_xlsx(data, sheet=sheet)
     if _is_html(data):
-        raise WorkbookRefused(
-            _("Tệp này là trang web (HTML) chứ không phải bảng tính: hãy mở bằng Excel và lưu lại dạng .xlsx.")
-        )
+        raise limits.web_page()
     if extension in (".csv", ".txt"):
         return read_csv(data, name=posixpath.basename(filename)[:100] or "CSV")
     if extension in (".xlsx", ".xlsm", ".xls"):
         raise WorkbookRefused(_("Tệp bị hỏng, không mở được. Hãy lưu lại bằng Excel rồi tải lên lại."))
-    raise WorkbookRefused(_("Tệp không phải bảng tính: hãy tải lên tệp .xlsx, .xls hoặc .csv."))
+    raise limits.not_a_spreadsheet(limits.ANY_SPREADSHEET)
 
 
 def _is_html(data: bytes) -> bool:

@@ -4,7 +4,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from communes.models import Assignment, Enrollment, Level, Population, Role, Unit
 
@@ -21,6 +23,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_units()
         load_payer_groups()
         load_documents()
+
+
+@pytest.fixture(autouse=True)
+def each_test_ends_in_the_default_language():
+    """The language switch activates English for the thread that served the request: the next test,
+    like the next request, starts in Vietnamese instead of the messages of the one before."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def unit(level: str, code: str, year: int = 2021) -> Unit:

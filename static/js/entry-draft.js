@@ -1,6 +1,7 @@
 // Nothing typed is lost: the cells that differ from what is stored are kept in the browser
 // (localStorage, one draft per user, area and month) until they are saved or discarded; leaving the
-// page with unsaved cells asks first; a save that cannot reach the server can be sent again as is.
+// page with unsaved cells asks first; a save that cannot reach the server, or that the server fails,
+// can be sent again as is.
 (function () {
   "use strict";
   var api = window.BhytEntry;
@@ -124,16 +125,26 @@
   form.addEventListener("change", later);
   form.addEventListener("entry:changed", later);
 
+  // Logging out takes this user's drafts away (session.js): leaving still asks, and the draft is kept
+  // again only if the officer stays on the page.
+  var loggingOut = false, logout = document.querySelector("form.logout");
+  if (logout) { logout.addEventListener("submit", function () { loggingOut = true; }); }
+
   window.addEventListener("beforeunload", function (event) {
     if (leaving || grid.countChanged() === 0) { return; }
-    keep();
+    if (loggingOut) {
+      setTimeout(function () { loggingOut = false; keep(); }, 1000);  // runs only if the page stayed
+    } else {
+      keep();
+    }
     event.preventDefault();
     event.returnValue = "";  // browsers show their own words; this asks them to ask
   });
 
-  // The save goes through fetch, so that a lost connection leaves the page (and what is typed) in
-  // place with a button to send it again; whatever the server answers other than "saved" is shown
-  // by posting the form the ordinary way (it saved nothing, so posting again is harmless).
+  // The save goes through fetch, so that a lost connection or a failing server leaves the page (and
+  // what is typed) in place with a button to send it again. Any other answer is shown as the server
+  // wrote it, from this one request: the page a save leads to, or the grid sent back with its checks,
+  // a conflict or a refusal (posting the form again would make the server do the work twice).
   var button = form.querySelector('button[type="submit"]');
   function post() {
     var status = document.getElementById("entry-status");
@@ -141,24 +152,33 @@
     if (button) { button.disabled = true; }
     if (status) { status.textContent = grid.text("saving"); }
     keep();
-    return fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
-                               redirect: "manual"}).then(function (response) {
-      if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
-        var store = storage();
-        if (store) { store.removeItem(key); }
-        leaving = true;
-        window.location.assign(form.action);
-        return;
-      }
-      if (response.status >= 500) { throw new Error(String(response.status)); }
-      leaving = true;
-      HTMLFormElement.prototype.submit.call(form);
-    }).catch(function () {
+    function failed(reason) {
       if (button) { button.disabled = false; }
       if (status) { status.textContent = ""; }
+      retry.querySelector(".retry-text").textContent = grid.text(reason);
       retry.hidden = false;
       retry.querySelector("button").focus();
-    });
+    }
+    return fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin"})
+      .then(function (response) {
+        if (response.status >= 500) { failed("serverError"); return; }
+        return response.text().then(function (html) { show(response, html); });
+      }, function () { failed("offline"); });
+  }
+
+  // A save that redirected back to this grid was stored: its draft goes. A redirect elsewhere (the
+  // login page, once the session ended) stored nothing, and the draft stays for after the login.
+  function show(response, html) {
+    var saved = response.redirected && new URL(response.url).pathname === new URL(form.action).pathname;
+    var store = storage();
+    if (saved && store) { store.removeItem(key); }
+    leaving = true;
+    clearTimeout(timer);
+    window.history.replaceState(null, "", response.url || form.action);
+    delete window.BhytEntry;  // the new page's scripts make their own
+    document.open();
+    document.write(html);
+    document.close();
   }
 
   form.addEventListener("submit", function (event) {

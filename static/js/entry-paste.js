@@ -50,6 +50,14 @@
     return [focused === "population" || focused === "enrolled" || /^g-/.test(focused || "") ? focused : "enrolled"];
   }
 
+  // The communes a name could mean, as the grid names them, each with its code to tell them apart.
+  function namesakes(codes) {
+    return codes.map(function (code) {
+      var tr = grid.table.querySelector('tr[data-code="' + code + '"]');
+      return grid.text("pasteCommune", {name: tr ? tr.dataset.name : "", code: code});
+    }).join(", ");
+  }
+
   function byName(text, input) {
     var cells = cellsOf(text);
     if (!cells || !cells.length || (cells[0].length < 2 && cells.length < 2)) { return false; }
@@ -64,11 +72,15 @@
         return;  // the header line copied with the block
       }
       var codes = data.names[rules.nameKey(name)] || [];
-      var marked = data.marked[rules.markedKey(name)];
-      if (codes.length > 1 && codes.indexOf(marked) >= 0) { codes = [marked]; }  // the marks decide
+      if (codes.length > 1) {  // names that differ only by their marks: the marks decide, if they name one
+        var marked = data.marked[rules.markedKey(name)] || [];
+        var spelt = codes.filter(function (code) { return marked.indexOf(code) >= 0; });
+        if (spelt.length === 1) { codes = spelt; }
+      }
       var shown = "“" + name + "” – " + values.join(" / ");
-      if (codes.length !== 1) {
-        problems.push(shown + ": " + (codes.length ? grid.text("pasteAmbiguous") : grid.text("pasteUnknown")));
+      if (codes.length !== 1) {  // a name several communes bear is never given to one of them
+        problems.push(shown + ": " + (codes.length ? grid.text("pasteAmbiguous", {names: namesakes(codes)})
+          : grid.text("pasteUnknown")));
         return;
       }
       var tr = grid.table.querySelector('tr[data-code="' + codes[0] + '"]');

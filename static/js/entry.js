@@ -69,7 +69,6 @@
     }
     var order = inputs(tr).map(function (i) { return i.dataset.key; }).concat(["groups"]);
     order.forEach(function (key) {
-      if (key === "population_source") { return; }
       ["error", "warning"].forEach(function (kind) {
         var message = (kind === "error" ? result.errors : result.warnings)[key];
         if (!message) { return; }
@@ -99,22 +98,15 @@
     });
   }
 
+  // The source is asked for once the population changes: its column opens, on this line only.
   function drawSource(tr, result) {
     var source = byKey(tr, "population_source");
     if (!source) { return; }
-    var td = source.closest("td"), note = td.querySelector('.msg[data-for="population_source"]');
-    var population = byKey(tr, "population");
-    var wanted = result.errors.population_source || "";
-    if (wanted && !note) {
-      note = document.createElement("span");
-      note.className = "msg error";
-      note.dataset.for = "population_source";
-      td.appendChild(note);
-    }
-    if (note) { if (wanted) { note.textContent = wanted; note.title = wanted; } else { note.remove(); } }
+    var population = byKey(tr, "population"), wanted = result.errors.population_source || "";
     source.closest("label").classList.toggle("bad", !!wanted);
-    // The source is asked for once the population changes: shown in the cell, in flow.
+    source.title = wanted;
     tr.classList.toggle("expanded", !!wanted || source.value.trim() !== "" || (population && changed(population)));
+    grid.classList.toggle("needs-source", !!grid.querySelector("tr.expanded"));
   }
 
   var results = {};
@@ -228,9 +220,25 @@
     return false;
   }
 
+  // Tab goes to the enrolled count first; Shift+Tab goes back to the population (through the new
+  // population's source when it is open), which is off the Tab order.
+  function backToPopulation(input) {
+    var tr = input.closest("tr"), key = input.dataset.key;
+    var source = byKey(tr, "population_source"), population = byKey(tr, "population");
+    var open = source && shown(source);
+    if (!population || !shown(population) || !(key === "population_source" || (key === "enrolled" && !open))) {
+      return false;
+    }
+    population.focus();
+    population.select();
+    return true;
+  }
+
   grid.addEventListener("keydown", function (event) {
     var input = event.target;
-    if (input.tagName !== "INPUT" || input.dataset.r === undefined) { return; }
+    if (input.tagName !== "INPUT" || !input.dataset.key) { return; }
+    if (event.key === "Tab" && event.shiftKey && backToPopulation(input)) { event.preventDefault(); return; }
+    if (input.dataset.r === undefined) { return; }
     var atStart = input.selectionStart === 0 && input.selectionEnd === 0;
     var atEnd = input.selectionStart === input.value.length;
     var whole = input.selectionStart === 0 && input.selectionEnd === input.value.length;
@@ -320,6 +328,16 @@
     event.stopImmediatePropagation();
     say([{kind: "error", text: message}]);
     if (first) { first.focus(); }
+  });
+
+  // The payer groups and the directive's columns open with their boxes above the grid: a class on
+  // the grid says which, for browsers without CSS :has() (entry.css reads either).
+  [["show-groups", "show-groups"], ["show-cohort", "show-cohort"]].forEach(function (pair) {
+    var box = document.getElementById(pair[0]);
+    if (!box) { return; }
+    function apply() { grid.classList.toggle(pair[1], box.checked); }
+    box.addEventListener("change", apply);
+    apply();
   });
 
   api.grid = {

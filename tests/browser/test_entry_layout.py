@@ -93,6 +93,33 @@ def test_tab_goes_to_the_enrolled_count_first(lai_chau, live_server, page):
     assert page.evaluate("document.activeElement.name") == f"{communes[1].code}-population"
 
 
+def test_shift_tab_from_the_count_reaches_the_population_and_its_source(lai_chau, live_server, page):
+    communes, officer = lai_chau
+    code = communes[1].code
+    log_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{URL}")
+
+    def focused() -> str:
+        return page.evaluate("document.activeElement.name")
+
+    cell(page, code, "enrolled").focus()
+    page.keyboard.press("Shift+Tab")
+    assert focused() == f"{code}-population"
+    page.keyboard.type("6.000")  # a new population: its source opens beside it, on the same line
+    assert cell(page, code, "population_source").is_visible()
+    assert max(r["height"] for r in boxes(page, "table.entry-grid tbody tr")) <= 40
+    page.keyboard.press("Tab")
+    assert focused() == f"{code}-population_source"
+    page.keyboard.type("Chi cục Thống kê, 11/2025")
+    page.keyboard.press("Tab")
+    assert focused() == f"{code}-enrolled"
+    page.keyboard.press("Shift+Tab")
+    assert focused() == f"{code}-population_source"
+    page.keyboard.press("Shift+Tab")
+    assert focused() == f"{code}-population"
+    assert "Shift+Tab" in page.inner_text(".entry-tools .keys")  # the keys are said above the grid
+
+
 def test_the_source_and_the_payer_groups_open_on_demand_never_over_another_cell(lai_chau, live_server, page):
     communes, officer = lai_chau
     code = communes[2].code
@@ -109,6 +136,7 @@ def test_the_source_and_the_payer_groups_open_on_demand_never_over_another_cell(
         f'input[name="{communes[3].code}-enrolled"]',
     ]
     assert not any(overlap(box(page, f'input[name="{code}-population_source"]'), box(page, other)) for other in cells)
+    assert max(r["height"] for r in boxes(page, "table.entry-grid tbody tr")) <= 40  # its line stays one line
     page.check("#show-groups")
     groups = boxes(page, f'tr[data-code="{code}"] input[data-key^="g-"]')
     assert len(groups) == 6 and all(g["height"] > 0 for g in groups)
@@ -145,3 +173,25 @@ def test_at_375_px_the_values_are_legible_beside_the_fixed_commune_column(lai_ch
     page.wait_for_timeout(100)
     assert box(page, f'tr[data-code="{communes[0].code}"] th')["left"] == pytest.approx(name["left"], abs=1)
     context.close()
+
+
+def test_the_payer_groups_open_without_css_has(lai_chau, live_server, page):
+    """A browser without :has() (Firefox before 121): the box above the grid opens its columns too."""
+    communes, officer = lai_chau
+    code = communes[2].code
+    log_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{URL}")
+    page.evaluate(
+        """() => { for (const sheet of document.styleSheets) {
+             for (let i = sheet.cssRules.length - 1; i >= 0; i--) {
+               if (sheet.cssRules[i].cssText.includes(':has(')) { sheet.deleteRule(i); } } } }"""
+    )
+    assert page.evaluate(
+        "[...document.styleSheets].every(s => ![...s.cssRules].some(r => r.cssText.includes(':has(')))"
+    )
+    assert not cell(page, code, "g-nsnn").is_visible()
+    page.check("#show-groups")
+    assert cell(page, code, "g-nsnn").is_visible()
+    assert box(page, "main")["right"] - box(page, "main")["left"] > 1200  # the grid's page is wide without :has()
+    page.uncheck("#show-groups")
+    assert not cell(page, code, "g-nsnn").is_visible()

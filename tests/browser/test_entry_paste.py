@@ -118,3 +118,19 @@ def test_a_column_in_the_grids_order_is_taken_as_it_is(officer, live_server, pag
     )
     assert not page.locator("#entry-paste").is_visible()
     assert filled(page) == {line["commune_code"]: str(count(line["enrolled_2021"]) + 10) for line in annex()}
+
+
+def test_a_name_two_communes_bear_is_listed_and_neither_is_filled(transactional_db, live_server, page):
+    from tests.entry.entry_helpers import make_namesakes
+
+    district = make_namesakes("72")
+    log_in(page, live_server, make_user("officer_namesakes", Role.OFFICER, district))
+    page.goto(f"{live_server.url}/districts/72/entry/2024-01/")
+    an_binh, other_an_binh, thanh_an, thanh_an_marked = (f"72{n:04d}" for n in range(4))
+    paste(page, an_binh, "note", "An Bình\t900\nThạnh An\t950\nthanh an\t940\n")
+    report = page.inner_text("#entry-paste")
+    assert "Đã điền 2 xã theo tên." in report
+    assert f"“An Bình” – 900: tên trùng: Xã An Bình (mã {an_binh}), Xã An Bình (mã {other_an_binh})" in report
+    assert cell(page, an_binh, "enrolled").input_value() == cell(page, other_an_binh, "enrolled").input_value() == ""
+    assert cell(page, thanh_an_marked, "enrolled").input_value() == "950"  # the marks tell these two apart
+    assert cell(page, thanh_an, "enrolled").input_value() == "940"

@@ -2,7 +2,7 @@ from communes.models import ChangeRecord, Level, Role
 from targets.models import Target, TargetDocument
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import make_user, unit
-from tests.entry.test_annex_import import changed, official_workbook, printed_rows
+from tests.entry.annex_examples import changed, official_workbook, printed_rows
 
 
 def test_staff_import_a_workbook_confirm_a_name_and_apply(seeded, live_server, page, tmp_path):

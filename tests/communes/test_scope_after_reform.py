@@ -61,3 +61,29 @@ def test_the_browser_language_does_not_switch_number_formats(client, leader):
     assert client.login(username=leader.username, password=PASSWORD)
     page = client.get("/districts/109/?year=2021", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "82.818" in page and "85,63%" in page
+
+
+def test_one_helper_finds_the_unit_of_a_month_or_says_it_had_ended(db):
+    """The entry pages of a month after the reform: the district in force that month, or, for one
+    that had ended, UnitEnded for those who reached into it and 404 for everyone else."""
+    import pytest
+    from django.http import Http404
+
+    from communes.scope import UnitEnded, visible_unit_or_404
+
+    phong_tho = Unit.objects.resolve(Level.DISTRICT, "109", dt.date(2022, 1, 1))
+    officer = make_user("officer_pt_month", Role.OFFICER, phong_tho)
+    outsider = make_user(
+        "officer_ln_month", Role.OFFICER, Unit.objects.resolve(Level.DISTRICT, "219", dt.date(2022, 1, 1))
+    )
+    assert (
+        visible_unit_or_404(officer, Level.DISTRICT, "109", on=dt.date(2022, 1, 1), reach=True, or_ended=True)
+        == phong_tho
+    )
+    with pytest.raises(UnitEnded) as ended:
+        visible_unit_or_404(officer, Level.DISTRICT, "109", on=dt.date(2025, 11, 1), reach=True, or_ended=True)
+    assert ended.value.unit == phong_tho
+    with pytest.raises(Http404):
+        visible_unit_or_404(outsider, Level.DISTRICT, "109", on=dt.date(2025, 11, 1), reach=True, or_ended=True)
+    with pytest.raises(Http404):  # without or_ended, an ended unit is only missing
+        visible_unit_or_404(officer, Level.DISTRICT, "109", on=dt.date(2025, 11, 1), reach=True)

@@ -34,3 +34,18 @@ def post_grid(client, url: str, changes: dict[str, str], *, page: str | None = N
     data.update(changes)
     data.update(extra)
     return client.post(url, data)
+
+
+def make_namesakes(code: str):
+    """A district of four communes: two bear the very same name (Xã An Bình, as communes of two
+    districts of one province did before the reform), two differ only by their marks (Xã Thanh An,
+    Xã Thạnh An, as in Hồ Chí Minh City today). Codes <code>0000 to <code>0003, in that order."""
+    from communes.models import Unit
+    from tests.reports.factories import make_district
+
+    district = make_district(code, 4)
+    communes = Unit.objects.filter(parent=district).order_by("code")
+    for commune, name in zip(communes, ["An Bình", "An Bình", "Thanh An", "Thạnh An"], strict=True):
+        commune.name = name
+        commune.save(update_fields=["name"])
+    return district

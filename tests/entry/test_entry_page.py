@@ -25,14 +25,24 @@ def cell_html(page: str, name: str) -> str:
     raise AssertionError(f"no cell holds {name}")
 
 
-def test_the_population_source_and_its_error_sit_under_the_population(client, officer_phong_tho):
+def test_the_population_source_sits_beside_the_population_and_its_error_with_the_lines_checks(
+    client, officer_phong_tho
+):
     login(client, officer_phong_tho)
     page = post_grid(
         client, URL, {f"{KHONG_LAO}-population": "3.966", f"{KHONG_LAO}-enrolled": "1700"}
     ).content.decode()
-    td = cell_html(page, f"{KHONG_LAO}-population")
-    assert f'name="{KHONG_LAO}-population_source"' in td and "Ghi nguồn của số dân mới" in td
-    assert "<th>Nguồn dân số mới</th>" not in page  # no column of its own, scrolled out of view
+    row = re.search(rf'<tr data-row="\d+" data-code="{KHONG_LAO}".*?</tr>', page, flags=re.S)[0]
+    cells = re.findall(r"<td\b.*?</td>", row, flags=re.S)
+    population = next(i for i, td in enumerate(cells) if f'name="{KHONG_LAO}-population"' in td)
+    source = cells[population + 1]  # its own cell, on the same line, right after the population
+    assert source.startswith('<td class="col-source"><label class="source bad">')
+    assert f'name="{KHONG_LAO}-population_source"' in source and "<span" not in source  # no line under it
+    checks = re.search(r'<div class="checks-in".*?</div>', row, flags=re.S)[0]
+    assert 'data-for="population_source"' in checks and "Nguồn dân số mới: Ghi nguồn của số dân mới" in checks
+    assert '<th class="col-source">Nguồn dân số mới</th>' in page
+    assert 'class="entry-grid needs-source"' in page  # the column is open while a line needs it
+    assert 'class="entry-grid needs-source"' not in client.get(URL).content.decode()
 
 
 def test_a_summary_above_the_grid_lists_every_error_and_warning_with_a_link(client, officer_phong_tho):
@@ -159,3 +169,27 @@ def test_last_months_rate_uses_last_months_population(client, officer_phong_tho)
         '<small class="hint">T12/2021: 1.663</small>' in previous and '<small class="hint">42,50%</small>' in previous
     )
     assert "33,26%" not in page  # 1.663 ÷ 5.000: last month's enrolled over this year's people
+
+
+def test_a_spelling_two_communes_share_is_sent_with_both_codes_and_matches_neither(client, db):
+    """The page sends, per spelling, every commune it may name: the paste takes a name only when it
+    names one (entry-paste.js), as the importer's matcher does."""
+    from communes.models import Role, Unit
+    from entry.matching import Matcher
+    from tests.conftest import make_user
+
+    from .entry_helpers import make_namesakes
+
+    district = make_namesakes("71")
+    login(client, make_user("officer_namesakes", Role.OFFICER, district))
+    page = client.get("/districts/71/entry/2024-01/").content.decode()
+    data = json.loads(re.search(r'<script id="entry-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    an_binh, other_an_binh, thanh_an, thanh_an_marked = (f"71{n:04d}" for n in range(4))
+    assert data["names"]["anbinh"] == [an_binh, other_an_binh]
+    assert data["marked"]["an bình"] == [an_binh, other_an_binh]  # neither: the paste lists the name
+    assert data["names"]["thanhan"] == [thanh_an, thanh_an_marked]
+    assert (data["marked"]["thanh an"], data["marked"]["thạnh an"]) == ([thanh_an], [thanh_an_marked])
+    matcher = Matcher(units=Unit.objects.filter(parent=district))
+    by_code = {unit.code: pk for pk, unit in matcher.units.items()}
+    assert matcher.match("Xã An Bình") is None
+    assert (matcher.match("Thanh An"), matcher.match("thạnh an")) == (by_code[thanh_an], by_code[thanh_an_marked])

@@ -62,3 +62,27 @@ def test_a_save_changing_every_commune_costs_the_same_queries(client, db, django
     )
     assert saved == {name.removesuffix("-enrolled"): value + 1 for name, value in before.items()}
     assert ChangeRecord.objects.filter(unit__parent=district, field="enrolled", period="2023-06-01").count() == communes
+
+
+@pytest.mark.parametrize("communes", [30, 300])
+def test_the_grid_reads_its_counts_as_values_not_model_instances(client, db, communes):
+    """A province's grid reads ~1.000 populations and ~340 months: as model instances (with each
+    month's user and each commune's district and province) they were a third of the page's time."""
+    from collections import Counter
+
+    from django.db.models.signals import post_init
+
+    _, url = grid(client, communes)
+    made = Counter()
+
+    def count(sender, **kwargs):
+        made[sender.__name__] += 1
+
+    post_init.connect(count)
+    try:
+        response = client.get(url)
+    finally:
+        post_init.disconnect(count)
+    assert response.status_code == 200
+    assert (made["Population"], made["Enrollment"], made["EnrollmentByGroup"]) == (0, 0, 0)
+    assert made["Unit"] <= 2 * communes + 5  # each commune and its parent; the grandparent is not read

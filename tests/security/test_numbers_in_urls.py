@@ -148,7 +148,7 @@ def test_an_imports_choice_of_commune_with_an_odd_number_is_refused(db, value):
     from entry.annex_import import read_confirmations
     from entry.annex_rows import read_bytes
     from targets.models import TargetDocument
-    from tests.entry.test_annex_import import changed, official_workbook, printed_rows
+    from tests.entry.annex_examples import changed, official_workbook, printed_rows
 
     plan = TargetDocument.objects.get(number="231/KH-UBND")
     parsed = read_bytes(official_workbook(changed(printed_rows(), "Không Lào", 1, "Khong Lau")), document=plan)

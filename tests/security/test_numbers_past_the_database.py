@@ -10,7 +10,7 @@ from entry.annex_file import ImportRefused
 from entry.annex_rows import read_bytes
 from targets.models import Target, TargetDocument
 from tests.conftest import make_user, unit
-from tests.entry.test_annex_import import changed, official_workbook, printed_rows
+from tests.entry.annex_examples import changed, official_workbook, printed_rows
 
 from .test_forged_urls import snapshot
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from entry.workbooks import open_xlsx, read_rows
 from targets.models import TargetDocument
-from tests.entry.test_annex_import import changed, official_workbook, printed_rows
+from tests.entry.annex_examples import changed, official_workbook, printed_rows
 
 from .test_forged_urls import snapshot
 from .test_hostile_workbooks import MAIN, bare_xlsx, refusal, rewrite

@@ -91,7 +91,7 @@ def test_a_file_over_the_byte_limit_is_refused_by_both_pages_before_it_is_read(c
     "name, build, expected",
     [
         ("phu-luc.xls", lambda: xls([(0, 0, "1")]), "Tệp Excel 97–2003 (.xls) chưa đọc được"),
-        ("phu-luc.csv", _long_csv, "Tệp không phải bảng tính Excel (.xlsx)."),
+        ("phu-luc.csv", _long_csv, "Tệp không phải bảng tính: hãy tải lên tệp .xlsx."),
         ("phu-luc.xlsx", lambda: bare_xlsx(sheet_xml(100_000)), LONG),
     ],
 )

@@ -18,28 +18,49 @@ from targets.models import Comparison, Target, TargetDocument
 from . import coverage
 
 
+def _figure(method):
+    """A figure worked out from the fields once, until one of them is set again: a page reads each
+    row's rate, gap and status a dozen times (the table's cells and row classes, the map, the
+    communes behind)."""
+    name = method.__name__
+
+    def read(self):
+        figures = self.__dict__.setdefault("_figures", {})
+        if name not in figures:
+            figures[name] = method(self)
+        return figures[name]
+
+    return property(read, doc=method.__doc__)
+
+
 class CoverageFigures:
     """What anything with `enrolled`, `population` and `target` knows: its rate, its gap to the
     target in points and in people, whether it is met, whether it exceeds its population.
     Shared by the ranking rows and the dashboard headline."""
 
-    @property
+    def __setattr__(self, name: str, value) -> None:
+        super().__setattr__(name, value)
+        figures = self.__dict__.get("_figures")
+        if figures:  # a field changed: the figures are worked out again when next read
+            figures.clear()
+
+    @_figure
     def rate(self) -> Decimal | None:
         return coverage.coverage_rate(enrolled=self.enrolled, population=self.population)
 
-    @property
+    @_figure
     def target_rate(self) -> Decimal | None:
         return self.target.rate if self.target else None
 
-    @property
+    @_figure
     def strictly_above(self) -> bool:
         return bool(self.target and self.target.comparison == Comparison.MORE_THAN)
 
-    @property
+    @_figure
     def gap_points(self) -> Decimal | None:
         return coverage.gap_points(rate=self.rate, target_rate=self.target_rate)
 
-    @property
+    @_figure
     def gap_people(self) -> int | None:
         return coverage.gap_people(
             target_rate=self.target_rate,
@@ -48,16 +69,16 @@ class CoverageFigures:
             strictly_above=self.strictly_above,
         )
 
-    @property
+    @_figure
     def met(self) -> bool | None:
         gap = self.gap_people
         return None if gap is None else gap == 0
 
-    @property
+    @_figure
     def anomaly(self) -> bool:
         return coverage.exceeds_population(enrolled=self.enrolled, population=self.population)
 
-    @property
+    @_figure
     def status(self) -> str | None:
         """On track / at risk / off track; None until months_left and the projection are known."""
         if self.months_left is None:
@@ -92,15 +113,15 @@ class CoverageRow(CoverageFigures):
     target_inherited: bool = False
     synthetic: bool = False
 
-    @property
+    @_figure
     def change_month(self) -> Decimal | None:
         return coverage.rate_change(rate=self.rate, earlier=self.previous_month_rate)
 
-    @property
+    @_figure
     def change_year(self) -> Decimal | None:
         return coverage.rate_change(rate=self.rate, earlier=self.last_year_rate)
 
-    @property
+    @_figure
     def small(self) -> bool:
         return coverage.is_small(population=self.population)
 

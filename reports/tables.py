@@ -119,6 +119,8 @@ class CoverageRankingTable(tables.Table):
     class Meta:
         orderable = True
         attrs = {"class": "ranking"}
+        # The stock template with its body rows written in Python (reports/templatetags/table_rows.py).
+        template_name = "reports/partials/ranking_table.html"
         row_attrs = {
             "class": lambda record: " ".join(
                 c

@@ -66,6 +66,20 @@ class UnitQuerySet(models.QuerySet):
         children = Unit.objects.filter(parent_id=unit.pk).values("pk")
         return self.filter(itself_or_child | Q(parent_id__in=children))
 
+    def commune_ids_under(self, unit: "Unit") -> "UnitQuerySet":
+        """The ids of the communes under a district or province (its own, and its districts'), for
+        `…__in=`: a UNION of two index reads, which PostgreSQL joins commune by commune (0,6 ms for
+        the largest province's month), where `communes().within(unit)`'s OR made it read the whole
+        country's month (15 ms). Other levels: as `communes().within(unit)`."""
+        communes = self.communes().order_by()
+        if unit.level == Level.DISTRICT:
+            return communes.filter(parent_id=unit.pk).values("pk")
+        if unit.level != Level.PROVINCE:
+            return communes.within(unit).values("pk")
+        districts = Unit.objects.districts().filter(parent_id=unit.pk).values("pk")
+        own = communes.filter(parent_id=unit.pk).values("pk")
+        return own.union(communes.filter(parent_id__in=districts).values("pk"), all=True)
+
     def visible_to(self, user) -> "UnitQuerySet":
         from ..scope import Scope
 

@@ -1,12 +1,17 @@
 """Numbers as the active language writes them: 46.106 and 86,06% in Vietnamese."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import formats, translation
 
 
 def _separators() -> tuple[str, str]:
-    language = translation.get_language()
+    return _separators_of(translation.get_language())
+
+
+@lru_cache(maxsize=16)  # the project's own format modules (coverage_portal/formats/), fixed per language
+def _separators_of(language: str | None) -> tuple[str, str]:
     return formats.get_format("DECIMAL_SEPARATOR", language), formats.get_format("THOUSAND_SEPARATOR", language)
 
 

@@ -16,7 +16,7 @@ import inspect
 
 from django import template
 from django.template.base import render_value_in_context
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django_tables2.utils import Accessor
 
@@ -58,11 +58,18 @@ class _Column:
         return self.bound.render(**{name: arguments[name] for name in self.wanted})
 
 
+def _html(content, context) -> str:
+    """`{{ cell }}`: a string (what the ranking's cells are) is only escaped, as the template would."""
+    if isinstance(content, str) and context.autoescape:
+        return conditional_escape(content)
+    return render_value_in_context(content, context)
+
+
 @register.simple_tag(takes_context=True)
 def table_rows(context, table) -> str:
     columns = [_Column(bound) for bound in table.columns]
     rows = []
     for row in table.paginated_rows:
-        cells = "".join(f"<td {c.td}>{render_value_in_context(c.content(row), context)}</td>" for c in columns)
+        cells = "".join(f"<td {c.td}>{_html(c.content(row), context)}</td>" for c in columns)
         rows.append(format_html("<tr {}>", row.attrs.as_html()) + mark_safe(f"{cells}</tr>"))
     return mark_safe("\n".join(rows))

@@ -17,8 +17,12 @@ def _separators_of(language: str | None) -> tuple[str, str]:
 
 def _grouped(digits: str, thousands: str) -> str:
     """Groups of three from the right (NUMBER_GROUPING is 3 in both languages)."""
-    head = len(digits) % 3 or 3
-    return thousands.join([digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))])
+    return f"{int(digits):,}".replace(",", thousands)
+
+
+@lru_cache(maxsize=8)
+def _shown_from(places: int) -> Decimal:
+    return Decimal("0." + "1".rjust(places, "0"))
 
 
 def fmt_int(value: int | None, empty: str = "–") -> str:
@@ -27,17 +31,16 @@ def fmt_int(value: int | None, empty: str = "–") -> str:
     # checks both give the same text).
     if value is None or value == "":
         return empty
-    number = int(value)
-    return ("-" if number < 0 else "") + _grouped(str(abs(number)), _separators()[1])
+    return f"{int(value):,}".replace(",", _separators()[1])
 
 
 def fmt_decimal(value, places: int = 2, empty: str = "–", signed: bool = False) -> str:
     if value is None or value == "":
         return empty
-    number = Decimal(value)
+    number = value if isinstance(value, Decimal) else Decimal(value)
     decimal_separator, thousands = _separators()
     # As Django's numberformat: too small to show is 0, further places are cut, not rounded.
-    shown = Decimal(0) if abs(number) < Decimal("0." + "1".rjust(places, "0")) else number
+    shown = Decimal(0) if abs(number) < _shown_from(places) else number
     text = f"{shown:f}"
     sign = "-" if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")

@@ -7,8 +7,9 @@ inspects the render method's signature (`inspect.signature`), rebuilds the cell'
 168 rows × 13 columns: that alone exceeded the page's 60 ms (docs/benchmarks.md). Here each
 column's attributes and render method are looked up once per table; each cell is still the table's
 own `render_<column>` applied to the accessor's value (the column's default when the value is
-empty), escaped as `{{ cell }}` is, in the stock template's markup less its indentation. Only what
-the ranking uses is supported: no per-record cell attributes, link columns or model records.
+empty), escaped as `{{ cell }}` is, and each row's attributes its `row_attrs`, in the stock
+template's markup less its indentation. Only what the ranking uses is supported: no per-record cell
+attributes, link columns, nested row attributes or model records.
 tests/reports/test_table_rows.py compares both outputs.
 """
 
@@ -18,9 +19,27 @@ from django import template
 from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django_tables2.utils import Accessor
+from django_tables2.utils import Accessor, AttributeDict
 
 register = template.Library()
+
+
+class _Call:
+    """django-tables2's `call_with_appropriate` with the function's signature looked up once:
+    called with what it asks for among `available`, or not at all (None) when it asks for more."""
+
+    def __init__(self, function) -> None:
+        parameters = inspect.signature(function).parameters.values()
+        self.function = function
+        self.takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters)
+        self.wanted = tuple(p.name for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL))
+
+    def __call__(self, available: dict):
+        if self.takes_any:
+            return self.function(**available)
+        if any(name not in available for name in self.wanted):
+            return None
+        return self.function(**{name: available[name] for name in self.wanted})
 
 
 class _Column:
@@ -29,11 +48,8 @@ class _Column:
         cell = attrs.get("td", attrs.get("cell", {}))
         if any(callable(value) for value in cell.values()) or bound.link or bound.localize is not None:
             raise ValueError(f"column {bound.name!r}: per-record attributes, links or localize need the stock template")
-        self.bound, self.accessor = bound, Accessor(bound.accessor)
+        self.bound, self.accessor, self.render = bound, Accessor(bound.accessor), _Call(bound.render)
         self.td = bound.attrs["td"].as_html()
-        parameters = inspect.signature(bound.render).parameters.values()
-        self.takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters)
-        self.wanted = tuple(p.name for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL))
 
     def content(self, row):
         """What django-tables2's `BoundRow.get_cell` gives for a record that is not a model."""
@@ -43,19 +59,34 @@ class _Column:
             value = None
         if value in self.bound.column.empty_values:
             return self.bound.default
-        arguments = {
-            "value": value,
-            "record": row.record,
-            "column": self.bound.column,
-            "bound_column": self.bound,
-            "bound_row": row,
-            "table": row.table,
-        }
-        if self.takes_any:
-            return self.bound.render(**arguments)
-        if any(name not in arguments for name in self.wanted):
-            return None
-        return self.bound.render(**{name: arguments[name] for name in self.wanted})
+        return self.render(
+            {
+                "value": value,
+                "record": row.record,
+                "column": self.bound.column,
+                "bound_column": self.bound,
+                "bound_row": row,
+                "table": row.table,
+            }
+        )
+
+
+class _RowAttributes:
+    """What django-tables2's `BoundRow.attrs` gives (the table's `row_attrs`, computed for the
+    record, and the row's even/odd class), with each callable's signature looked up once."""
+
+    def __init__(self, table) -> None:
+        if any(isinstance(value, dict) for value in table.row_attrs.values()):
+            raise ValueError("nested row attributes need the stock template")
+        self.table = table
+        self.attrs = [(key, _Call(value) if callable(value) else None, value) for key, value in table.row_attrs.items()]
+
+    def html(self, row) -> str:
+        available = {"table": self.table, "record": row.record}
+        attrs = {key: call(available) if call else value for key, call, value in self.attrs}
+        parity = row.get_even_odd_css_class()
+        attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
+        return AttributeDict(attrs).as_html()
 
 
 def _html(content, context) -> str:
@@ -68,8 +99,9 @@ def _html(content, context) -> str:
 @register.simple_tag(takes_context=True)
 def table_rows(context, table) -> str:
     columns = [_Column(bound) for bound in table.columns]
+    row_attributes = _RowAttributes(table)
     rows = []
     for row in table.paginated_rows:
         cells = "".join(f"<td {c.td}>{_html(c.content(row), context)}</td>" for c in columns)
-        rows.append(format_html("<tr {}>", row.attrs.as_html()) + mark_safe(f"{cells}</tr>"))
+        rows.append(format_html("<tr {}>", row_attributes.html(row)) + mark_safe(f"{cells}</tr>"))
     return mark_safe("\n".join(rows))

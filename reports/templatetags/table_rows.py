@@ -14,11 +14,12 @@ tests/reports/test_table_rows.py compares both outputs.
 """
 
 import inspect
+from html import escape
 
 from django import template
 from django.template.base import render_value_in_context
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django_tables2.utils import Accessor, AttributeDict
 
 register = template.Library()
@@ -49,16 +50,48 @@ class _Column:
         if any(callable(value) for value in cell.values()) or bound.link or bound.localize is not None:
             raise ValueError(f"column {bound.name!r}: per-record attributes, links or localize need the stock template")
         self.bound, self.accessor, self.render = bound, Accessor(bound.accessor), _Call(bound.render)
+        self.bits, self.empty, self.default = self.accessor.bits, bound.column.empty_values, bound.default
         self.td = bound.attrs["td"].as_html()
+        # The render methods of the ranking take the value, the record or both: called directly.
+        self.direct = (
+            {
+                (): lambda value, record: self.render.function(),
+                ("value",): lambda value, record: self.render.function(value=value),
+                ("record",): lambda value, record: self.render.function(record=record),
+                ("value", "record"): lambda value, record: self.render.function(value=value, record=record),
+                ("record", "value"): lambda value, record: self.render.function(value=value, record=record),
+            }.get(() if self.render.takes_any else self.render.wanted)
+            if not self.render.takes_any
+            else None
+        )
+
+    def value(self, record):
+        """`Accessor.resolve`: attribute by attribute along the path for records that are not
+        indexable (the ranking's rows, their targets and documents); tables2's own lookup else."""
+        current = record
+        for bit in self.bits:
+            if hasattr(type(current), "__getitem__"):  # a dict, list or model-like record
+                return self.accessor.resolve(record)
+            current = getattr(current, bit)
+            if callable(current):
+                if getattr(current, "alters_data", False):
+                    raise ValueError(f"refusing to call {bit!r}: it alters data")
+                if not getattr(current, "do_not_call_in_templates", False):
+                    current = current()
+            if current is None:
+                break
+        return current
 
     def content(self, row):
         """What django-tables2's `BoundRow.get_cell` gives for a record that is not a model."""
         try:
-            value = self.accessor.resolve(row.record)
+            value = self.value(row.record)
         except Exception:  # no such attribute on this record: the column's default, as tables2 does
             value = None
-        if value in self.bound.column.empty_values:
-            return self.bound.default
+        if value in self.empty:
+            return self.default
+        if self.direct is not None:
+            return self.direct(value, row.record)
         return self.render(
             {
                 "value": value,
@@ -90,9 +123,10 @@ class _RowAttributes:
 
 
 def _html(content, context) -> str:
-    """`{{ cell }}`: a string (what the ranking's cells are) is only escaped, as the template would."""
+    """`{{ cell }}`: a string (what the ranking's cells are) is only escaped, as the template would
+    (conditional_escape without its lazy-string wrapper)."""
     if isinstance(content, str) and context.autoescape:
-        return conditional_escape(content)
+        return content.__html__() if isinstance(content, SafeData) else SafeString(escape(content))
     return render_value_in_context(content, context)
 
 

@@ -93,11 +93,7 @@ def commune_page(unit: Unit, *, todays_units: bool) -> CommunePage:
         years=list(reversed(years)),
         targets=_own_targets(unit, own_years),
         predecessor_targets=_predecessor_targets(lineage),
-        predecessors=list(
-            UnitSuccession.objects.filter(successor=unit)
-            .select_related("predecessor")
-            .order_by("effective_on", "predecessor__code")
-        ),
+        predecessors=lineage.into,
         successors=list(
             UnitSuccession.objects.filter(predecessor=unit)
             .select_related("successor")

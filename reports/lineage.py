@@ -47,6 +47,7 @@ class Lineage:
     unit: Unit
     members: list[Unit] = field(default_factory=list)
     splits: list[UnitSuccession] = field(default_factory=list)
+    into: list[UnitSuccession] = field(default_factory=list)  # the successions into the unit itself
 
     @property
     def predecessors(self) -> list[Unit]:
@@ -96,6 +97,7 @@ def lineages(units: Iterable[Unit]) -> dict[int, Lineage]:
     result = {unit.pk: Lineage(unit=unit, members=[unit]) for unit in units}
     frontier: dict[int, list[int]] = {pk: [pk] for pk in result}
     seen: dict[int, set[int]] = {pk: {pk} for pk in result}
+    first = True
     while frontier:
         links = (
             UnitSuccession.objects.filter(successor_id__in=list(frontier))
@@ -104,6 +106,8 @@ def lineages(units: Iterable[Unit]) -> dict[int, Lineage]:
         )
         next_frontier: dict[int, list[int]] = defaultdict(list)
         for link in links:
+            if first:  # the first step reads the successions into the units themselves
+                result[link.successor_id].into.append(link)
             for root in frontier[link.successor_id]:
                 lineage = result[root]
                 if not link.whole:
@@ -112,7 +116,7 @@ def lineages(units: Iterable[Unit]) -> dict[int, Lineage]:
                     seen[root].add(link.predecessor_id)
                     lineage.members.append(link.predecessor)
                     next_frontier[link.predecessor_id].append(root)
-        frontier = next_frontier
+        frontier, first = next_frontier, False
     return result
 
 

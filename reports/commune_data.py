@@ -119,6 +119,8 @@ def _predecessor_targets(lineage: Lineage) -> list[TargetResult]:
     theirs), each against that unit's own counts; nothing is re-assigned to the new unit."""
     whole = {member.pk for member in lineage.predecessors}
     split = {link.predecessor_id for link in lineage.splits}
+    if not whole | split:  # most communes: no query to build
+        return []
     targets = list(
         Target.objects.filter(unit__in=whole | split)
         .select_related("document", "unit")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .coverage import Status
 from .formatting import fmt_int, fmt_rate
-from .links import unit_url
+from .links import UnitLinks
 from .tables import STATUS_LABELS
 from .tables_data import CoverageRow
 
@@ -33,10 +33,11 @@ class Behind:
     def lines(self) -> list[dict]:
         """Each row as the page lists it: its link, bar and figures as shown. Dicts, which a
         template reads fastest: the list may name every commune of a 168-commune province."""
+        links = UnitLinks(year=self.year)
         return [
             {
                 "code": row.unit.code,
-                "url": unit_url(row.unit, year=self.year),
+                "url": links(row.unit),
                 "label": row.label,
                 "bar": bar,
                 "gap": fmt_int(row.gap_people),

@@ -26,29 +26,44 @@ def _page_path(urlconf, script_prefix: str, level: str) -> tuple[str, str]:
     return f"{head}/", f"/{tail}"
 
 
-def _page(unit: Unit) -> str:
-    head, tail = _page_path(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), unit.level)
-    # Quoted as reverse() quotes an argument.
-    return f"{head}{quote(unit.code, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
-
-
 def unit_url(unit: Unit | None, *, year: int | None = None) -> str:
     """A unit's dashboard (the country's when there is no unit); an ended unit's page opens on
     its own last day (?on=), not on the later unit that reuses its code. With a year, the page of
     that year (a commune's on its last day in force that year)."""
-    if unit is None or unit.level == Level.COUNTRY:
-        return reverse("country") + (f"?year={year}" if year else "")
-    url = _page(unit)
-    if year is not None and not (unit.valid_to is None and year >= timezone.localdate().year):
-        if unit.level == Level.COMMUNE:
-            day = day_in_year(valid_from=unit.valid_from, valid_to=unit.valid_to, year=year)
-            return f"{url}?on={day:%Y-%m-%d}"
-        return f"{url}?year={year}"
-    if unit.valid_to is not None and unit.level == Level.COMMUNE:
-        return f"{url}?on={unit.valid_to:%Y-%m-%d}"
-    if unit.valid_to is not None:
-        return f"{url}?year={unit.valid_to.year}"
-    return url
+    return UnitLinks(year=year)(unit)
+
+
+class UnitLinks:
+    """`unit_url` for the many units of one page (a ranking's rows, its map, the communes behind):
+    the URL conf, the prefix and today's year are read once, not once per unit."""
+
+    def __init__(self, *, year: int | None = None) -> None:
+        self.year = year
+        self.urlconf, self.prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+        self._current_year: int | None = None
+
+    @property
+    def current_year(self) -> int:
+        if self._current_year is None:
+            self._current_year = timezone.localdate().year
+        return self._current_year
+
+    def __call__(self, unit: Unit | None) -> str:
+        year = self.year
+        if unit is None or unit.level == Level.COUNTRY:
+            return reverse("country") + (f"?year={year}" if year else "")
+        head, tail = _page_path(self.urlconf, self.prefix, unit.level)
+        url = f"{head}{quote(unit.code, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"  # quoted as reverse() does
+        if year is not None and not (unit.valid_to is None and year >= self.current_year):
+            if unit.level == Level.COMMUNE:
+                day = day_in_year(valid_from=unit.valid_from, valid_to=unit.valid_to, year=year)
+                return f"{url}?on={day:%Y-%m-%d}"
+            return f"{url}?year={year}"
+        if unit.valid_to is not None and unit.level == Level.COMMUNE:
+            return f"{url}?on={unit.valid_to:%Y-%m-%d}"
+        if unit.valid_to is not None:
+            return f"{url}?year={unit.valid_to.year}"
+        return url
 
 
 def successor_links(unit: Unit) -> list[dict]:

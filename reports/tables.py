@@ -12,7 +12,7 @@ from django_tables2.utils import Accessor, OrderBy
 
 from .coverage import Status
 from .formatting import fmt_decimal, fmt_int, fmt_month, fmt_rate
-from .links import unit_url
+from .links import UnitLinks
 
 STATUS_LABELS = {
     Status.ON_TRACK: _("Đúng hướng"),
@@ -178,8 +178,11 @@ class CoverageRankingTable(tables.Table):
         )
         if getattr(self, "can_link", None) is not None and not self.can_link(record.unit):
             return format_html("{}{}", record.label, small)  # a page this user may not open
-        url = unit_url(record.unit, year=getattr(self, "year", None))
-        return format_html('<a href="{}">{}</a>{}', url, record.label, small)
+        return format_html('<a href="{}">{}</a>{}', self._links(record.unit), record.label, small)
+
+    @cached_property
+    def _links(self) -> UnitLinks:
+        return UnitLinks(year=getattr(self, "year", None))
 
     @cached_property
     def _texts(self) -> dict:

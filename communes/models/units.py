@@ -138,12 +138,18 @@ class UnitQuerySet(models.QuerySet):
             enrolled_month=Subquery(enrolled.values("month")[:1]),
         )
 
+    def _for_sums(self) -> "UnitQuerySet":
+        # DISTINCT (the units are distinct already) keeps PostgreSQL from merging the annotated
+        # units into the aggregate, where each unit's figure subqueries would run once per mention
+        # in the sums, eight times, instead of once: 2,9 ms → 1,6 ms for 168 communes.
+        return self.order_by().distinct()
+
     def complete_sums(self) -> dict:
         """Over units annotated by `with_year_figures` or `with_month_figures`: Σ population and
         Σ enrolled of the units that have both (a count without its population, or the reverse,
         would mix a figure with a missing one), how many have both, how many there are, and the
         latest month among those that have both (`as_of`)."""
-        return self.order_by().aggregate(**_complete_sums())
+        return self._for_sums().aggregate(**_complete_sums())
 
     def complete_sums_by(self, groups: dict) -> dict:
         """`complete_sums` of each group of these units (key → unit ids) and of all of them (key
@@ -152,7 +158,7 @@ class UnitQuerySet(models.QuerySet):
         for number, ids in enumerate(groups.values()):
             if ids:  # an empty IN would void the whole query
                 aggregates.update(_complete_sums(prefix=f"g{number}_", within=Q(pk__in=ids)))
-        sums = self.order_by().aggregate(**aggregates)
+        sums = self._for_sums().aggregate(**aggregates)
         out = {None: {name: sums[name] for name in _COMPLETE_SUMS}}
         for number, (key, ids) in enumerate(groups.items()):
             empty = {"population": None, "enrolled": None, "reported": 0, "expected": 0, "as_of": None}

@@ -15,6 +15,12 @@ def _separators_of(language: str | None) -> tuple[str, str]:
     return formats.get_format("DECIMAL_SEPARATOR", language), formats.get_format("THOUSAND_SEPARATOR", language)
 
 
+def _blank(value) -> bool:
+    # Compared as text only when it is text: a Decimal compared with "" goes through the numbers
+    # ABCs (isinstance against numbers.Rational) on every cell.
+    return value is None or (isinstance(value, str) and value == "")
+
+
 def _grouped(digits: str, thousands: str) -> str:
     """Groups of three from the right (NUMBER_GROUPING is 3 in both languages)."""
     return f"{int(digits):,}".replace(",", thousands)
@@ -29,13 +35,13 @@ def fmt_int(value: int | None, empty: str = "–") -> str:
     # Written out rather than through Django's number_format: a district dashboard formats ~2.000
     # numbers, and the generic path cost a tenth of its time (tests/reports/test_formatting.py
     # checks both give the same text).
-    if value is None or value == "":
+    if _blank(value):
         return empty
     return f"{int(value):,}".replace(",", _separators()[1])
 
 
 def fmt_decimal(value, places: int = 2, empty: str = "–", signed: bool = False) -> str:
-    if value is None or value == "":
+    if _blank(value):
         return empty
     number = value if isinstance(value, Decimal) else Decimal(value)
     decimal_separator, thousands = _separators()
@@ -53,7 +59,7 @@ def fmt_decimal(value, places: int = 2, empty: str = "–", signed: bool = False
 
 
 def fmt_rate(value, empty: str = "–") -> str:
-    return empty if value is None or value == "" else fmt_decimal(value) + "%"
+    return empty if _blank(value) else fmt_decimal(value) + "%"
 
 
 def fmt_month(value, empty: str = "–") -> str:

@@ -93,11 +93,7 @@ def commune_page(unit: Unit, *, todays_units: bool) -> CommunePage:
         years=list(reversed(years)),
         targets=_own_targets(unit, own_years),
         predecessor_targets=_predecessor_targets(lineage),
-        predecessors=list(
-            UnitSuccession.objects.filter(successor=unit)
-            .select_related("predecessor")
-            .order_by("effective_on", "predecessor__code")
-        ),
+        predecessors=lineage.into,
         successors=list(
             UnitSuccession.objects.filter(predecessor=unit)
             .select_related("successor")
@@ -123,6 +119,8 @@ def _predecessor_targets(lineage: Lineage) -> list[TargetResult]:
     theirs), each against that unit's own counts; nothing is re-assigned to the new unit."""
     whole = {member.pk for member in lineage.predecessors}
     split = {link.predecessor_id for link in lineage.splits}
+    if not whole | split:  # most communes: no query to build
+        return []
     targets = list(
         Target.objects.filter(unit__in=whole | split)
         .select_related("document", "unit")

@@ -37,10 +37,13 @@ def required_enrolled(*, target_rate: Decimal, population: int, strictly_above: 
 
     ceil(target × population) for "at least"; one more than floor for "more than" (> 95%).
     """
-    needed = Fraction(target_rate) * population / 100
+    # Integer arithmetic on the rate's exact ratio: the same result as Fractions, without building
+    # them (a dashboard asks this a few thousand times).
+    numerator, denominator = target_rate.as_integer_ratio()
+    numerator, denominator = numerator * int(population), denominator * 100
     if strictly_above:
-        return math.floor(needed) + 1
-    return math.ceil(needed)
+        return numerator // denominator + 1
+    return -(-numerator // denominator)
 
 
 def gap_people(
@@ -82,11 +85,11 @@ def rank_by_rate(items: Iterable, *, rate, tie_break) -> list[Ranked]:
     order never changes between two page loads. Items without a rate come last, unranked
     (rank None), in tie_break order. Pass exact rates (`exact_rate`): two rates that round to
     the same 99,88% are still different."""
-    items = list(items)
-    with_rate = sorted((i for i in items if rate(i) is not None), key=lambda i: (-rate(i), tie_break(i)))
-    without = sorted((i for i in items if rate(i) is None), key=tie_break)
-    return [Ranked(rank=n, item=i) for n, i in enumerate(with_rate, start=1)] + [
-        Ranked(rank=None, item=i) for i in without
+    rated = [(rate(i), tie_break(i), i) for i in items]  # each rate worked out once
+    with_rate = sorted((r for r in rated if r[0] is not None), key=lambda r: (-r[0], r[1]))
+    without = sorted((r for r in rated if r[0] is None), key=lambda r: r[1])
+    return [Ranked(rank=n, item=r[2]) for n, r in enumerate(with_rate, start=1)] + [
+        Ranked(rank=None, item=r[2]) for r in without
     ]
 
 
@@ -97,16 +100,18 @@ def projection(*, months: Sequence[tuple[int, int]], year_end_month: int = 12) -
     """
     if len(months) < 2:
         return None
+    # The least-squares line in whole numbers (n·Σx², n·Σxy…), one exact division at the end: the
+    # same value as with Fractions, a tenth of the work (a dashboard projects every commune).
     n = len(months)
-    xs = [m for m, _ in months]
-    ys = [v for _, v in months]
-    mean_x, mean_y = Fraction(sum(xs), n), Fraction(sum(ys), n)
-    denominator = sum((x - mean_x) ** 2 for x in xs)
-    if denominator == 0:
+    sum_x = sum(int(m) for m, _ in months)
+    sum_y = sum(int(v) for _, v in months)
+    spread = n * sum(int(m) * int(m) for m, _ in months) - sum_x * sum_x  # n · Σ(x − x̄)²
+    if spread == 0:
         return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / denominator
-    value = mean_y + slope * (year_end_month - mean_x)
-    return Decimal(value.numerator) / Decimal(value.denominator)
+    covariance = n * sum(int(m) * int(v) for m, v in months) - sum_x * sum_y  # n · Σ(x − x̄)(y − ȳ)
+    # ȳ + slope · (X − x̄) = (Σy · spread + covariance · (n·X − Σx)) / (n · spread)
+    numerator = sum_y * spread + covariance * (n * year_end_month - sum_x)
+    return Decimal(numerator) / Decimal(n * spread)
 
 
 def per_month_needed(*, gap: int | None, months_left: int) -> int | None:

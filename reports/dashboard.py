@@ -137,7 +137,7 @@ def area_dashboard(unit: Unit, year: int, *, as_of: dt.date | None = None) -> Da
         headline=headline,
         chart=chart,
         cohorts=cohort_progress(unit, year=year, until=as_of),
-        behind=communes_behind(table.rows, unit_gap=headline.gap_people),
+        behind=communes_behind(table.rows, unit_gap=headline.gap_people, year=year),
     )
 
 

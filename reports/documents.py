@@ -6,6 +6,8 @@ A fixed number of queries whatever the number of rows; rates come from `coverage
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from communes.models import Unit
 from targets.models import FigureKind, Target, TargetDocument
 
@@ -50,6 +52,7 @@ class Annex:
     printed_totals: list[AnnexCell | None]
     summed_totals: list[AnnexCell | None]
     targets: list[Target]
+    prints_plan: bool = False  # per-commune plan rows: its workbook is the signed layout, not a form
 
     @property
     def empty(self) -> bool:
@@ -90,7 +93,21 @@ def document_annex(document: TargetDocument) -> Annex:
         printed_totals=[printed.get(c) for c in ordered],
         summed_totals=[summed.get(c) for c in ordered],
         targets=[t for t in targets if t.planned_population is None],
+        prints_plan=any(t.planned_population is not None for t in targets),
     )
+
+
+def with_annex_flag(documents):
+    """has_annex: the document prints per-commune plan rows (a directive has none: its workbook
+    is a blank form to fill in, and must not be offered as the signed layout)."""
+    rows = Target.objects.filter(document=OuterRef("pk"), planned_population__isnull=False)
+    return documents.annotate(has_annex=Exists(rows))
+
+
+def unit_documents(unit: Unit) -> list[TargetDocument]:
+    """The documents scoped to a district or province, latest first, each with `has_annex` (one
+    query): a dashboard lists them with their workbooks."""
+    return list(with_annex_flag(TargetDocument.objects.filter(scope=unit)).order_by("-issued_on"))
 
 
 def superseded_by(document: TargetDocument, unit_ids=None) -> dict[tuple[int, int], TargetDocument]:

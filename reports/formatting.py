@@ -1,38 +1,52 @@
 """Numbers as the active language writes them: 46.106 and 86,06% in Vietnamese."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import formats, translation
 
 
 def _separators() -> tuple[str, str]:
-    language = translation.get_language()
+    return _separators_of(translation.get_language())
+
+
+@lru_cache(maxsize=16)  # the project's own format modules (coverage_portal/formats/), fixed per language
+def _separators_of(language: str | None) -> tuple[str, str]:
     return formats.get_format("DECIMAL_SEPARATOR", language), formats.get_format("THOUSAND_SEPARATOR", language)
+
+
+def _blank(value) -> bool:
+    # Compared as text only when it is text: a Decimal compared with "" goes through the numbers
+    # ABCs (isinstance against numbers.Rational) on every cell.
+    return value is None or (isinstance(value, str) and value == "")
 
 
 def _grouped(digits: str, thousands: str) -> str:
     """Groups of three from the right (NUMBER_GROUPING is 3 in both languages)."""
-    head = len(digits) % 3 or 3
-    return thousands.join([digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))])
+    return f"{int(digits):,}".replace(",", thousands)
+
+
+@lru_cache(maxsize=8)
+def _shown_from(places: int) -> Decimal:
+    return Decimal("0." + "1".rjust(places, "0"))
 
 
 def fmt_int(value: int | None, empty: str = "–") -> str:
     # Written out rather than through Django's number_format: a district dashboard formats ~2.000
     # numbers, and the generic path cost a tenth of its time (tests/reports/test_formatting.py
     # checks both give the same text).
-    if value is None or value == "":
+    if _blank(value):
         return empty
-    number = int(value)
-    return ("-" if number < 0 else "") + _grouped(str(abs(number)), _separators()[1])
+    return f"{int(value):,}".replace(",", _separators()[1])
 
 
 def fmt_decimal(value, places: int = 2, empty: str = "–", signed: bool = False) -> str:
-    if value is None or value == "":
+    if _blank(value):
         return empty
-    number = Decimal(value)
+    number = value if isinstance(value, Decimal) else Decimal(value)
     decimal_separator, thousands = _separators()
     # As Django's numberformat: too small to show is 0, further places are cut, not rounded.
-    shown = Decimal(0) if abs(number) < Decimal("0." + "1".rjust(places, "0")) else number
+    shown = Decimal(0) if abs(number) < _shown_from(places) else number
     text = f"{shown:f}"
     sign = "-" if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")
@@ -45,7 +59,7 @@ def fmt_decimal(value, places: int = 2, empty: str = "–", signed: bool = False
 
 
 def fmt_rate(value, empty: str = "–") -> str:
-    return empty if value is None or value == "" else fmt_decimal(value) + "%"
+    return empty if _blank(value) else fmt_decimal(value) + "%"
 
 
 def fmt_month(value, empty: str = "–") -> str:

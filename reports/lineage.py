@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -47,6 +47,7 @@ class Lineage:
     unit: Unit
     members: list[Unit] = field(default_factory=list)
     splits: list[UnitSuccession] = field(default_factory=list)
+    into: list[UnitSuccession] = field(default_factory=list)  # the successions into the unit itself
 
     @property
     def predecessors(self) -> list[Unit]:
@@ -96,6 +97,7 @@ def lineages(units: Iterable[Unit]) -> dict[int, Lineage]:
     result = {unit.pk: Lineage(unit=unit, members=[unit]) for unit in units}
     frontier: dict[int, list[int]] = {pk: [pk] for pk in result}
     seen: dict[int, set[int]] = {pk: {pk} for pk in result}
+    first = True
     while frontier:
         links = (
             UnitSuccession.objects.filter(successor_id__in=list(frontier))
@@ -104,6 +106,8 @@ def lineages(units: Iterable[Unit]) -> dict[int, Lineage]:
         )
         next_frontier: dict[int, list[int]] = defaultdict(list)
         for link in links:
+            if first:  # the first step reads the successions into the units themselves
+                result[link.successor_id].into.append(link)
             for root in frontier[link.successor_id]:
                 lineage = result[root]
                 if not link.whole:
@@ -112,7 +116,7 @@ def lineages(units: Iterable[Unit]) -> dict[int, Lineage]:
                     seen[root].add(link.predecessor_id)
                     lineage.members.append(link.predecessor)
                     next_frontier[link.predecessor_id].append(root)
-        frontier = next_frontier
+        frontier, first = next_frontier, False
     return result
 
 
@@ -208,46 +212,25 @@ def year_figures(lineages_: dict[int, Lineage], year: int) -> dict[int | None, F
     day = year_end(year)
     members = {root: [m.pk for m in lineage.members_on(day)] for root, lineage in lineages_.items()}
     all_ids = {pk for ids in members.values() for pk in ids}
-    sums: dict = {}
-    if all_ids:
-        complete = Q(population_value__isnull=False, enrolled_value__isnull=False)
-        aggregates = {}
-        for root, ids in members.items():
-            if not ids:  # a unit with no known predecessor that year: an empty IN would void the query
-                continue
-            mine = Q(pk__in=ids)
-            aggregates[f"p{root}"] = Sum("population_value", filter=mine & complete)
-            aggregates[f"e{root}"] = Sum("enrolled_value", filter=mine & complete)
-            aggregates[f"r{root}"] = Count("pk", filter=mine & complete)
-            aggregates[f"m{root}"] = Max("enrolled_month", filter=mine & complete)
-        aggregates.update(
-            p=Sum("population_value", filter=complete),
-            e=Sum("enrolled_value", filter=complete),
-            r=Count("pk", filter=complete),
-            m=Max("enrolled_month", filter=complete),
-        )
-        sums = Unit.objects.filter(pk__in=all_ids).with_year_figures(year).aggregate(**aggregates)
-    figures = {
-        root: Figure(
+    sums = Unit.objects.filter(pk__in=all_ids).with_year_figures(year).complete_sums_by(members) if all_ids else {}
+    none = {"population": None, "enrolled": None, "reported": 0, "as_of": None}
+
+    def figure(sums: dict, expected: int, caveats: list[str]) -> Figure:
+        return Figure(
             period=dt.date(year, 1, 1),
-            population=sums.get(f"p{root}"),
-            enrolled=sums.get(f"e{root}"),
-            reported=sums.get(f"r{root}") or 0,
-            expected=len(members[root]),
-            as_of=sums.get(f"m{root}"),
-            caveats=lineage.caveats_for(dt.date(year, 1, 1)),
+            population=sums["population"],
+            enrolled=sums["enrolled"],
+            reported=sums["reported"] or 0,
+            expected=expected,
+            as_of=sums["as_of"],
+            caveats=caveats,
         )
+
+    figures = {
+        root: figure(sums.get(root, none), len(members[root]), lineage.caveats_for(dt.date(year, 1, 1)))
         for root, lineage in lineages_.items()
     }
-    # The total of all the lineages, in the same query (key None).
-    figures[None] = Figure(
-        period=dt.date(year, 1, 1),
-        population=sums.get("p"),
-        enrolled=sums.get("e"),
-        reported=sums.get("r") or 0,
-        expected=len(all_ids),
-        as_of=sums.get("m"),
-    )
+    figures[None] = figure(sums.get(None, none), len(all_ids), [])  # the total of all the lineages, same query
     return figures
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from .coverage import Status
 from .formatting import fmt_int, fmt_rate
-from .links import unit_url
+from .links import UnitLinks
 from .tables import STATUS_LABELS
 
 GEO_DIR = Path(settings.BASE_DIR) / "fixtures" / "geo"
@@ -269,11 +269,12 @@ def coverage_map(*, outlines: Outlines | None, rows, year: int, title: str, dom_
     a unit that has ended is not drawn, even where a later unit reuses its code."""
     if outlines is None:
         return None
+    links = UnitLinks(year=year)
     areas = [
         Area(
             code=row.unit.code,
             name=row.label,
-            url=unit_url(row.unit, year=year),
+            url=links(row.unit),
             status=row.status or (NO_TARGET if row.rate is not None else None),
             rate=row.rate,
             gap_people=row.gap_people,

@@ -27,9 +27,11 @@ def month_provenance(unit: Unit, month: dt.date | None) -> Provenance:
     sources."""
     if month is None:
         return Provenance(month=None)
-    counts = Enrollment.objects.filter(month=month, unit__level=Level.COMMUNE)
-    if unit.level != Level.COUNTRY:
-        counts = counts.filter(unit__in=Unit.objects.within(unit))
+    counts = Enrollment.objects.filter(month=month)
+    if unit.level == Level.COUNTRY:
+        counts = counts.filter(unit__level=Level.COMMUNE)
+    else:
+        counts = counts.filter(unit__in=Unit.objects.commune_ids_under(unit))
     # One grouped read: a month's figures come from a handful of people and sources.
     groups = list(
         counts.values("entered_by__first_name", "entered_by__last_name", "entered_by__username", "source")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from functools import cached_property
 
 import django_tables2 as tables
 from django.utils.html import format_html
@@ -11,7 +12,7 @@ from django_tables2.utils import Accessor, OrderBy
 
 from .coverage import Status
 from .formatting import fmt_decimal, fmt_int, fmt_month, fmt_rate
-from .links import unit_url
+from .links import UnitLinks
 
 STATUS_LABELS = {
     Status.ON_TRACK: _("Đúng hướng"),
@@ -118,6 +119,8 @@ class CoverageRankingTable(tables.Table):
     class Meta:
         orderable = True
         attrs = {"class": "ranking"}
+        # The stock template with its body rows written in Python (reports/templatetags/table_rows.py).
+        template_name = "reports/partials/ranking_table.html"
         row_attrs = {
             "class": lambda record: " ".join(
                 c
@@ -146,7 +149,7 @@ class CoverageRankingTable(tables.Table):
     }
 
     def export_document(self, record):
-        return str(record.target.document) if record.target else ""
+        return self._document_text(record.target.document) if record.target else ""
 
     def export_label(self, record):
         return record.label
@@ -175,8 +178,22 @@ class CoverageRankingTable(tables.Table):
         )
         if getattr(self, "can_link", None) is not None and not self.can_link(record.unit):
             return format_html("{}{}", record.label, small)  # a page this user may not open
-        url = unit_url(record.unit, year=getattr(self, "year", None))
-        return format_html('<a href="{}">{}</a>{}', url, record.label, small)
+        return format_html('<a href="{}">{}</a>{}', self._links(record.unit), record.label, small)
+
+    @cached_property
+    def _links(self) -> UnitLinks:
+        return UnitLinks(year=getattr(self, "year", None))
+
+    @cached_property
+    def _texts(self) -> dict:
+        """What many rows repeat, worked out once per table: a page names one or two documents."""
+        return {}
+
+    def _document_text(self, document) -> str:
+        key = ("document", document.pk)
+        if key not in self._texts:
+            self._texts[key] = str(document)
+        return self._texts[key]
 
     def render_population(self, value):
         return _num(value)
@@ -200,9 +217,10 @@ class CoverageRankingTable(tables.Table):
     def render_target_rate(self, value, record):
         sign = "> " if record.strictly_above else ""
         if record.target_inherited:
-            word = _("huyện") if self.total.unit and self.total.unit.level == "district" else _("tỉnh")
-            inherited = _("chỉ tiêu chung của %(unit)s") % {"unit": word}
-            return format_html('{}{}<sup title="{}">*</sup>', sign, fmt_rate(value), inherited)
+            if "inherited" not in self._texts:
+                word = _("huyện") if self.total.unit and self.total.unit.level == "district" else _("tỉnh")
+                self._texts["inherited"] = _("chỉ tiêu chung của %(unit)s") % {"unit": word}
+            return format_html('{}{}<sup title="{}">*</sup>', sign, fmt_rate(value), self._texts["inherited"])
         return sign + fmt_rate(value)
 
     def render_gap_points(self, value):
@@ -218,9 +236,15 @@ class CoverageRankingTable(tables.Table):
         return fmt_decimal(value, signed=True)
 
     def render_status(self, value):
-        return format_html('<span class="status {}">{}</span>', value, STATUS_LABELS.get(value, ""))
+        key = ("status", value)
+        if key not in self._texts:
+            self._texts[key] = format_html('<span class="status {}">{}</span>', value, STATUS_LABELS.get(value, ""))
+        return self._texts[key]
 
     def render_document(self, value):
         # The number alone keeps the column narrow enough for one printed page; the full
         # reference is in the tooltip, the headline and the Excel file.
-        return format_html('<span title="{}">{}</span>', str(value), value.number)
+        key = ("document cell", value.pk)
+        if key not in self._texts:
+            self._texts[key] = format_html('<span title="{}">{}</span>', self._document_text(value), value.number)
+        return self._texts[key]

@@ -8,13 +8,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from communes.models import Enrollment, Level, Population, Unit
 from communes.periods import month_end, year_end, year_start
-from targets.models import Comparison, Target
+from targets.models import Comparison, Target, TargetDocument
 
 from . import coverage
+
+
+def _figure(method):
+    """A figure worked out from the fields once, until one of them is set again: a page reads each
+    row's rate, gap and status a dozen times (the table's cells and row classes, the map, the
+    communes behind)."""
+    name = method.__name__
+
+    def read(self):
+        figures = self.__dict__.setdefault("_figures", {})
+        if name not in figures:
+            figures[name] = method(self)
+        return figures[name]
+
+    return property(read, doc=method.__doc__)
 
 
 class CoverageFigures:
@@ -22,23 +38,29 @@ class CoverageFigures:
     target in points and in people, whether it is met, whether it exceeds its population.
     Shared by the ranking rows and the dashboard headline."""
 
-    @property
+    def __setattr__(self, name: str, value) -> None:
+        super().__setattr__(name, value)
+        figures = self.__dict__.get("_figures")
+        if figures:  # a field changed: the figures are worked out again when next read
+            figures.clear()
+
+    @_figure
     def rate(self) -> Decimal | None:
         return coverage.coverage_rate(enrolled=self.enrolled, population=self.population)
 
-    @property
+    @_figure
     def target_rate(self) -> Decimal | None:
         return self.target.rate if self.target else None
 
-    @property
+    @_figure
     def strictly_above(self) -> bool:
         return bool(self.target and self.target.comparison == Comparison.MORE_THAN)
 
-    @property
+    @_figure
     def gap_points(self) -> Decimal | None:
         return coverage.gap_points(rate=self.rate, target_rate=self.target_rate)
 
-    @property
+    @_figure
     def gap_people(self) -> int | None:
         return coverage.gap_people(
             target_rate=self.target_rate,
@@ -47,16 +69,16 @@ class CoverageFigures:
             strictly_above=self.strictly_above,
         )
 
-    @property
+    @_figure
     def met(self) -> bool | None:
         gap = self.gap_people
         return None if gap is None else gap == 0
 
-    @property
+    @_figure
     def anomaly(self) -> bool:
         return coverage.exceeds_population(enrolled=self.enrolled, population=self.population)
 
-    @property
+    @_figure
     def status(self) -> str | None:
         """On track / at risk / off track; None until months_left and the projection are known."""
         if self.months_left is None:
@@ -91,15 +113,15 @@ class CoverageRow(CoverageFigures):
     target_inherited: bool = False
     synthetic: bool = False
 
-    @property
+    @_figure
     def change_month(self) -> Decimal | None:
         return coverage.rate_change(rate=self.rate, earlier=self.previous_month_rate)
 
-    @property
+    @_figure
     def change_year(self) -> Decimal | None:
         return coverage.rate_change(rate=self.rate, earlier=self.last_year_rate)
 
-    @property
+    @_figure
     def small(self) -> bool:
         return coverage.is_small(population=self.population)
 
@@ -112,17 +134,39 @@ class CoverageTable:
     total: CoverageRow
 
 
+def _fields(model, names: set[str]) -> tuple[str, ...]:
+    """The named fields in the model's order, as Model.from_db takes them; the others stay deferred
+    (read on access)."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+
+
+# What a page reads of a target and of the document that sets it (how a page names a document).
+_TARGET_FIELDS = _fields(Target, {"id", "unit_id", "document_id", "year", "rate", "comparison"})
+_DOCUMENT_FIELDS = _fields(TargetDocument, {"id", "kind", "number", "issued_on", "issuer", "title", "scope_id"})
+_UNIT, _DOCUMENT = _TARGET_FIELDS.index("unit_id"), _TARGET_FIELDS.index("document_id")
+
+
 def latest_targets(units, year: int) -> dict[int, Target]:
-    """Each unit's target for the year from the most recent document that sets one."""
+    """Each unit's target for the year from the most recent document that sets one (`units`: ids
+    or a queryset of them). One query read as tuples, each document built once: not a Target and
+    a copy of its whole document per unit (168 of each on a province's page, for one or two
+    documents)."""
     chosen: dict[int, Target] = {}
-    targets = (
+    documents: dict[int, TargetDocument] = {}
+    rows = (
         Target.objects.for_year(year)
         .filter(unit__in=units)
-        .select_related("document")
         .order_by("unit_id", "-document__issued_on", "-document_id")
+        .values_list(*_TARGET_FIELDS, *(f"document__{name}" for name in _DOCUMENT_FIELDS))
     )
-    for target in targets:
-        chosen.setdefault(target.unit_id, target)
+    db, split = Target.objects.db, len(_TARGET_FIELDS)
+    for row in rows:
+        if row[_UNIT] in chosen:
+            continue
+        target = chosen[row[_UNIT]] = Target.from_db(db, _TARGET_FIELDS, row[:split])
+        if row[_DOCUMENT] not in documents:
+            documents[row[_DOCUMENT]] = TargetDocument.from_db(db, _DOCUMENT_FIELDS, row[split:])
+        target.document = documents[row[_DOCUMENT]]
     return chosen
 
 
@@ -137,8 +181,10 @@ def child_units(parent: Unit, year: int, level: str | None = None, *, until: dt.
 def year_table(parent: Unit, year: int, *, level: str | None = None, until: dt.date | None = None) -> CoverageTable:
     """The units directly under `parent` (a district's communes, or a province's since 7/2025) for a
     year, ranked, with totals; with `until` (a month of the year), the year as it stood then."""
-    units = child_units(parent, year, level, until=until).with_year_figures(year, until=until).order_by("code")
-    targets = latest_targets([parent.pk, *units.values_list("pk", flat=True)], year)
+    children = child_units(parent, year, level, until=until)
+    units = children.with_year_figures(year, until=until).order_by("code")
+    # The parent and its children in one subquery, rather than their ids read first.
+    targets = latest_targets(Unit.objects.filter(Q(pk=parent.pk) | Q(pk__in=children.values("pk"))).values("pk"), year)
     rows = [
         CoverageRow(
             unit=unit,

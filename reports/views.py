@@ -22,7 +22,7 @@ from targets.models import TargetDocument
 from . import coverage
 from .consistency import check_document, material_first
 from .dashboard import area_dashboard, area_ranking, cohorts_at
-from .documents import document_annex, reported_snapshots, superseded_by
+from .documents import document_annex, reported_snapshots, superseded_by, unit_documents
 from .formatting import fmt_decimal
 from .links import successor_links
 from .maps import commune_outlines, coverage_map, province_outlines
@@ -169,6 +169,7 @@ def _area_page(request, unit: Unit, year: int):
             filename=f"xep-hang-{unit.code}-{year}.xlsx",
         )
     entry_level = "entry" if unit.level == Level.DISTRICT else "province_entry"
+    scope = Scope.of(request.user)
     return render(
         request,
         "reports/area.html",
@@ -187,7 +188,10 @@ def _area_page(request, unit: Unit, year: int):
             "open_month": last_open_month(year=year, valid_to=unit.valid_to, reporting=reporting_month()),
             "districts_before": _districts_before(unit, year),
             "successors": successor_links(unit),
-            "sees_country": Scope.of(request.user).sees_everything,
+            "sees_country": scope.sees_everything,
+            # The unit's documents with their workbooks (and the import, for staff over it).
+            "annex_documents": unit_documents(unit) if scope.can_view(unit) else [],
+            "can_import_annex": scope.can_import(unit),
             "area_word": _("huyện") if unit.level == Level.DISTRICT else _("tỉnh"),
             "provenance": month_provenance(unit, dashboard.headline.month),
             "map": coverage_map(
@@ -229,12 +233,14 @@ def document(request, pk: int):
     scope = Scope.of(request.user)
     findings = check_document(doc)
     material, rounding = material_first(findings)
+    annex = document_annex(doc)
+    doc.has_annex = annex.prints_plan  # as reports.documents.with_annex_flag marks a unit's documents
     return render(
         request,
         "reports/document.html",
         {
             "document": doc,
-            "annex": document_annex(doc),
+            "annex": annex,
             "findings": findings,
             "material": material,
             "rounding": rounding,

@@ -23,6 +23,24 @@ class Level(models.TextChoices):
     COMMUNE = "commune", _("Xã")
 
 
+_COMPLETE_SUMS = ("population", "enrolled", "reported", "expected", "as_of")
+
+
+def _complete_sums(*, prefix: str = "", within: Q | None = None) -> dict:
+    """The aggregates of `UnitQuerySet.complete_sums`, over the units `within` selects (all of them
+    by default), named with a prefix."""
+    complete = Q(population_value__isnull=False, enrolled_value__isnull=False)
+    if within is not None:
+        complete &= within
+    return {
+        f"{prefix}population": models.Sum("population_value", filter=complete),
+        f"{prefix}enrolled": models.Sum("enrolled_value", filter=complete),
+        f"{prefix}reported": models.Count("pk", filter=complete),
+        f"{prefix}expected": models.Count("pk", filter=within),
+        f"{prefix}as_of": models.Max("enrolled_month", filter=complete),
+    }
+
+
 class UnitQuerySet(models.QuerySet):
     def in_force(self, on: dt.date) -> "UnitQuerySet":
         return self.filter(
@@ -66,6 +84,20 @@ class UnitQuerySet(models.QuerySet):
         children = Unit.objects.filter(parent_id=unit.pk).values("pk")
         return self.filter(itself_or_child | Q(parent_id__in=children))
 
+    def commune_ids_under(self, unit: "Unit") -> "UnitQuerySet":
+        """The ids of the communes under a district or province (its own, and its districts'), for
+        `…__in=`: a UNION of two index reads, which PostgreSQL joins commune by commune (0,6 ms for
+        the largest province's month), where `communes().within(unit)`'s OR made it read the whole
+        country's month (15 ms). Other levels: as `communes().within(unit)`."""
+        communes = self.communes().order_by()
+        if unit.level == Level.DISTRICT:
+            return communes.filter(parent_id=unit.pk).values("pk")
+        if unit.level != Level.PROVINCE:
+            return communes.within(unit).values("pk")
+        districts = Unit.objects.districts().filter(parent_id=unit.pk).values("pk")
+        own = communes.filter(parent_id=unit.pk).values("pk")
+        return own.union(communes.filter(parent_id__in=districts).values("pk"), all=True)
+
     def visible_to(self, user) -> "UnitQuerySet":
         from ..scope import Scope
 
@@ -106,17 +138,32 @@ class UnitQuerySet(models.QuerySet):
             enrolled_month=Subquery(enrolled.values("month")[:1]),
         )
 
+    def _for_sums(self) -> "UnitQuerySet":
+        # DISTINCT (the units are distinct already) keeps PostgreSQL from merging the annotated
+        # units into the aggregate, where each unit's figure subqueries would run once per mention
+        # in the sums, eight times, instead of once: 2,9 ms → 1,6 ms for 168 communes.
+        return self.order_by().distinct()
+
     def complete_sums(self) -> dict:
         """Over units annotated by `with_year_figures` or `with_month_figures`: Σ population and
         Σ enrolled of the units that have both (a count without its population, or the reverse,
-        would mix a figure with a missing one), how many have both, and how many there are."""
-        complete = Q(population_value__isnull=False, enrolled_value__isnull=False)
-        return self.order_by().aggregate(
-            population=models.Sum("population_value", filter=complete),
-            enrolled=models.Sum("enrolled_value", filter=complete),
-            reported=models.Count("pk", filter=complete),
-            expected=models.Count("pk"),
-        )
+        would mix a figure with a missing one), how many have both, how many there are, and the
+        latest month among those that have both (`as_of`)."""
+        return self._for_sums().aggregate(**_complete_sums())
+
+    def complete_sums_by(self, groups: dict) -> dict:
+        """`complete_sums` of each group of these units (key → unit ids) and of all of them (key
+        None), in one query."""
+        aggregates = _complete_sums()
+        for number, ids in enumerate(groups.values()):
+            if ids:  # an empty IN would void the whole query
+                aggregates.update(_complete_sums(prefix=f"g{number}_", within=Q(pk__in=ids)))
+        sums = self._for_sums().aggregate(**aggregates)
+        out = {None: {name: sums[name] for name in _COMPLETE_SUMS}}
+        for number, (key, ids) in enumerate(groups.items()):
+            empty = {"population": None, "enrolled": None, "reported": 0, "expected": 0, "as_of": None}
+            out[key] = {name: sums[f"g{number}_{name}"] for name in _COMPLETE_SUMS} if ids else empty
+        return out
 
     def for_url(self, level: str, code: str, *, on: dt.date | None = None, year: int | None = None) -> "Unit | None":
         """The unit a URL's code means: in force on `on`, else the one of `year` (its last version),

@@ -39,3 +39,12 @@ def test_a_province_holds_its_districts_communes_and_its_own_communes_after_the_
     assert (
         set(Unit.objects.filter(parent__parent=province, level=Level.COMMUNE).values_list("pk", flat=True)) <= communes
     )
+
+
+@pytest.mark.parametrize("level", [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE])
+def test_the_commune_ids_under_a_unit_are_its_communes_within(db, level):
+    for unit in Unit.objects.filter(level=level):
+        expected = set(Unit.objects.communes().within(unit).values_list("pk", flat=True))
+        # As a subquery, which is how it is used (a UNION for a province).
+        under = Unit.objects.filter(pk__in=Unit.objects.commune_ids_under(unit))
+        assert set(under.values_list("pk", flat=True)) == expected, unit

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from communes.models import EnrollmentByGroup, Level, PayerGroup, Role, Unit
+from communes.models import EnrollmentByGroup, Level, PayerGroup, Role, Unit, UnitSuccession
+from reports.commune_data import commune_page
 from tests.conftest import PASSWORD, make_counts, make_user
 
 
@@ -242,3 +243,16 @@ def test_an_invalid_date_is_said_not_silently_ignored(client, leader):
     login(client, leader)
     page = client.get("/communes/07537/?on=2024-13-45").content.decode()
     assert "không hợp lệ" in page and "Biên Sơn" in page
+
+
+@pytest.mark.parametrize(("code", "on"), [("07582", dt.date(2025, 7, 1)), ("07537", dt.date(2026, 1, 1))])
+def test_the_page_names_every_succession_into_the_commune_in_order(client, leader, code, on):
+    # Read with the lineage's first step: whole mergers and a split alike.
+    unit = commune(code, on)
+    expected = UnitSuccession.objects.filter(successor=unit).order_by("effective_on", "predecessor__code")
+    assert expected
+    assert [link.pk for link in commune_page(unit, todays_units=False).predecessors] == [link.pk for link in expected]
+    login(client, leader)
+    page = client.get(f"/communes/{code}/?on={on}").content.decode()
+    for link in expected:
+        assert link.predecessor.full_name in page

@@ -1,4 +1,7 @@
+import math
+import random
 from decimal import Decimal
+from fractions import Fraction
 
 from reports import coverage
 
@@ -57,6 +60,35 @@ def test_projection_extends_the_months_so_far_to_december():
     months = [(1, 1000), (2, 1100), (3, 1200)]
     assert coverage.projection(months=months) == Decimal(2100)
     assert coverage.projection(months=[(1, 1000)]) is None
+
+
+def _projection_by_fractions(months, year_end_month=12):
+    """The least-squares line as first written, in Fractions: what the integer version must equal."""
+    n = len(months)
+    mean_x = Fraction(sum(m for m, _ in months), n)
+    mean_y = Fraction(sum(v for _, v in months), n)
+    denominator = sum((m - mean_x) ** 2 for m, _ in months)
+    if denominator == 0:
+        return None
+    slope = sum((m - mean_x) * (v - mean_y) for m, v in months) / denominator
+    value = mean_y + slope * (year_end_month - mean_x)
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def test_projection_and_requirement_equal_the_exact_fractions():
+    draw = random.Random(2021)
+    for _ in range(2000):
+        months = sorted(draw.sample(range(1, 13), draw.randint(2, 4)))
+        pairs = [(m, draw.randint(0, 60_000)) for m in months]
+        end = draw.choice([6, 12, months[-1] + 1 if months[-1] < 12 else 12])
+        assert coverage.projection(months=pairs, year_end_month=end) == _projection_by_fractions(pairs, end)
+        rate, population = Decimal(draw.randint(8000, 10000)) / 100, draw.randint(0, 60_000)
+        needed = Fraction(rate) * population / 100
+        assert coverage.required_enrolled(target_rate=rate, population=population) == math.ceil(needed)
+        assert coverage.required_enrolled(target_rate=rate, population=population, strictly_above=True) == (
+            math.floor(needed) + 1
+        )
+    assert coverage.projection(months=[(3, 10), (3, 12)]) is None  # one month twice: no line
 
 
 def test_people_per_month_spreads_the_gap_over_months_left():

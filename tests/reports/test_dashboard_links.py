@@ -3,6 +3,10 @@
 import datetime as dt
 import re
 
+from django.urls import reverse, set_script_prefix
+
+from communes.models import Level, Unit
+from reports.links import unit_url
 from tests.conftest import PASSWORD
 
 
@@ -47,3 +51,14 @@ def test_a_past_year_links_to_its_december(client, leader):
     page = client.get("/districts/109/?year=2022").content.decode()
     assert 'href="/districts/109/completeness/2022-12/"' in page
     assert 'href="/districts/109/entry/2022-12/"' in page
+
+
+def test_a_units_path_is_what_reverse_gives_with_any_code_and_prefix():
+    for prefix in ("/", "/cong/"):
+        set_script_prefix(prefix)
+        try:
+            for level, name in ((Level.PROVINCE, "province"), (Level.DISTRICT, "district"), (Level.COMMUNE, "commune")):
+                for code in ("07573", "M0012", "a b+ç?"):
+                    assert unit_url(Unit(level=level, code=code)) == reverse(name, args=[code])
+        finally:
+            set_script_prefix("/")

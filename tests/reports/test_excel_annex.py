@@ -216,3 +216,17 @@ def test_a_commune_without_its_own_2025_target_is_measured_against_the_districts
         "như trên trang theo dõi của huyện."
     ]
     assert "Không có chỉ tiêu" not in values
+
+
+SIGNED, BLANK = "Tải phụ lục (Excel, đúng mẫu văn bản)", "Tải mẫu phụ lục trống để điền (Excel)"
+
+
+def test_a_plan_with_annex_rows_offers_its_signed_layout_and_a_directive_a_blank_form(client, leader, plan):
+    directive = TargetDocument.objects.get(number="05-CT/HU")
+    login(client, leader)
+    on_plan = client.get(reverse("document", args=[plan.pk])).content.decode()
+    assert SIGNED in on_plan and BLANK not in on_plan
+    on_directive = client.get(reverse("document", args=[directive.pk])).content.decode()
+    assert BLANK in on_directive and SIGNED not in on_directive
+    on_district = client.get(f"/districts/{directive.scope.code}/?year=2021").content.decode()
+    assert BLANK in on_district  # the district's list of documents, flagged by the same rule

@@ -58,5 +58,6 @@ def test_the_portals_own_forms():
     with translation.override("vi"):
         assert (fmt_int(46106), fmt_rate(Decimal("86.06")), fmt_int(None)) == ("46.106", "86,06%", "–")
         assert fmt_decimal(Decimal("1.5"), signed=True) == "+1,50" and fmt_decimal(Decimal("-1.5")) == "−1,50"
+        assert (fmt_int(""), fmt_decimal(""), fmt_rate(""), fmt_rate(None)) == ("–", "–", "–", "–")
     with translation.override("en"):
         assert (fmt_int(46106), fmt_rate(Decimal("86.06"))) == ("46,106", "86.06%")

@@ -9,7 +9,7 @@ from tests.reports.factories import make_district, make_document
 from .test_pages import login
 
 # Measured once (login and session included); the same with 30 or 300 communes.
-# The Excel links (reports/templatetags/annex_links.py) add one query to the district and document pages;
+# The unit's documents with their Excel links (reports.documents.unit_documents) add one query to the district page;
 # the line saying where the month's figures come from (reports/provenance.py) one to each dashboard,
 # and the document's cohorts one to the document page.
 # Each page here is the first read after the district's counts were written: the writes kept the

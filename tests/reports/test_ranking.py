@@ -1,12 +1,14 @@
 """The set-based national ranking gives the same figures as the per-district year table."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communes.models import Level, Unit
-from reports.tables_data import ranking_rows, year_table
+from reports.tables_data import CoverageRow, ranking_rows, year_table
+from targets.models import Target
 from tests.conftest import make_counts
 
 
@@ -75,3 +77,12 @@ def test_the_ranking_total_sums_the_same_communes_in_the_database(phong_tho, luc
     assert total.expected == sum(row.expected for row in rows)
     only = ranking_total(Level.DISTRICT, 2021, units=Unit.objects.filter(pk=phong_tho.pk))
     assert (only.population, only.enrolled, str(only.rate)) == (82_818, 70_913, "85.63")
+
+
+def test_a_rows_figures_follow_its_fields_when_they_are_set_again():
+    row = CoverageRow(unit=None, label="Xã thử", population=1000, enrolled=900)
+    assert row.rate == Decimal("90.00") and row.gap_people is None  # read once: kept
+    row.target = Target(rate=Decimal("95"))
+    assert row.gap_people == 50 and row.met is False
+    row.enrolled = 960
+    assert row.rate == Decimal("96.00") and row.gap_people == 0 and row.met

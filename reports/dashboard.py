@@ -123,10 +123,11 @@ def area_dashboard(unit: Unit, year: int, *, as_of: dt.date | None = None) -> Da
     if as_of is not None and as_of.year != year:
         raise ValueError("area_dashboard: as_of must be a month of the year")
     table = year_table(unit, year, level=Level.COMMUNE, until=as_of)
-    children = Unit.objects.filter(parent=unit, level=Level.COMMUNE)
     start = dt.date(year - CHART_YEARS + 1, 1, 1)
     sums = series.area_sums([unit], start=start, end=as_of or dt.date(year, 12, 1)).get(unit.pk, {})
     headline = _headline(table, sums, year)
+    # The rows' own ids (the communes of the year, already read): an IN list the index answers.
+    children = [row.unit.pk for row in table.rows]
     _compare_rows(table.rows, children, year, parent_target=table.total.target, until=as_of)
     _compare_total(table.total, sums, headline)
     chart = _chart(sums, year, headline)

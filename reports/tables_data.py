@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from communes.models import Enrollment, Level, Population, Unit
+from communes.models.units import complete_sums_of
 from communes.periods import month_end, year_end, year_start
 from targets.models import Comparison, Target, TargetDocument
 
@@ -182,9 +182,10 @@ def year_table(parent: Unit, year: int, *, level: str | None = None, until: dt.d
     """The units directly under `parent` (a district's communes, or a province's since 7/2025) for a
     year, ranked, with totals; with `until` (a month of the year), the year as it stood then."""
     children = child_units(parent, year, level, until=until)
-    units = children.with_year_figures(year, until=until).order_by("code")
-    # The parent and its children in one subquery, rather than their ids read first.
-    targets = latest_targets(Unit.objects.filter(Q(pk=parent.pk) | Q(pk__in=children.values("pk"))).values("pk"), year)
+    units = list(children.with_year_figures(year, until=until).order_by("code"))
+    # The ids already read: an IN list is one index probe per unit, where the OR of the parent and
+    # a subquery of its children made PostgreSQL scan the year's targets.
+    targets = latest_targets([parent.pk, *(unit.pk for unit in units)], year)
     rows = [
         CoverageRow(
             unit=unit,
@@ -211,9 +212,10 @@ def rank_rows(rows: list[CoverageRow]) -> list[CoverageRow]:
     return [entry.item for entry in ranked]
 
 
-def _total_row(parent: Unit, units, targets: dict[int, Target]) -> CoverageRow:
-    """Σ enrolled ÷ Σ population over the units that have both figures, summed by the database."""
-    sums = units.complete_sums()
+def _total_row(parent: Unit, units: list[Unit], targets: dict[int, Target]) -> CoverageRow:
+    """Σ enrolled ÷ Σ population over the units that have both figures (the units as read, with
+    their figures)."""
+    sums = complete_sums_of(units)
     return CoverageRow(
         unit=parent,
         label=_("Tổng cộng"),

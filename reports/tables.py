@@ -5,7 +5,8 @@ from decimal import Decimal
 from functools import cached_property
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 from django_tables2.utils import Accessor, OrderBy
@@ -176,9 +177,11 @@ class CoverageRankingTable(tables.Table):
             if record.small
             else ""
         )
+        label = conditional_escape(record.label)
         if getattr(self, "can_link", None) is not None and not self.can_link(record.unit):
-            return format_html("{}{}", record.label, small)  # a page this user may not open
-        return format_html('<a href="{}">{}</a>{}', self._links(record.unit), record.label, small)
+            return SafeString(f"{label}{small}")  # a page this user may not open
+        # format_html's output, written out: this runs once per row of a 168-commune ranking.
+        return SafeString(f'<a href="{conditional_escape(self._links(record.unit))}">{label}</a>{small}')
 
     @cached_property
     def _links(self) -> UnitLinks:

@@ -18,9 +18,10 @@ from html import escape
 
 from django import template
 from django.template.base import render_value_in_context
-from django.utils.html import format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django_tables2.utils import Accessor, AttributeDict
+
+from reports.formatting import separators_fixed
 
 register = template.Library()
 
@@ -51,6 +52,7 @@ class _Column:
             raise ValueError(f"column {bound.name!r}: per-record attributes, links or localize need the stock template")
         self.bound, self.accessor, self.render = bound, Accessor(bound.accessor), _Call(bound.render)
         self.bits, self.empty, self.default = self.accessor.bits, bound.column.empty_values, bound.default
+        self.default_empty = tuple(self.empty) == (None, "")
         self.td = bound.attrs["td"].as_html()
         # The render methods of the ranking take the value, the record or both: called directly.
         self.direct = (
@@ -64,6 +66,13 @@ class _Column:
             if not self.render.takes_any
             else None
         )
+
+    def _is_empty(self, value) -> bool:
+        # tables2's `value in empty_values`; with its default (None, "") a Decimal is not compared
+        # with "" (which checks it against the numbers ABCs on every cell).
+        if self.default_empty:
+            return value is None or (value.__class__ is str and value == "")
+        return value in self.empty
 
     def value(self, record):
         """`Accessor.resolve`: attribute by attribute along the path for records that are not
@@ -88,7 +97,7 @@ class _Column:
             value = self.value(row.record)
         except Exception:  # no such attribute on this record: the column's default, as tables2 does
             value = None
-        if value in self.empty:
+        if self._is_empty(value):
             return self.default
         if self.direct is not None:
             return self.direct(value, row.record)
@@ -119,7 +128,18 @@ class _RowAttributes:
         attrs = {key: call(available) if call else value for key, call, value in self.attrs}
         parity = row.get_even_odd_css_class()
         attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
-        return AttributeDict(attrs).as_html()
+        # AttributeDict.as_html's output (format_html_join of key="value", None left out), without
+        # a format_html per attribute.
+        return " ".join(
+            f'{_escaped(key)}="{_escaped(value)}"'
+            for key, value in attrs.items()
+            if value is not None and key not in AttributeDict.blacklist
+        )
+
+
+def _escaped(value) -> str:
+    """conditional_escape without its lazy-string wrapper: the text of what is safe, else escaped."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
 
 
 def _html(content, context) -> str:
@@ -135,7 +155,8 @@ def table_rows(context, table) -> str:
     columns = [_Column(bound) for bound in table.columns]
     row_attributes = _RowAttributes(table)
     rows = []
-    for row in table.paginated_rows:
-        cells = "".join(f"<td {c.td}>{_html(c.content(row), context)}</td>" for c in columns)
-        rows.append(format_html("<tr {}>", row_attributes.html(row)) + mark_safe(f"{cells}</tr>"))
+    with separators_fixed():
+        for row in table.paginated_rows:
+            cells = "".join(f"<td {c.td}>{_html(c.content(row), context)}</td>" for c in columns)
+            rows.append(f"<tr {row_attributes.html(row)}>{cells}</tr>")
     return mark_safe("\n".join(rows))

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import formats, translation
 
-from reports.formatting import fmt_decimal, fmt_int, fmt_rate
+from reports.formatting import fmt_decimal, fmt_int, fmt_rate, separators_fixed
 
 
 def _django_decimal(value, places: int) -> str:
@@ -61,3 +61,14 @@ def test_the_portals_own_forms():
         assert (fmt_int(""), fmt_decimal(""), fmt_rate(""), fmt_rate(None)) == ("–", "–", "–", "–")
     with translation.override("en"):
         assert (fmt_int(46106), fmt_rate(Decimal("86.06"))) == ("46,106", "86.06%")
+
+
+def test_separators_fixed_for_a_table_follow_the_language_then_let_go():
+    with translation.override("en"), separators_fixed():
+        assert (fmt_int(46106), fmt_rate(Decimal("86.06"))) == ("46,106", "86.06%")
+    with translation.override("vi"):
+        assert (fmt_int(46106), fmt_rate(Decimal("86.06"))) == ("46.106", "86,06%")
+        with separators_fixed():
+            assert fmt_decimal(Decimal("1234.5"), signed=True) == "+1.234,50"
+        with translation.override("en"):
+            assert fmt_int(46106) == "46,106"

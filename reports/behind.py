@@ -12,6 +12,8 @@ from .links import UnitLinks
 from .tables import STATUS_LABELS
 from .tables_data import CoverageRow
 
+PRINTED_LINES = 5
+
 
 @dataclass
 class Behind:
@@ -36,6 +38,8 @@ class Behind:
         links = UnitLinks(year=self.year)
         return [
             {
+                # Printed, the first PRINTED_LINES: the ranking beside them has the others.
+                "row_class": f"status-{row.status or 'none'}{' print-cut' if index >= PRINTED_LINES else ''}",
                 "code": row.unit.code,
                 "url": links(row.unit),
                 "label": row.label,
@@ -46,8 +50,13 @@ class Behind:
                 "status": row.status,
                 "status_label": STATUS_LABELS.get(row.status, "–"),
             }
-            for row, bar in self.bars
+            for index, (row, bar) in enumerate(self.bars)
         ]
+
+    @property
+    def not_printed(self) -> int:
+        """How many lines a printed page leaves to the ranking."""
+        return max(0, len(self.rows) - PRINTED_LINES)
 
     @property
     def off_track(self) -> int:

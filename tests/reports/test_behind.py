@@ -115,3 +115,18 @@ def test_the_page_says_which_month_its_figures_are_and_who_entered_them(
         assert "số liệu do Nguyễn Thị Lan nhập" in provenance and "BHXH tỉnh Lai Châu" in provenance
     # The printed page ends with a signature block, the person printing named under "người lập".
     assert "NGƯỜI LẬP" in text and "LÃNH ĐẠO" in text
+
+
+def test_a_printed_page_keeps_the_five_most_behind_and_counts_the_others():
+    # Seven communes short by 10, 20, … 70 people of 1.000 against 96%.
+    rows = [_row(f"X{n}", 1000, 960 - 10 * n, "96.00") for n in range(1, 8)]
+    behind = communes_behind(rows, unit_gap=None)
+    lines = behind.lines
+    assert [line["gap"] for line in lines] == ["70", "60", "50", "40", "30", "20", "10"]
+    assert ["print-cut" in line["row_class"] for line in lines] == [False] * 5 + [True] * 2
+    assert all(
+        line["row_class"].startswith(f"status-{row.status or 'none'}")
+        for line, row in zip(lines, behind.rows, strict=True)
+    )
+    assert behind.not_printed == 2
+    assert communes_behind(rows[:5], unit_gap=None).not_printed == 0

@@ -50,6 +50,7 @@ class UnitRef(Schema):
 class UnitItem(UnitRef):
     parent_id: int | None
     parent_code: str | None
+    updated_at: dt.datetime = Field(description="lần sửa gần nhất (tên, loại, cấp trên, hiệu lực…)")
 
 
 class Succession(Schema):
@@ -71,6 +72,7 @@ class UnitOut(UnitRef):
 
 
 class UnitPage(Schema):
+    server_time: dt.datetime = Field(description="giờ máy chủ khi đọc: mốc cho lần đồng bộ sau")
     items: list[UnitItem]
     next: str | None = Field(description="đường dẫn trang sau; null ở trang cuối")
 
@@ -162,6 +164,7 @@ class DocumentItem(DocumentRef):
     first_year: int | None
     last_year: int | None
     is_synthetic: bool
+    updated_at: dt.datetime = Field(description="lần sửa gần nhất của văn bản hoặc của một chỉ tiêu của nó")
 
 
 class DocumentOut(DocumentItem):
@@ -171,6 +174,7 @@ class DocumentOut(DocumentItem):
 
 
 class DocumentPage(Schema):
+    server_time: dt.datetime = Field(description="giờ máy chủ khi đọc: mốc cho lần đồng bộ sau")
     items: list[DocumentItem]
     next: str | None
 

@@ -80,11 +80,12 @@ def backdate_units(start: dt.date = FIRST_MONTH) -> int:
         .exclude(Exists(older))
         .exclude(Exists(predecessors))
     )
-    moved = list(movable)
+    moved, now = list(movable), timezone.now()
     for unit in moved:
         unit.valid_from = start
         unit.source = (unit.source + BACKDATED_NOTE)[:300]
-    Unit.objects.bulk_update(moved, ["valid_from", "source"], batch_size=1_000)
+        unit.updated_at = now  # bulk_update does not fire auto_now
+    Unit.objects.bulk_update(moved, ["valid_from", "source", "updated_at"], batch_size=1_000)
     return len(moved)
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import Level, Unit, UnitSuccession
 from .names import nfc
@@ -211,7 +212,8 @@ def _apply(units, in_force, *, parents, effective, source, report) -> dict[str, 
         old_full_name, old_province = current.full_name, _province_name(current)
         if current.valid_from == effective:  # a correction of this very list: no history to keep
             current.kind, current.name, current.parent = listed.kind, listed.name, parent
-            current.save(update_fields=["kind", "name", "parent"])
+            # updated_at named too: with update_fields, save() writes auto_now only when it is listed.
+            current.save(update_fields=["kind", "name", "parent", "updated_at"])
             report.changes.append(Change(current, current, what, old_full_name, old_province))
             result[listed.code] = current
             continue
@@ -284,10 +286,11 @@ def _province_name(unit: Unit) -> str:
 
 
 def _close(units: list[Unit], day_before: dt.date) -> None:
-    keys = [u.pk for u in units]
+    keys, now = [u.pk for u in units], timezone.now()
     for start in range(0, len(keys), 500):
+        # update() does not fire auto_now: dated here, or a client syncing units would miss the end.
         Unit.objects.filter(pk__in=keys[start : start + 500]).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gt=day_before)
-        ).update(valid_to=day_before)
+        ).update(valid_to=day_before, updated_at=now)
     for unit in units:
         unit.valid_to = day_before

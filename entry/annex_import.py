@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.bulk import update_in_bulk
@@ -231,6 +232,8 @@ def apply(
         ]
     writer.flush()
     ChangeRecord.objects.bulk_create(records)
+    if by_record:  # its targets or printed results changed: a sync client reads the document again
+        TargetDocument.objects.filter(pk=document.pk).mark_changed()
     _learn_aliases(parsed, confirmed, note)
     return len(result.changes)
 
@@ -337,7 +340,10 @@ class _ImportWriter:
 
     def flush(self) -> None:
         self.figures.write(ReportedFigure, RESULT_FIELDS.values())
-        self.targets.write(Target, PLAN_FIELDS.values())
+        now = timezone.now()
+        for target in self.targets.changed.values():
+            target.updated_at = now  # a bulk UPDATE does not fire auto_now (new rows get it on insert)
+        self.targets.write(Target, [*PLAN_FIELDS.values(), "updated_at"])
 
 
 # -- between requests ---------------------------------------------------------------------------

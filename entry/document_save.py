@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from communes.models import ChangeRecord
 from targets.models import Target, TargetDocument
@@ -44,7 +45,7 @@ def save_targets(
     if opened != fingerprint(stored):
         raise StaleTargets()
     existing = {(t.unit_id, t.year): t for t in document.targets.all()}
-    records, changed, created = [], [], []
+    records, changed, created, now = [], [], [], timezone.now()
     for key in sorted(set(stored) | set(values)):
         old, new = stored.get(key, TargetValues(None, None, None)), values.get(key, TargetValues(None, None, None))
         if old == new:
@@ -80,8 +81,11 @@ def save_targets(
             )
         else:
             target.rate, target.planned_population, target.planned_enrolled = new.rate, new.population, new.enrolled
+            target.updated_at = now  # bulk_update does not fire auto_now
             changed.append(target)
     Target.objects.bulk_create(created)
-    Target.objects.bulk_update(changed, ["rate", "planned_population", "planned_enrolled"])
+    Target.objects.bulk_update(changed, ["rate", "planned_population", "planned_enrolled", "updated_at"])
     ChangeRecord.objects.bulk_create(records)
+    if records:  # a removed target too: the document is what a sync client reads again
+        TargetDocument.objects.filter(pk=document.pk).mark_changed()
     return len(records)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
@@ -52,6 +53,16 @@ class DocumentQuerySet(models.QuerySet):
         visible = scope.filter_visible(Unit.objects.all()).values("pk")
         return self.filter(Q(scope__in=visible) | Q(scope__level="country"))
 
+    def mark_changed(self) -> int:
+        """Date these documents as changed now: what a write to their targets calls (a loader that
+        saves the document along with its targets has it dated by that save).
+
+        A sync client reads a document with its targets, so a changed, added or removed target is a
+        change of the document. Dating the document, rather than having the listing also look at its
+        targets' times, is what sees a removed target (it leaves no row to look at), and keeps the
+        listing's order on one column of one table."""
+        return self.update(updated_at=timezone.now())
+
 
 class TargetDocument(models.Model):
     kind = models.CharField(_("loại văn bản"), max_length=12, choices=DocumentKind.choices)
@@ -70,6 +81,9 @@ class TargetDocument(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
     )
     created_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True, auto_now_add=True)
+    # The last change to the document or to any of its targets (`DocumentQuerySet.mark_changed`):
+    # what the API's incremental sync reads.
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -119,6 +133,8 @@ class Target(models.Model):
     row_number = models.PositiveSmallIntegerField(_("TT"), null=True, blank=True)
     printed_name = models.CharField(_("tên như in"), max_length=100, blank=True)
     wording = models.CharField(_("nguyên văn"), max_length=300, blank=True)
+    # Bulk writes (`bulk_update`, `update_in_bulk`) set it themselves: only `save()` fires auto_now.
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
 
     objects = TargetQuerySet.as_manager()
 

@@ -78,7 +78,7 @@ def _load_document(spec: dict) -> TargetDocument:
     years = sorted(set(document.targets.values_list("year", flat=True)))
     if years and (document.first_year, document.last_year) != (years[0], years[-1]):
         document.first_year, document.last_year = years[0], years[-1]
-        document.save(update_fields=["first_year", "last_year"])
+        document.save(update_fields=["first_year", "last_year", "updated_at"])
     return document
 
 

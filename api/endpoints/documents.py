@@ -1,7 +1,10 @@
 """Target documents (directives, plans, decisions) and the targets they set."""
 
+import datetime as dt
+
 from django.db.models import Q
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
@@ -13,6 +16,7 @@ from ..errors import not_found
 from ..lookup import number, unit_brief, unit_or_404, unit_ref, year_or_400
 from ..pagination import next_link, paginate
 from ..schemas import DocumentOut, DocumentPage
+from ..sync import SINCE, changed_since
 from .units import REFUSALS
 
 router = Router(tags=["Văn bản chỉ tiêu"])
@@ -23,18 +27,26 @@ def list_documents(
     request: HttpRequest,
     unit: str | None = Query(None, description="mã đơn vị phạm vi văn bản"),
     year: int | None = Query(None, description="văn bản đặt chỉ tiêu cho năm này"),
+    updated_since: dt.datetime | None = SINCE,
     cursor: str | None = None,
     limit: int | None = None,
 ):
-    """The documents the token may read: those of the units it sees, and every national one."""
+    """The documents the token may read: those of the units it sees, and every national one. With
+    `updated_since`, those changed since, their targets' changes included (a write to targets dates
+    its document: TargetDocument.objects.mark_changed), in the order of their change."""
+    now = timezone.now()
     scope_of(request)
     documents = TargetDocument.objects.visible_to(request.auth.user).select_related("scope")
     if unit is not None:
         documents = documents.filter(scope=unit_or_404(request, unit))
     if year_or_400(year) is not None:
         documents = documents.filter(Q(first_year__lte=year, last_year__gte=year) | Q(targets__year=year)).distinct()
-    page = paginate(documents, order=("pk",), cursor=cursor, limit=limit)
-    return {"items": [_document(d) for d in page.items], "next": next_link(request, page)}
+    if updated_since is None:
+        order = ("pk",)
+    else:
+        documents, order = changed_since(documents, updated_since, field="updated_at"), ("updated_at", "pk")
+    page = paginate(documents, order=order, cursor=cursor, limit=limit)
+    return {"server_time": now, "items": [_document(d) for d in page.items], "next": next_link(request, page)}
 
 
 @router.get(
@@ -82,4 +94,5 @@ def _document(document: TargetDocument) -> dict:
         "first_year": document.first_year,
         "last_year": document.last_year,
         "is_synthetic": document.is_synthetic,
+        "updated_at": timezone.localtime(document.updated_at),
     }

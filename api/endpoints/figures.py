@@ -6,7 +6,7 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Router
 
 from communes.calendar import reporting_month
 from communes.models import Enrollment, EnrollmentByGroup, Level, Population, Unit
@@ -18,11 +18,11 @@ from ..errors import bad_parameter
 from ..lookup import month_or_400, month_text, number, unit_brief, unit_or_404, unit_ref, year_or_400
 from ..pagination import next_link, paginate
 from ..schemas import FigurePage, MonthsOut, PopulationPage
+from ..sync import SINCE, changed_since
 from .units import REFUSALS
 
 router = Router(tags=["Số liệu hằng tháng"])
 DEFAULT_MONTHS = 60
-SINCE = Query(None, description="chỉ các số nhập hoặc sửa từ lúc này (ISO 8601; không ghi múi giờ: giờ Việt Nam)")
 
 
 @router.get(
@@ -88,8 +88,7 @@ def unit_figures(
         counts = counts.filter(month__gte=first)
     if (last := month_or_400(end, "end")) is not None:
         counts = counts.filter(month__lte=last)
-    if updated_since is not None:
-        counts = counts.filter(entered_at__gte=_aware(updated_since))
+    counts = changed_since(counts, updated_since, field="entered_at")
     page = paginate(counts, order=("entered_at", "pk"), cursor=cursor, limit=limit)
     groups: dict[int, dict[str, int]] = {}
     for item in EnrollmentByGroup.objects.filter(enrollment__in=page.items).select_related("group"):
@@ -133,8 +132,7 @@ def unit_populations(
     rows = Population.objects.filter(unit__in=_units_under(request, unit)).select_related("unit")
     if year_or_400(year) is not None:
         rows = rows.filter(year=year)
-    if updated_since is not None:
-        rows = rows.filter(entered_at__gte=_aware(updated_since))
+    rows = changed_since(rows, updated_since, field="entered_at")
     page = paginate(rows, order=("entered_at", "pk"), cursor=cursor, limit=limit)
     items = [
         {
@@ -154,7 +152,3 @@ def unit_populations(
 def _units_under(request, unit: Unit):
     """The unit and every unit below it, at any time, that the token sees."""
     return scope_of(request).filter_visible(Unit.objects.within(unit)).values("pk")
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)

@@ -220,6 +220,9 @@ class Unit(models.Model):
         blank=True,
         help_text=_("đơn vị tiền thân không có trong cổng: lịch sử cộng dồn sẽ thiếu phần của họ"),
     )
+    # What the API's incremental sync reads. `save()` sets it; a bulk write (`update`,
+    # `bulk_update`) must set it itself, or a client syncing would never see that change.
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
 
     objects = UnitQuerySet.as_manager()
 

@@ -19,6 +19,13 @@ ENDPOINTS = {
     ("get", "/api/v1/documents/{document_id}"),
     ("post", "/api/v1/units/{code}/months/{month}/figures"),
 }
+# The listings a client syncs incrementally: each takes updated_since and gives the time to sync from.
+SYNCED = {
+    "/api/v1/units": "UnitPage",
+    "/api/v1/documents": "DocumentPage",
+    "/api/v1/units/{code}/figures": "FigurePage",
+    "/api/v1/units/{code}/populations": "PopulationPage",
+}
 
 
 def test_the_schema_is_valid_openapi_and_lists_every_endpoint(client, db):
@@ -38,6 +45,19 @@ def test_the_schema_is_valid_openapi_and_lists_every_endpoint(client, db):
     assert len(ids) == len(set(ids)) and "push_figures" in ids
     push = schema["paths"]["/api/v1/units/{code}/months/{month}/figures"]["post"]
     assert "Idempotency-Key" in [p["name"] for p in push["parameters"]]
+
+
+def test_every_synced_listing_takes_updated_since_alike_and_pages(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    since = {}
+    for path, page in SYNCED.items():
+        parameters = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        assert {"updated_since", "cursor", "limit"} <= set(parameters), path
+        since[path] = (parameters["updated_since"]["description"], parameters["updated_since"]["schema"]["anyOf"][0])
+        assert "server_time" in schema["components"]["schemas"][page]["required"], page
+    description, kind = since["/api/v1/units"]
+    assert kind == {"format": "date-time", "type": "string"} and "ISO 8601" in description
+    assert all(taken == (description, kind) for taken in since.values())  # alike wherever it is taken
 
 
 def test_the_docs_page_loads_vendored_swagger_ui_without_inline_script(client, db):

@@ -12,15 +12,19 @@ from bench.safety import entered_figures_reason, today_refusal
 from communes.models import ChangeRecord, Enrollment, Level, Population, Unit
 from communes.seed import NATIONAL_LIST_EFFECTIVE
 from targets.models import ReportedFigure, Target, TargetDocument
-from tests.conftest import make_user
+from tests.conftest import NOW, make_user
 
 LAST = dt.date(2026, 3, 1)
 
 
-def test_backdating_moves_todays_units_but_not_those_whose_code_or_history_is_taken(db):
+def test_backdating_moves_todays_units_but_not_those_whose_code_or_history_is_taken(db, now_is):
+    Unit.objects.update(updated_at=NOW - dt.timedelta(days=1))
     moved = today.backdate_units()
     provinces = Unit.objects.provinces().filter(valid_to__isnull=True)
     assert moved > 3_000
+    # Moved in bulk, dated all the same: the API's sync reads each moved unit again, and no other.
+    assert Unit.objects.filter(updated_at=NOW).count() == moved
+    assert set(Unit.objects.filter(updated_at=NOW).values_list("valid_from", flat=True)) == {today.FIRST_MONTH}
     assert provinces.get(code="79").valid_from == today.FIRST_MONTH
     # Bắc Ninh took Bắc Giang's code 24; Biên Sơn took Phong Vân's 07537; Khổng Lào has predecessors
     assert provinces.get(code="24").valid_from == NATIONAL_LIST_EFFECTIVE

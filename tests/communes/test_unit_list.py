@@ -12,7 +12,7 @@ from communes.seed import FIXTURES, NATIONAL_LIST, NATIONAL_LIST_EFFECTIVE, load
 from communes.successors import successors_today
 from communes.unit_list import UnitListError, load_unit_list, read_unit_list
 from reports.lineage import lineage_of
-from tests.conftest import make_counts
+from tests.conftest import NOW, make_counts
 
 TODAY = dt.date(2026, 12, 2)
 
@@ -112,6 +112,27 @@ def test_a_later_list_opens_new_units_and_closes_ended_ones_the_day_before(db, t
     call_command("load_unit_list", str(_later_list(tmp_path)), "--effective", "2027-01-01", stdout=out)
     assert "0 mới, 0 đổi tên, 0 đổi loại, 0 chuyển tỉnh, 0 xã theo tỉnh đổi tên hoặc loại, 0 giải thể" in out.getvalue()
     assert Unit.objects.count() == count + 3
+
+
+def test_the_units_a_list_changes_are_dated_for_a_sync_and_no_other(db, tmp_path, now_is):
+    """Closed in one UPDATE, created in bulk, corrected with update_fields: each dated all the same."""
+    Unit.objects.update(updated_at=NOW - dt.timedelta(days=1))
+    call_command("load_unit_list", str(_later_list(tmp_path)), "--effective", "2027-01-01", stdout=io.StringIO())
+    assert set(Unit.objects.filter(updated_at=NOW).values_list("code", "valid_to")) == {
+        ("03390", dt.date(2026, 12, 31)),
+        ("03394", dt.date(2026, 12, 31)),
+        ("03394", None),
+        ("03405", dt.date(2026, 12, 31)),
+        ("03405", None),
+        ("99999", None),
+    }
+    # The same day's list corrected: the unit it opened is corrected in place, and dated again.
+    later = NOW + dt.timedelta(hours=1)
+    now_is(later)
+    with open(_later_list(tmp_path), encoding="utf-8") as handle:
+        rows = [{**r, "name": "Mới Hơn"} if r["code"] == "99999" else r for r in csv.DictReader(handle)]
+    call_command("load_unit_list", str(_write(tmp_path, rows)), "--effective", "2027-01-01", stdout=io.StringIO())
+    assert list(Unit.objects.filter(updated_at=later).values_list("code", "name")) == [("99999", "Mới Hơn")]
 
 
 def test_a_later_list_leaves_the_history_of_an_ended_unit_where_it_was(db, tmp_path):

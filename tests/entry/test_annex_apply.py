@@ -1,6 +1,7 @@
 """The annex import applies what it previewed: in one transaction, each change recorded, refused
 when the figures changed since the preview; the upload, preview and apply pages, and who may use them."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from entry.annex_rows import read_bytes
 from reports.excel_annex import annex_workbook
 from reports.xlsx import workbook_bytes
 from targets.models import FigureKind, ReportedFigure, Target, TargetDocument
-from tests.conftest import make_user, unit
+from tests.conftest import NOW, make_user, unit
 from tests.reports.excel_helpers import login
 
 from .annex_examples import changed, official_workbook, printed_rows
@@ -44,6 +45,20 @@ def test_applying_writes_in_one_go_and_records_each_change(plan, staff):
         ("03583", "plan_population", 3966, 4000, staff),
     ]
     assert "231/KH-UBND" in records[0].note and "kh.xlsx" in records[0].note
+
+
+def test_applying_dates_the_changed_targets_and_their_document_for_a_sync(plan, staff, now_is):
+    """The targets are written in one bulk UPDATE, which sets no change time of its own."""
+    earlier = NOW - dt.timedelta(days=1)
+    Target.objects.filter(document=plan).update(updated_at=earlier)
+    TargetDocument.objects.filter(pk=plan.pk).update(updated_at=earlier)
+    parsed = read_bytes(official_workbook(changed(printed_rows(), "Dao San", 12, "9 030")), document=plan)
+    shown = preview(document=plan, parsed=parsed, confirmed={})
+    apply(document=plan, parsed=parsed, confirmed={}, expected=shown.fingerprint, user=staff, filename="kh.xlsx")
+    dated = Target.objects.filter(document=plan).exclude(updated_at=earlier)
+    assert [(t.unit.code, t.year, t.planned_enrolled, t.updated_at) for t in dated] == [("03571", 2024, 9030, NOW)]
+    plan.refresh_from_db()
+    assert plan.updated_at == NOW
 
 
 def _apply_queries(plan, staff, rows) -> tuple[int, int]:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from api import views as api_views
 from api.main import api
@@ -8,6 +9,11 @@ from ops import views as ops_views
 
 from . import home
 from .login import PortalLoginView
+
+# The administration's pages name the portal, not the framework.
+admin.site.site_header = _("Quản trị cổng theo dõi bao phủ BHYT")
+admin.site.site_title = _("Quản trị cổng BHYT")
+admin.site.index_title = _("Danh mục, số liệu và tài khoản")
 
 urlpatterns = [
     path("", home.home, name="home"),

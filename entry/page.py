@@ -194,7 +194,13 @@ def _population_hint(row) -> str:
 
 def _previous_hint(row) -> str:
     previous = row.previous
-    return f"T{previous.month:%m/%Y}: {formatting.fmt_int(previous.enrolled)}" if previous else ""
+    if not previous:
+        return ""
+    # "T" is Vietnamese for month (tháng): the English page writes the month alone.
+    return _("T%(month)s: %(enrolled)s") % {
+        "month": f"{previous.month:%m/%Y}",
+        "enrolled": formatting.fmt_int(previous.enrolled),
+    }
 
 
 def _int(text) -> int | None:

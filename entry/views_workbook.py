@@ -41,7 +41,7 @@ def workbook_upload(request, level: str, code: str, month: str):
     rows = entry_rows(area=area, month=month_date, user=request.user, status=status)
     page = _Page(request, area=area, month=month_date)
     if not any(row.editable for row in rows):
-        return page.form(error=status.reason or _("Bạn không thể sửa số liệu tháng này."), status=403)
+        return page.form(error=status.reason or _("Bạn không thể sửa số liệu tháng này."), status=403, refused=True)
     if request.method == "GET":
         return page.form()
     if body_too_large(request.META.get("CONTENT_LENGTH")):
@@ -130,8 +130,9 @@ class _Page:
         }
         return render(self.request, "entry/workbook.html", context, status=status)
 
-    def form(self, *, error: str = "", lines: list[str] | None = None, status: int = 200):
-        return self._render({"error": error, "error_lines": lines or []}, status)
+    def form(self, *, error: str = "", lines: list[str] | None = None, status: int = 200, refused: bool = False):
+        """`refused`: the user may not change the month: the reason, and no file to choose."""
+        return self._render({"error": error, "error_lines": lines or [], "refused": refused}, status)
 
     def choose(
         self, table: Table, filename: str, candidates: Candidates, *, form=None, status: int = 200, error: str = ""

@@ -34,6 +34,21 @@ class ProvinceCommunesTable(CoverageRankingTable):
         else:
             self.columns.hide("note")
 
+    def hide_empty_columns(self) -> None:
+        """The columns no row fills: the changes and the status, which this ranking does not compute
+        (the province's own page does), and the district once the province has none. A column of
+        dashes reads as figures missing."""
+        records = list(self.data)
+        filled = {
+            "change_month": any(r.change_month is not None for r in records),
+            "change_year": any(r.change_year is not None for r in records),
+            "status": any(r.status for r in records),
+            "district": any(r.extra.get("district", "–") != "–" for r in records),
+        }
+        for name, shown in filled.items():
+            if not shown:
+                self.columns.hide(name)
+
     def render_label(self, record):
         unit = record.unit
         if self.todays_units:

@@ -75,6 +75,7 @@ def province_communes(request, code: str):
         return table_download(
             table, title=title, filename=f"xa-{province.code}-{year}{'-hien-nay' if todays_units else ''}.xlsx"
         )
+    table.hide_empty_columns()  # on the page only: the workbook keeps its columns
     return render(
         request,
         "reports/province_communes.html",

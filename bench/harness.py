@@ -29,6 +29,7 @@ from .results import Case, Resolver, Result
 
 _WRITES = ("resubmit", "apply")
 SQL_SHOWN = 2000  # characters of a slow query kept for the report (which shortens it)
+BENCH_TOKEN = "bench"  # the name of the token the API cases send
 
 
 def submit(client: Client, target: str, fields: list[tuple[str, str]], *, multipart: bool):
@@ -118,11 +119,14 @@ class Runner:
         return url(self.context) if callable(url) else url
 
     def api_headers(self) -> dict[str, str]:
-        """A token of the bench's user, issued once per run."""
+        """A token of the bench's user, issued once per run; an earlier run's is revoked first (a
+        user's active tokens have distinct names, and only its hash was kept)."""
         if "api_token" not in self.context:
-            from api.tokens import issue_token
+            from api.tokens import active_tokens, issue_token, revoke
 
-            self.context["api_token"] = issue_token(self.context["user"], "bench")[1]
+            for earlier in active_tokens(self.context["user"]).filter(name=BENCH_TOKEN):
+                revoke(earlier)
+            self.context["api_token"] = issue_token(self.context["user"], BENCH_TOKEN)[1]
         return {"Authorization": f"Bearer {self.context['api_token']}"}
 
     def request(self, case: Case, url: str) -> Callable | None:

@@ -1,13 +1,14 @@
 """The bench harness on the small seed data: pages measured with their floor, writes posted as a
 browser does, pages that are missing reported rather than failed, missed goals profiled."""
 
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.test.utils import override_settings
 
 from bench import cases_history, cases_today
 from bench.edits import shift_enrolled
 from bench.forms import page_form
-from bench.harness import Runner, name_choices
+from bench.harness import BENCH_TOKEN, Runner, name_choices
 from bench.results import Case
 from tests.conftest import make_user
 
@@ -138,3 +139,15 @@ def test_names_the_import_cannot_tell_apart_are_chosen_by_their_exact_spelling()
         + "</form>"
     )
     assert name_choices(html, page_form(html)) == {"unit_15": "7", "unit_174": "9"}
+
+
+def test_a_second_run_revokes_the_first_runs_api_token_and_sends_its_own(db):
+    from api.tokens import active_tokens, find_token
+
+    user = get_user_model().objects.create_user("bench_api")
+    first = Runner(client=Client(), context={"year": 2021, "user": user}, requests=1).api_headers()
+    second = Runner(client=Client(), context={"year": 2021, "user": user}, requests=1).api_headers()
+    assert first != second
+    assert [token.name for token in active_tokens(user)] == [BENCH_TOKEN]
+    assert not find_token(first["Authorization"].removeprefix("Bearer ")).is_active
+    assert find_token(second["Authorization"].removeprefix("Bearer ")).is_active

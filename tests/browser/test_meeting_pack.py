@@ -84,6 +84,22 @@ def test_the_national_page_maps_the_34_provinces_and_prints_on_one_page(demo, li
     assert _pages(_print(page)) == 1
 
 
+def test_a_99_commune_ranking_keeps_every_column_inside_the_printed_sheet(demo, live_server, page):
+    log_in(page, live_server, make_user("leader_bn", Role.LEADER, None))
+    page.goto(f"{live_server.url}/provinces/24/")
+    assert page.locator("table.ranking tbody tr").count() == 99
+    # A4 landscape less its margins is 279 mm, about 1.054 CSS pixels: the layout the printer gets.
+    page.set_viewport_size({"width": 1054, "height": 745})
+    page.emulate_media(media="print")
+    widths = page.evaluate(
+        """() => { const t = document.querySelector('table.ranking');
+                   return [t.getBoundingClientRect().width, t.parentElement.getBoundingClientRect().width]; }"""
+    )
+    assert widths[0] <= widths[1] + 0.5  # the status column is not cut at the sheet's edge
+    names = page.locator("table.ranking tbody td.unit-name")
+    assert max(names.evaluate_all("cells => cells.map(c => c.getClientRects().length && c.offsetHeight)")) < 20
+
+
 def test_the_dashboard_is_legible_at_375_px(demo, live_server, page):
     lai_chau = Unit.objects.provinces().get(code="12", valid_to=None)
     log_in(page, live_server, make_user("leader_lc", Role.LEADER, lai_chau))

@@ -11,11 +11,15 @@ import gc
 import json
 import re
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 import uuid
 from collections.abc import Callable
 from html import unescape
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -67,7 +71,7 @@ def name_choices(html: str, form: Form) -> dict[str, str]:
     return choices
 
 
-def _reset_peak_rss() -> bool:
+def reset_peak_rss() -> bool:
     try:
         with open("/proc/self/clear_refs", "w") as handle:
             handle.write("5")  # resets VmHWM, the resident set's high-water mark
@@ -76,7 +80,7 @@ def _reset_peak_rss() -> bool:
         return False
 
 
-def _peak_rss_mb() -> float | None:
+def peak_rss_mb() -> float | None:
     with open("/proc/self/status") as handle:
         for line in handle:
             if line.startswith("VmHWM:"):
@@ -258,7 +262,7 @@ class Runner:
         (Linux: the high-water mark is reset first, so it is this request's, worker included)."""
         send = self.request(case, url)
         gc.collect()
-        reset = _reset_peak_rss()
+        reset = reset_peak_rss()
         tracemalloc.start()
         try:
             response = send()
@@ -267,9 +271,37 @@ class Runner:
             peak = tracemalloc.get_traced_memory()[1] / 2**20
         finally:
             tracemalloc.stop()
-        rss = _peak_rss_mb() if reset else None
+        rss = peak_rss_mb() if reset else None
         self._follow(response)
+        if case.goal_rss_mb is not None and case.action == "upload":
+            rss = self.fresh_worker_rss(case, url)
         return peak, rss
+
+    def fresh_worker_rss(self, case: Case, url: str) -> float | None:
+        """The peak resident set of a fresh process that posts each of the case's workbooks, as a
+        worker just started would; None when it could not tell (no /proc, an answer not expected)."""
+        books = self._workbooks.get(case.name) or []
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for filename, content in books:
+                path = Path(folder) / filename
+                path.write_bytes(content)
+                paths.append(str(path))
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.worker_memory", str(self.context["user"].pk), url, *paths],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=Path(__file__).resolve().parents[1],
+            )
+        try:
+            answer = json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            return None
+        expected = case.expect or 200
+        if any(status != expected for status in answer.get("statuses", [None])):
+            return None
+        return answer["peak_rss_mb"]
 
     def sql_floor(self, case: Case, runs: int = 5) -> float | None:
         """EXPLAIN (ANALYZE) of the raw SQL: planning + execution, median of a few runs, rolled back."""

@@ -76,6 +76,7 @@ def goal_lines(results: list[Result]) -> list[str]:
             for text in (
                 f"median ≤ {r.goal_ms:g} ms" if r.goal_ms is not None else "",
                 f"peak ≤ {r.goal_mb:g} MB" if r.goal_mb is not None else "",
+                f"a fresh worker's peak RSS ≤ {r.goal_rss_mb:g} MB" if r.goal_rss_mb is not None else "",
             )
             if text
         )
@@ -85,7 +86,15 @@ def goal_lines(results: list[Result]) -> list[str]:
             lines.append(f"- {r.name}: {wanted}: **not measured** ({r.status}).")
             continue
         met = all(met for what, met in r.verdicts() if "ms" in what or "MB" in what)
-        got = f"median {number(r.median)} ms" + (f", peak {number(r.peak_mb)} MB" if r.goal_mb is not None else "")
+        got = (
+            f"median {number(r.median)} ms"
+            + (f", peak {number(r.peak_mb)} MB" if r.goal_mb is not None else "")
+            + (
+                f", RSS {number(r.peak_rss_mb)}" + (" MB" if r.peak_rss_mb is not None else "")
+                if r.goal_rss_mb is not None
+                else ""
+            )
+        )
         lines.append(f"- {r.name}: {wanted}: {'met' if met else '**missed**'} ({got}).")
     reading = [r for r in results if r.ok and r.action == "get" and r.ratio is not None]
     over = [f"{r.name} ({ratio(r.ratio)})" for r in reading if r.ratio > FLOOR_FACTOR]

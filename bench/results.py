@@ -63,7 +63,9 @@ class Result:
     slowest_queries: list[tuple[float, str]] = field(default_factory=list)  # (ms, SQL) of the counted request
     small_queries: int | None = None
     peak_mb: float | None = None
-    peak_rss_mb: float | None = None  # the process's resident set at its peak during the request
+    peak_rss_mb: float | None = (
+        None  # resident set at its peak during the request (an upload with a memory goal: in a fresh process)
+    )
     size: int = 0
     sql_floor_ms: float | None = None
     bare_floor_ms: float | None = None
@@ -135,8 +137,10 @@ class Result:
             out.append((f"≤ {self.goal_ms:g} ms", self.median <= self.goal_ms))
         if self.goal_mb is not None and self.peak_mb is not None:
             out.append((f"≤ {self.goal_mb:g} MB", self.peak_mb <= self.goal_mb))
-        if self.goal_rss_mb is not None and self.peak_rss_mb is not None:
-            out.append((f"RSS ≤ {self.goal_rss_mb:g} MB", self.peak_rss_mb <= self.goal_rss_mb))
+        if self.goal_rss_mb is not None:
+            # Unmeasured (no /proc, the fresh worker's answers not the expected ones) is not met.
+            rss = self.peak_rss_mb
+            out.append((f"RSS ≤ {self.goal_rss_mb:g} MB", rss is not None and rss <= self.goal_rss_mb))
         if self.action == "get" and self.ratio is not None:
             out.append((f"≤ {FLOOR_FACTOR}× floor", self.ratio <= FLOOR_FACTOR))
         if self.small_queries is not None:

@@ -50,6 +50,20 @@ def test_goals_are_judged_on_the_median_the_floor_and_the_queries():
     assert save.verdicts() == [("≤ 150 ms", True)]  # the floor goal is for reading pages
 
 
+def test_a_memory_goal_is_judged_on_the_fresh_workers_resident_set_and_unmeasured_is_not_met():
+    refused = _page("tệp tấn công", 12.0, action="upload", goal_ms=2000, goal_rss_mb=200, peak_rss_mb=96.4)
+    assert refused.verdicts() == [("≤ 2000 ms", True), ("RSS ≤ 200 MB", True)]
+    text = report.render([_run(refused)])
+    assert (
+        "- tệp tấn công: median ≤ 2000 ms and a fresh worker's peak RSS ≤ 200 MB: met (median 12,0 ms, RSS 96,4 MB)."
+        in text
+    )
+    grown = _page("tệp tấn công", 12.0, action="upload", goal_ms=2000, goal_rss_mb=200, peak_rss_mb=226.0)
+    unmeasured = _page("tệp tấn công", 12.0, action="upload", goal_ms=2000, goal_rss_mb=200)
+    assert grown.missed and unmeasured.missed
+    assert "**missed** (median 12,0 ms, RSS –)" in report.render([_run(unmeasured)])
+
+
 def test_a_run_renders_its_table_goals_and_the_profile_of_what_missed():
     missed = _page("Trang xã", 30.0, goal_ms=25, profile="10 requests profiled\ncommune  reports/views.py:1")
     text = report.render([_run(_page("Bảng tỉnh", 8.0, goal_ms=60), missed), _run(database="coverage_bench_history")])

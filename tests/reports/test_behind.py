@@ -130,3 +130,17 @@ def test_a_printed_page_keeps_the_five_most_behind_and_counts_the_others():
     )
     assert behind.not_printed == 2
     assert communes_behind(rows[:5], unit_gap=None).not_printed == 0
+
+
+def test_the_list_rows_carry_each_line_escaped_with_its_bar_and_link():
+    rows = [_row("A", 1000, 950, "96.00"), _row("C", 2000, 1850, "96.00")]
+    rows[0].label = 'Xã "A" <Mới>'
+    html = str(communes_behind(rows, unit_gap=None, year=2026).rows_html)
+    assert html.count("<tr ") == 2
+    first, second = html.split("</tr>")[:2]
+    # C is 70 short (the longest bar), A 10 short: a bar of 10/70 of it, rounded.
+    assert 'data-behind="C"' in first and "<strong>70</strong>" in first and "width:100%" in first
+    assert 'data-behind="A"' in second and "<strong>10</strong>" in second and "width:14%" in second
+    assert "Xã &quot;A&quot; &lt;Mới&gt;</a>" in second and "<Mới>" not in html
+    assert '<td class="num">95,00%</td><td class="num">96,00%</td>' in second
+    assert 'href="/communes/A/"' in second  # this year is the page's default: no ?year

@@ -184,6 +184,8 @@ def _area_page(request, unit: Unit, year: int):
             "years": year_choices(year),
             "method": _method(),
             "entry_url_name": entry_level,
+            # Those who only read the grid are not invited to enter figures.
+            "can_enter": scope.can_edit(unit),
             "completeness_url_name": "completeness" if unit.level == Level.DISTRICT else "province_completeness",
             "open_month": last_open_month(year=year, valid_to=unit.valid_to, reporting=reporting_month()),
             "districts_before": _districts_before(unit, year),

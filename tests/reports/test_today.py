@@ -160,3 +160,24 @@ def test_an_ended_district_says_so_and_links_to_the_units_in_force_today(client,
     text = response.content.decode()
     assert "tồn tại đến 30/06/2025" in text
     assert 'href="/provinces/12/"' in text
+
+
+@pytest.mark.parametrize(
+    ("role", "link", "heading"),
+    [
+        (Role.OFFICER, "Nhập số liệu tháng 11/2026", "Nhập số liệu tháng 11/2026"),
+        (Role.LEADER, "Số liệu các xã tháng 11/2026", "Số liệu các xã tháng 11/2026"),
+        (Role.STAFF, "Số liệu các xã tháng 11/2026", "Số liệu các xã tháng 11/2026"),
+    ],
+)
+def test_the_month_s_grid_is_offered_for_entry_only_to_those_who_may_enter(
+    client, now_is, lai_chau, role, link, heading
+):
+    client.force_login(make_user(f"user_{role}", role, lai_chau))
+    page = client.get("/provinces/12/").content.decode()
+    assert f'<a href="/provinces/12/entry/2026-11/">{link}</a>' in page
+    grid = client.get("/provinces/12/entry/2026-11/").content.decode()
+    assert f"<h1>{heading} " in grid
+    # The other wording appears nowhere as the page's action or heading.
+    other = "Số liệu các xã tháng" if role == Role.OFFICER else "Nhập số liệu tháng"
+    assert other not in page and f"<h1>{other}" not in grid

@@ -5,12 +5,12 @@ the list is read most people short first, so the meeting starts where the most w
 """
 
 from dataclasses import dataclass
+from html import escape
 
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from .coverage import Status
-from .formatting import fmt_int, fmt_rate
+from .formatting import fmt_int, fmt_rate, separators_fixed
 from .links import UnitLinks
 from .tables import STATUS_LABELS
 from .tables_data import CoverageRow
@@ -60,29 +60,21 @@ class Behind:
     def rows_html(self) -> SafeString:
         """The list's table rows. Written here rather than by a template loop: a 168-commune
         province lists up to 168 lines of ten values, and the template's per-value lookups cost
-        more than the rest of the list."""
-        return format_html_join(
-            "",
-            '\n      <tr class="{}" data-behind="{}"><td><a href="{}">{}</a></td><td class="num gap-bar">'
-            '<span class="bar-track" aria-hidden="true"><span class="bar" style="width:{}%"></span></span> '
-            '<strong>{}</strong></td><td class="num">{}</td><td class="num">{}</td><td class="screen-only">'
-            '<span class="status {}">{}</span></td></tr>',
-            (
-                (
-                    line["row_class"],
-                    line["code"],
-                    line["url"],
-                    line["label"],
-                    line["bar"],
-                    line["gap"],
-                    line["rate"],
-                    line["target"],
-                    line["status"],
-                    line["status_label"],
+        more than the rest of the list. Every value is escaped, as format_html would."""
+        with separators_fixed():
+            return SafeString(
+                "".join(
+                    f'\n      <tr class="{escape(line["row_class"])}" data-behind="{escape(line["code"])}">'
+                    f'<td><a href="{escape(line["url"])}">{escape(line["label"])}</a></td>'
+                    '<td class="num gap-bar"><span class="bar-track" aria-hidden="true">'
+                    f'<span class="bar" style="width:{line["bar"]:d}%"></span></span> '
+                    f'<strong>{escape(line["gap"])}</strong></td><td class="num">{escape(line["rate"])}</td>'
+                    f'<td class="num">{escape(line["target"])}</td><td class="screen-only">'
+                    f'<span class="status {escape(str(line["status"]))}">{escape(str(line["status_label"]))}</span>'
+                    "</td></tr>"
+                    for line in self.lines
                 )
-                for line in self.lines
-            ),
-        )
+            )
 
     @property
     def not_printed(self) -> int:

@@ -4,8 +4,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from communes.models import Enrollment, EnrollmentByGroup, Unit, UnitSuccession
 from targets.models import Comparison, Target
 
@@ -72,6 +70,7 @@ class CommunePage:
     latest: Enrollment | None = None
     groups: list[GroupShare] = field(default_factory=list)
     groups_total: int | None = None
+    last_counted: dt.date | None = None  # the unit's own latest month with a count
 
     @property
     def caveats(self) -> list[str]:
@@ -105,6 +104,7 @@ def commune_page(unit: Unit, *, todays_units: bool) -> CommunePage:
         latest=latest,
         groups=groups,
         groups_total=groups_total,
+        last_counted=own_months[-1].period if own_months else None,
     )
 
 
@@ -140,12 +140,12 @@ def _latest_groups(unit: Unit) -> tuple[Enrollment | None, list[GroupShare], int
     latest = Enrollment.objects.filter(unit=unit, by_group__isnull=False).order_by("-month").distinct().first()
     if latest is None:
         return None, [], None
-    rows = (
+    rows = list(
         EnrollmentByGroup.objects.filter(enrollment=latest)
         .select_related("group")
         .order_by("group__order", "group__code")
     )
-    total = rows.aggregate(total=Sum("enrolled"))["total"]
+    total = sum(row.enrolled for row in rows) if rows else None  # Σ of the rows read, as SUM() gives
     shares = [
         GroupShare(
             name=row.group.name,

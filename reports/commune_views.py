@@ -4,13 +4,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from communes.models import Enrollment, Level, Unit
+from communes.models import Level, Unit
 from communes.scope import visible_unit_or_404
 
 from .commune_data import commune_page, date_param
@@ -40,13 +39,18 @@ def commune(request, code: str):
     return render(
         request,
         "reports/commune.html",
-        {"page": page, "unit": unit, "selector": selector, "today": dt.date.today(), "history_url": _history_url(unit)},
+        {
+            "page": page,
+            "unit": unit,
+            "selector": selector,
+            "today": dt.date.today(),
+            "history_url": _history_url(unit, page.last_counted),
+        },
     )
 
 
-def _history_url(unit: Unit) -> str:
+def _history_url(unit: Unit, latest: dt.date | None) -> str:
     """The entry history of the unit's latest month with a figure (else its last month in force)."""
-    latest = Enrollment.objects.filter(unit=unit).aggregate(latest=Max("month"))["latest"]
     month = latest or min(unit.valid_to or dt.date.today(), dt.date.today()).replace(day=1)
     return reverse("commune_entry_history", args=[unit.code, f"{month:%Y-%m}"])
 

@@ -32,6 +32,20 @@ def exact_rate(*, enrolled: int | None, population: int | None) -> Fraction | No
     return Fraction(int(enrolled) * 100, int(population))
 
 
+# Rates compared as whole numbers: enrolled × 10⁴⁰ // population. Two different rates e/p and e'/p'
+# differ by at least 1/(p·p'), far more than 10⁻⁴⁰ for any population under 10²⁰: the order and
+# the ties are the exact rates' own, without building a Fraction for each (a ranking compares a
+# few thousand pairs).
+_RATE_SCALE = 10**40
+
+
+def rate_order(*, enrolled: int | None, population: int | None) -> int | None:
+    """A whole number that orders rates exactly as `exact_rate` does; None when unknown."""
+    if enrolled is None or not population:
+        return None
+    return int(enrolled) * _RATE_SCALE // int(population)
+
+
 def required_enrolled(*, target_rate: Decimal, population: int, strictly_above: bool = False) -> int:
     """People who must hold a card for the rate to meet the target.
 
@@ -83,8 +97,8 @@ class Ranked:
 def rank_by_rate(items: Iterable, *, rate, tie_break) -> list[Ranked]:
     """Highest rate first; equal rates ordered by `tie_break` (e.g. the official code) so the
     order never changes between two page loads. Items without a rate come last, unranked
-    (rank None), in tie_break order. Pass exact rates (`exact_rate`): two rates that round to
-    the same 99,88% are still different."""
+    (rank None), in tie_break order. Pass exact rates (`exact_rate`, or `rate_order`, which
+    orders them the same): two rates that round to the same 99,88% are still different."""
     rated = [(rate(i), tie_break(i), i) for i in items]  # each rate worked out once
     with_rate = sorted((r for r in rated if r[0] is not None), key=lambda r: (-r[0], r[1]))
     without = sorted((r for r in rated if r[0] is None), key=lambda r: r[1])

@@ -218,9 +218,10 @@ def _compare_rows(
     """Each row against its previous month and the same month a year before, its projection and
     status; a unit without a target of its own is measured against its parent's (the directive's
     district-wide rate applies to every commune)."""
-    months = {add_months(r.as_of, shift) for r in rows if r.as_of for shift in (0, -1, -12)}
-    figures = series.unit_month_figures(units, months=sorted(months)) if months else {}
-    pairs = series.unit_months(units, year=year, until=until)
+    months = {add_months(r.as_of, shift) for r in rows if r.as_of for shift in (-1, -12)}
+    populations = {row.unit.pk: row.population for row in rows}
+    read = series.unit_year(units, year=year, populations=populations, until=until, months=months)
+    figures, pairs = read.figures, read.pairs
     for row in rows:
         if row.target is None and parent_target is not None:
             row.target, row.target_inherited = parent_target, True

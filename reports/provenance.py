@@ -21,14 +21,18 @@ class Provenance:
     synthetic: bool = False
 
 
-def month_provenance(unit: Unit, month: dt.date | None) -> Provenance:
+def month_provenance(unit: Unit, month: dt.date | None, *, communes: list[int] | None = None) -> Provenance:
     """The month's enrolled counts of the communes under `unit` (the whole country for the
     country): their last change, the people who entered them (most figures first) and their
-    sources."""
+    sources. `communes`: the ids of every commune under the unit at the month, when the page has
+    read them already (an IN list the index answers, where the communes under a province are a
+    UNION of its own and its districts')."""
     if month is None:
         return Provenance(month=None)
     counts = Enrollment.objects.filter(month=month)
-    if unit.level == Level.COUNTRY:
+    if communes is not None:
+        counts = counts.filter(unit__in=communes)
+    elif unit.level == Level.COUNTRY:
         counts = counts.filter(unit__level=Level.COMMUNE)
     else:
         counts = counts.filter(unit__in=Unit.objects.commune_ids_under(unit))

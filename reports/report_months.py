@@ -33,8 +33,9 @@ def parse_report_month(text: str) -> dt.date:
     return dt.date(int(text[:4]), int(text[5:]), 1)
 
 
-def month_refusal(unit: Unit, month: dt.date, *, last_ended: dt.date) -> str | None:
-    """Why the unit has no report for the month (a sentence for the page), or None when it has one."""
+def month_refusal(unit: Unit, month: dt.date, *, last_ended: dt.date, communes: list[Unit] | None = None) -> str | None:
+    """Why the unit has no report for the month (a sentence for the page), or None when it has one.
+    `communes`: the province's own communes of the month's year, when the page has read them."""
     shown = fmt_month(month)
     if month > last_ended:
         return _("Tháng %(month)s chưa kết thúc: báo cáo tháng lập sau khi hết tháng (tháng gần nhất là %(last)s).") % {
@@ -58,7 +59,7 @@ def month_refusal(unit: Unit, month: dt.date, *, last_ended: dt.date) -> str | N
             "day": f"{unit.valid_to:%d/%m/%Y}",
             "month": shown,
         }
-    if unit.level == Level.PROVINCE and not _has_communes_in(unit, month):
+    if unit.level == Level.PROVINCE and not _has_communes_in(unit, month, communes):
         return _(
             "Tháng %(month)s %(unit)s chưa trực tiếp quản lý các xã (cấp huyện còn đến 30/06/2025): "
             "báo cáo tháng lập theo từng huyện."
@@ -75,5 +76,11 @@ def default_report_month(unit: Unit, year: int, *, last_ended: dt.date) -> dt.da
     return month
 
 
-def _has_communes_in(unit: Unit, month: dt.date) -> bool:
-    return Unit.objects.communes().filter(parent=unit).in_force_during(month, month_end(month)).exists()
+def _has_communes_in(unit: Unit, month: dt.date, communes: list[Unit] | None = None) -> bool:
+    end = month_end(month)
+    if communes is not None:
+        return any(
+            (c.valid_from is None or c.valid_from <= end) and (c.valid_to is None or c.valid_to >= month)
+            for c in communes
+        )
+    return Unit.objects.communes().filter(parent=unit).in_force_during(month, end).exists()

@@ -18,19 +18,23 @@ from targets.models import Comparison, Target, TargetDocument
 from . import coverage
 
 
-def _figure(method):
+class _figure:  # noqa: N801 - used as a decorator, like property
     """A figure worked out from the fields once, until one of them is set again: a page reads each
     row's rate, gap and status a dozen times (the table's cells and row classes, the map, the
-    communes behind)."""
-    name = method.__name__
+    communes behind). Kept in the instance under its own name, where every later read finds it as
+    a plain attribute (this descriptor defines no __set__); `CoverageFigures.__setattr__` drops
+    the kept figures when a field changes."""
 
-    def read(self):
-        figures = self.__dict__.setdefault("_figures", {})
-        if name not in figures:
-            figures[name] = method(self)
-        return figures[name]
+    def __init__(self, method) -> None:
+        self.method, self.name, self.__doc__ = method, method.__name__, method.__doc__
 
-    return property(read, doc=method.__doc__)
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        state = instance.__dict__
+        value = state[self.name] = self.method(instance)
+        state["_figured"] = True
+        return value
 
 
 class CoverageFigures:
@@ -38,11 +42,27 @@ class CoverageFigures:
     target in points and in people, whether it is met, whether it exceeds its population.
     Shared by the ranking rows and the dashboard headline."""
 
+    _read_only: frozenset = frozenset()
+    _figure_names: tuple = ()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        members = [(name, value) for klass in cls.__mro__ for name, value in vars(klass).items()]
+        cls._figure_names = tuple(name for name, value in members if isinstance(value, _figure))
+        cls._read_only = frozenset(name for name, value in members if isinstance(value, (property, _figure)))
+
     def __setattr__(self, name: str, value) -> None:
-        super().__setattr__(name, value)
-        figures = self.__dict__.get("_figures")
-        if figures:  # a field changed: the figures are worked out again when next read
-            figures.clear()
+        # Written into the instance's dict directly: a ranking builds and fills a few thousand
+        # fields, and object.__setattr__'s descriptor lookup was most of each write. The figures
+        # stay read-only, as properties are.
+        if name in self._read_only:
+            raise AttributeError(f"{type(self).__name__}.{name} is worked out from the counts")
+        state = self.__dict__
+        state[name] = value
+        if state.get("_figured"):  # a field changed: the figures are worked out again when next read
+            for figure in self._figure_names:
+                state.pop(figure, None)
+            state["_figured"] = False
 
     @_figure
     def rate(self) -> Decimal | None:
@@ -204,7 +224,7 @@ def rank_rows(rows: list[CoverageRow]) -> list[CoverageRow]:
     """Rows in rank order, each given its rank (None without figures), by exact rate then code."""
     ranked = coverage.rank_by_rate(
         rows,
-        rate=lambda r: coverage.exact_rate(enrolled=r.enrolled, population=r.population),
+        rate=lambda r: coverage.rate_order(enrolled=r.enrolled, population=r.population),
         tie_break=lambda r: r.unit.code,
     )
     for entry in ranked:

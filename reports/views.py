@@ -98,8 +98,9 @@ def province(request, code: str):
     requested = year_param(request)
     unit = visible_unit_or_404(request.user, Level.PROVINCE, code, year=requested)
     year = requested or default_year(unit)
-    if _has_own_communes(unit, year):
-        return _area_page(request, unit, year)
+    levels = _child_levels(unit, year)
+    if Level.COMMUNE in levels:
+        return _area_page(request, unit, year, has_districts=Level.DISTRICT in levels)
     return _ranking_page(
         request,
         root=unit,
@@ -111,8 +112,11 @@ def province(request, code: str):
     )
 
 
-def _has_own_communes(unit: Unit, year: int) -> bool:
-    return Unit.objects.communes().filter(parent=unit).in_force_during(year_start(year), year_end(year)).exists()
+def _child_levels(unit: Unit, year: int) -> set[str]:
+    """The levels of the units directly under `unit` during the year: a province ranks its own
+    communes when it has some (since 7/2025), lists its districts when it had some (one query)."""
+    children = Unit.objects.filter(parent=unit).in_force_during(year_start(year), year_end(year))
+    return set(children.order_by().values_list("level", flat=True).distinct())
 
 
 @login_required
@@ -159,7 +163,7 @@ def _ranking_page(
     )
 
 
-def _area_page(request, unit: Unit, year: int):
+def _area_page(request, unit: Unit, year: int, *, has_districts: bool = True):
     dashboard = area_dashboard(unit, year)
     table = _ranking_table(request, dashboard.table.rows, dashboard.table.total, year)
     if wants_xlsx(request):
@@ -170,6 +174,7 @@ def _area_page(request, unit: Unit, year: int):
         )
     entry_level = "entry" if unit.level == Level.DISTRICT else "province_entry"
     scope = Scope.of(request.user)
+    districts_before = _districts_before(unit, year) if has_districts else []
     return render(
         request,
         "reports/area.html",
@@ -188,14 +193,19 @@ def _area_page(request, unit: Unit, year: int):
             "can_enter": scope.can_edit(unit),
             "completeness_url_name": "completeness" if unit.level == Level.DISTRICT else "province_completeness",
             "open_month": last_open_month(year=year, valid_to=unit.valid_to, reporting=reporting_month()),
-            "districts_before": _districts_before(unit, year),
+            "districts_before": districts_before,
             "successors": successor_links(unit),
             "sees_country": scope.sees_everything,
             # The unit's documents with their workbooks (and the import, for staff over it).
             "annex_documents": unit_documents(unit) if scope.can_view(unit) else [],
             "can_import_annex": scope.can_import(unit),
             "area_word": _("huyện") if unit.level == Level.DISTRICT else _("tỉnh"),
-            "provenance": month_provenance(unit, dashboard.headline.month),
+            "provenance": month_provenance(
+                unit,
+                dashboard.headline.month,
+                # Without districts in the year, the communes under the unit are the ranking's.
+                communes=None if districts_before else [row.unit.pk for row in dashboard.table.rows],
+            ),
             "map": coverage_map(
                 outlines=commune_outlines(unit.code) if unit.level == Level.PROVINCE else None,
                 rows=dashboard.table.rows,
@@ -203,16 +213,17 @@ def _area_page(request, unit: Unit, year: int):
                 title=_("Bao phủ BHYT các xã của %(unit)s năm %(year)s so với chỉ tiêu")
                 % {"unit": unit.full_name, "year": year},
             ),
-            **_report_link(unit, year),
+            **_report_link(unit, year, communes=[row.unit for row in dashboard.table.rows]),
         },
     )
 
 
-def _report_link(unit: Unit, year: int) -> dict:
-    """The monthly report of the page's year: its last ended month (or the unit's last month)."""
+def _report_link(unit: Unit, year: int, *, communes: list[Unit]) -> dict:
+    """The monthly report of the page's year: its last ended month (or the unit's last month).
+    `communes`: the unit's own communes of the year, as the page ranks them."""
     last_ended = last_ended_month()
     month = default_report_month(unit, year, last_ended=last_ended)
-    if month_refusal(unit, month, last_ended=last_ended):
+    if month_refusal(unit, month, last_ended=last_ended, communes=communes if month.year == year else None):
         return {}
     name = "district_report" if unit.level == Level.DISTRICT else "province_report"
     return {"report_month": month, "report_url": reverse(name, args=[unit.code, f"{month:%Y-%m}"])}

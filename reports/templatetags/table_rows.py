@@ -17,8 +17,9 @@ import inspect
 from html import escape
 
 from django import template
+from django.conf import settings
 from django.template.base import render_value_in_context
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django_tables2.utils import Accessor, AttributeDict
 
 from reports.formatting import separators_fixed
@@ -44,6 +45,9 @@ class _Call:
         return self.function(**{name: available[name] for name in self.wanted})
 
 
+_VALUE, _BOTH = frozenset({"value"}), frozenset({"value", "record"})
+
+
 class _Column:
     def __init__(self, bound) -> None:
         attrs = {**(bound._table.attrs or {}), **(bound.column.attrs or {})}
@@ -53,19 +57,12 @@ class _Column:
         self.bound, self.accessor, self.render = bound, Accessor(bound.accessor), _Call(bound.render)
         self.bits, self.empty, self.default = self.accessor.bits, bound.column.empty_values, bound.default
         self.default_empty = tuple(self.empty) == (None, "")
-        self.td = bound.attrs["td"].as_html()
+        self.open = f"<td {bound.attrs['td'].as_html()}>"
+        self.attribute = self.bits[0] if len(self.bits) == 1 else None
         # The render methods of the ranking take the value, the record or both: called directly.
-        self.direct = (
-            {
-                (): lambda value, record: self.render.function(),
-                ("value",): lambda value, record: self.render.function(value=value),
-                ("record",): lambda value, record: self.render.function(record=record),
-                ("value", "record"): lambda value, record: self.render.function(value=value, record=record),
-                ("record", "value"): lambda value, record: self.render.function(value=value, record=record),
-            }.get(() if self.render.takes_any else self.render.wanted)
-            if not self.render.takes_any
-            else None
-        )
+        wanted = None if self.render.takes_any else frozenset(self.render.wanted)
+        self.asks = wanted if wanted is not None and wanted <= {"value", "record"} else None
+        self.function = self.render.function
 
     def _is_empty(self, value) -> bool:
         # tables2's `value in empty_values`; with its default (None, "") a Decimal is not compared
@@ -93,24 +90,40 @@ class _Column:
 
     def content(self, row):
         """What django-tables2's `BoundRow.get_cell` gives for a record that is not a model."""
+        record = row.record
         try:
-            value = self.value(row.record)
+            if self.attribute is not None and not hasattr(type(record), "__getitem__"):
+                # One attribute of a plain record (every column of the ranking but the document's).
+                value = getattr(record, self.attribute)
+                if callable(value):
+                    value = self.value(record)
+            else:
+                value = self.value(record)
         except Exception:  # no such attribute on this record: the column's default, as tables2 does
             value = None
         if self._is_empty(value):
             return self.default
-        if self.direct is not None:
-            return self.direct(value, row.record)
+        asks = self.asks
+        if asks is not None:
+            if asks == _VALUE:
+                return self.function(value=value)
+            if asks == _BOTH:
+                return self.function(value=value, record=record)
+            return self.function(record=record) if asks else self.function()
         return self.render(
             {
                 "value": value,
-                "record": row.record,
+                "record": record,
                 "column": self.bound.column,
                 "bound_column": self.bound,
                 "bound_row": row,
                 "table": row.table,
             }
         )
+
+    def html(self, row, context) -> str:
+        """`<td …>{{ cell }}</td>`."""
+        return f"{self.open}{_html(self.content(row), context)}</td>"
 
 
 class _RowAttributes:
@@ -120,12 +133,14 @@ class _RowAttributes:
     def __init__(self, table) -> None:
         if any(isinstance(value, dict) for value in table.row_attrs.values()):
             raise ValueError("nested row attributes need the stock template")
-        self.table = table
-        self.attrs = [(key, _Call(value) if callable(value) else None, value) for key, value in table.row_attrs.items()]
+        self.attrs = [
+            (key, _of_record(value, table) if callable(value) else None, value)
+            for key, value in table.row_attrs.items()
+        ]
 
     def html(self, row) -> str:
-        available = {"table": self.table, "record": row.record}
-        attrs = {key: call(available) if call else value for key, call, value in self.attrs}
+        record = row.record
+        attrs = {key: of_record(record) if of_record else value for key, of_record, value in self.attrs}
         parity = row.get_even_odd_css_class()
         attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
         # AttributeDict.as_html's output (format_html_join of key="value", None left out), without
@@ -137,6 +152,15 @@ class _RowAttributes:
         )
 
 
+def _of_record(function, table):
+    """A row attribute's function as a function of the record: called directly when it asks for
+    the record alone (the ranking's), through `_Call` with the table beside it otherwise."""
+    call = _Call(function)
+    if not call.takes_any and call.wanted == ("record",):
+        return lambda record: function(record=record)
+    return lambda record: call({"table": table, "record": record})
+
+
 def _escaped(value) -> str:
     """conditional_escape without its lazy-string wrapper: the text of what is safe, else escaped."""
     return value.__html__() if hasattr(value, "__html__") else escape(str(value))
@@ -144,9 +168,17 @@ def _escaped(value) -> str:
 
 def _html(content, context) -> str:
     """`{{ cell }}`: a string (what the ranking's cells are) is only escaped, as the template would
-    (conditional_escape without its lazy-string wrapper)."""
-    if isinstance(content, str) and context.autoescape:
-        return content.__html__() if isinstance(content, SafeData) else SafeString(escape(content))
+    (conditional_escape without its lazy-string wrapper); a whole number (the rank) is its digits,
+    as `localize` writes it without thousand separators."""
+    if context.autoescape:
+        if content.__class__ is str:
+            return escape(content)
+        if isinstance(content, SafeData):
+            return content.__html__()
+        if isinstance(content, str):
+            return escape(content)
+    if content.__class__ is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(content)
     return render_value_in_context(content, context)
 
 
@@ -157,6 +189,6 @@ def table_rows(context, table) -> str:
     rows = []
     with separators_fixed():
         for row in table.paginated_rows:
-            cells = "".join(f"<td {c.td}>{_html(c.content(row), context)}</td>" for c in columns)
+            cells = "".join([column.html(row, context) for column in columns])
             rows.append(f"<tr {row_attributes.html(row)}>{cells}</tr>")
     return mark_safe("\n".join(rows))

@@ -55,6 +55,28 @@ def test_ranking_uses_exact_rates_not_rounded_ones():
     assert [r.item[0] for r in ranked] == ["03553", "03391"]
 
 
+def test_rate_order_orders_and_ties_rates_exactly_as_their_fractions_do():
+    # The closest two different rates a national ranking can hold (populations near 10⁸, one person
+    # apart), equal rates written differently, the rounded-alike pair above, and random pairs.
+    rng = random.Random(2026)
+    pairs = [
+        ((99_999_999, 100_000_000), (99_999_998, 99_999_999)),
+        ((1, 3), (2, 6)),
+        ((2507, 2510), (3232, 3236)),
+        ((0, 5), (0, 7)),
+        ((12, 10), (6, 5)),
+    ]
+    for _ in range(2000):
+        a, b = rng.randint(1, 10**8), rng.randint(1, 10**8)
+        pairs.append(((rng.randint(0, a), a), (rng.randint(0, b), b)))
+    for (e1, p1), (e2, p2) in pairs:
+        exact = (Fraction(e1, p1) > Fraction(e2, p2)) - (Fraction(e1, p1) < Fraction(e2, p2))
+        o1, o2 = (coverage.rate_order(enrolled=e, population=p) for e, p in ((e1, p1), (e2, p2)))
+        assert (o1 > o2) - (o1 < o2) == exact, ((e1, p1), (e2, p2))
+    assert coverage.rate_order(enrolled=None, population=10) is None
+    assert coverage.rate_order(enrolled=5, population=0) is None
+
+
 def test_projection_extends_the_months_so_far_to_december():
     # +100 people a month from 1.000 in January reaches 2.100 in December
     months = [(1, 1000), (2, 1100), (3, 1200)]

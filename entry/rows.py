@@ -172,28 +172,11 @@ def payer_groups(month: dt.date) -> list[PayerGroup]:
 
 
 def _attach_counts(rows: list[Row], month: dt.date) -> None:
-    """Read as plain values: a province's grid reads ~1.000 populations and ~340 months, and making
+    """Read as plain values: a province's grid reads ~500 populations and ~340 months, and making
     model instances of them (with each month's user) was a third of the page's time."""
     by_unit = {row.unit.pk: row for row in rows}
-    populations: dict[int, list[tuple]] = {}  # unit → (year, population, source), earliest year first
-    for unit_id, *figure in (
-        Population.objects.filter(unit__in=by_unit, year__lte=month.year)
-        .order_by("year")
-        .values_list("unit_id", "year", "population", "source")
-    ):
-        populations.setdefault(unit_id, []).append(figure)
-    earliest = add_months(month, -24)
-    # Each commune's two latest months up to this one (this month's and the one before, or the two
-    # before when this one is empty): 60 rows for a 30-commune grid, not two years of them.
-    latest_first = Window(RowNumber(), partition_by=[F("unit_id")], order_by=F("month").desc())
-    enrollments = (
-        Enrollment.objects.filter(unit__in=by_unit, month__gte=earliest, month__lte=month)
-        .annotate(recency=latest_first)
-        .filter(recency__lte=2)
-        .order_by("month")
-        .values_list(*_ENROLLMENT_FIELDS)
-    )
     users: dict[int, User] = {}
+    enrollments = _this_and_previous_months(list(by_unit), month)
     for pk, unit_id, month_, enrolled, note, version, at, user_id, *person in enrollments:
         if user_id is not None and user_id not in users:  # one instance per person, not per month
             users[user_id] = User(pk=user_id, **dict(zip(_PERSON_FIELDS, person, strict=True)))
@@ -211,6 +194,7 @@ def _attach_counts(rows: list[Row], month: dt.date) -> None:
             row.enrollment = stored
         else:
             row.previous = stored
+    populations = _populations(rows, month.year)
     for row in rows:
         known = populations.get(row.unit.pk)
         if not known:
@@ -226,6 +210,55 @@ def _attach_counts(rows: list[Row], month: dt.date) -> None:
     ):
         row, this_month = current[enrollment_id]
         (row.groups if this_month else row.previous_groups)[code] = enrolled
+
+
+def _populations(rows: list[Row], year: int) -> dict[int, list[tuple]]:
+    """Unit → its (year, population, source) up to the year, earliest first, as far back as its row
+    needs: the latest up to the year and the latest up to its previous month's year. Read from two
+    years back for every commune (the previous month is at most two years back); a commune that
+    has nothing there, or nothing as old as its previous month, is read whole."""
+
+    def read(unit_ids, since: int | None = None) -> dict[int, list[tuple]]:
+        populations = Population.objects.filter(unit__in=unit_ids, year__lte=year)
+        if since is not None:
+            populations = populations.filter(year__gte=since)
+        out: dict[int, list[tuple]] = {}
+        for unit_id, *figure in populations.order_by("year").values_list("unit_id", "year", "population", "source"):
+            out.setdefault(unit_id, []).append(figure)
+        return out
+
+    known = read([row.unit.pk for row in rows], since=year - 2)
+    short = [
+        row.unit.pk
+        for row in rows
+        if not known.get(row.unit.pk) or (row.previous and known[row.unit.pk][0][0] > row.previous.month.year)
+    ]
+    if short:
+        known.update(read(short))
+    return known
+
+
+def _this_and_previous_months(unit_ids: list[int], month: dt.date) -> list[tuple]:
+    """Each commune's count of the month and its latest one before (within two years), earliest
+    month first. Nearly every commune has last month's count: the two months are read for all (336
+    rows for a 168-commune grid, by the month's index), and only the communes without last month's
+    look further back, for their latest earlier month (a window over their two years)."""
+    before = add_months(month, -1)
+    recent = list(
+        Enrollment.objects.filter(unit__in=unit_ids, month__in=[before, month]).values_list(*_ENROLLMENT_FIELDS)
+    )
+    has_before = {row[1] for row in recent if row[2] == before}
+    missing = [unit_id for unit_id in unit_ids if unit_id not in has_before]
+    older = []
+    if missing:
+        latest_first = Window(RowNumber(), partition_by=[F("unit_id")], order_by=F("month").desc())
+        older = list(
+            Enrollment.objects.filter(unit__in=missing, month__gte=add_months(month, -24), month__lt=before)
+            .annotate(recency=latest_first)
+            .filter(recency=1)
+            .values_list(*_ENROLLMENT_FIELDS)
+        )
+    return sorted(older + recent, key=lambda row: row[2])
 
 
 def _attach_cohorts(rows: list[Row], month: dt.date) -> None:

@@ -40,11 +40,13 @@ def entry_start(request, level: str, code: str):
 
 
 @login_required
+@formatting.separators_fixed_in
 def district_entry(request, code: str, month: str):
     return _entry(request, Level.DISTRICT, code, month)
 
 
 @login_required
+@formatting.separators_fixed_in
 def province_entry(request, code: str, month: str):
     return _entry(request, Level.PROVINCE, code, month)
 

@@ -14,6 +14,7 @@ from communes.scope import visible_unit_or_404
 
 from .commune_data import commune_page, date_param
 from .commune_tables import ProvinceCommunesTable
+from .formatting import separators_fixed_in
 from .province_communes import communes_then, communes_today
 from .table_export import table_download, wants_xlsx
 from .views import default_year, year_choices, year_param
@@ -24,6 +25,7 @@ def _todays_units(request) -> bool:
 
 
 @login_required
+@separators_fixed_in
 def commune(request, code: str):
     on = date_param(request.GET.get("on"))
     if request.GET.get("on") and on is None:
@@ -56,6 +58,7 @@ def _history_url(unit: Unit, latest: dt.date | None) -> str:
 
 
 @login_required
+@separators_fixed_in
 def province_communes(request, code: str):
     todays_units = _todays_units(request)
     on = None if todays_units else date_param(request.GET.get("on"))

@@ -3,7 +3,7 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from django.utils import formats, translation
 
@@ -25,6 +25,20 @@ def separators_fixed():
         yield
     finally:
         _FIXED.reset(token)
+
+
+def separators_fixed_in(view):
+    """A page view whose numbers all take the request's separators, looked up once (`separators_fixed`
+    around the whole view, its template included): a dashboard or a grid formats one or two
+    thousand numbers. Only for views that keep the request's language throughout (the annex
+    workbooks switch to Vietnamese inside and are not wrapped)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with separators_fixed():
+            return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @lru_cache(maxsize=16)  # the project's own format modules (coverage_portal/formats/), fixed per language

@@ -108,11 +108,13 @@ def unit_year(
     `until`) and the other `months` (the month a year before, the December before a January), with
     `populations` (unit id → population of the year, already read) for the year's months and one
     query of populations for the other years. Two queries where the two functions took two, and no
-    population subquery per count."""
+    population subquery per count. The counts are read as one range of months, from the earliest
+    asked for (a year and a few months: the index of a unit's months answers it alone), and the
+    months between kept out here."""
     end = until or dt.date(year, 12, 1)
-    others = sorted({month for month in months if month.year != year})
-    in_year = Q(month__gte=dt.date(year, 1, 1), month__lte=end)
-    counts = Enrollment.objects.filter(Q(month__in=others) | in_year if others else in_year, unit__in=units)
+    others = {month for month in months if month.year != year}
+    start = min(others, default=dt.date(year, 1, 1))
+    counts = Enrollment.objects.filter(unit__in=units, month__gte=start, month__lte=end)
     earlier = {}
     if others:
         years = {month.year for month in others}
@@ -124,13 +126,16 @@ def unit_year(
         }
     pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
     figures: dict[tuple[int, dt.date], tuple[int, int | None, bool]] = {}
-    rows = counts.order_by("unit_id", "month").values_list("unit_id", "month", "enrolled", "is_synthetic")
+    # In the index's own order (latest month first): no sort; each unit's pairs are turned round below.
+    rows = counts.order_by("unit_id", "-month").values_list("unit_id", "month", "enrolled", "is_synthetic")
     for unit_id, month, enrolled, synthetic in rows:
         if month.year == year:
             pairs[unit_id].append((month.month, enrolled))
             figures[unit_id, month] = (enrolled, populations.get(unit_id), synthetic)
-        else:
+        elif month in others:
             figures[unit_id, month] = (enrolled, earlier.get((unit_id, month.year)), synthetic)
+    for months_of_unit in pairs.values():
+        months_of_unit.reverse()
     return UnitYear(pairs=pairs, figures=figures)
 
 

@@ -23,7 +23,7 @@ from . import coverage
 from .consistency import check_document, material_first
 from .dashboard import area_dashboard, area_ranking, cohorts_at
 from .documents import document_annex, reported_snapshots, superseded_by, unit_documents
-from .formatting import fmt_decimal
+from .formatting import fmt_decimal, separators_fixed_in
 from .links import successor_links
 from .maps import commune_outlines, coverage_map, province_outlines
 from .provenance import month_provenance
@@ -71,6 +71,7 @@ def _ranking_table(request, rows, total, year: int, *, paged: bool = False) -> C
 
 
 @login_required
+@separators_fixed_in
 def country(request):
     """The 34 provinces ranked (the provinces of the year for earlier years). Every user with an
     assignment reads it, to see where their province stands; a province's own page opens only
@@ -92,6 +93,7 @@ def country(request):
 
 
 @login_required
+@separators_fixed_in
 def province(request, code: str):
     """Since 7/2025 a province ranks its own communes, as a district did before; for a year before
     the reform it ranks its districts."""
@@ -120,6 +122,7 @@ def _child_levels(unit: Unit, year: int) -> set[str]:
 
 
 @login_required
+@separators_fixed_in
 def district(request, code: str):
     requested = year_param(request)
     unit = visible_unit_or_404(request.user, Level.DISTRICT, code, year=requested)
@@ -239,6 +242,7 @@ def _districts_before(unit: Unit, year: int) -> list[Unit]:
 
 
 @login_required
+@separators_fixed_in
 def document(request, pk: int):
     """A target document, its targets, its annex as printed beside computed values, and every
     inconsistency; visible to those who may see the unit it covers (a national one to everyone)."""

@@ -3,6 +3,7 @@
 import ast
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from tests.conftest import PASSWORD
@@ -46,3 +47,24 @@ def test_the_english_switch_shows_english_labels_on_the_district_page(client, le
         # The last request leaves its language active in this thread: later tests expect Vietnamese.
         client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
     assert "Tỷ lệ bao phủ" in client.get("/districts/109/?year=2021").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "vietnamese", "english"),
+    [
+        # Phong Thổ's 2021 total (70.913 of 82.818 people, 85,63%) and a commune's population.
+        ("/districts/109/?year=2021", ("82.818", "85,63%"), ("82,818", "85.63%")),
+        ("/communes/03583/?year=2021", ("3.913",), ("3,913",)),
+    ],
+)
+def test_numbers_take_the_chosen_languages_separators(client, leader, url, vietnamese, english):
+    # Each page looks its separators up once for all its numbers: the switch must still reach them.
+    assert client.login(username=leader.username, password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert all(text in page for text in vietnamese)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    try:
+        page = client.get(url).content.decode()
+        assert all(text in page for text in english) and not any(text in page for text in vietnamese)
+    finally:
+        client.post("/i18n/setlang/", {"language": "vi", "next": "/"})

@@ -64,9 +64,12 @@ class Enrollment(models.Model):
             models.CheckConstraint(condition=Q(enrolled__gte=0), name="enrollment_not_negative"),
         ]
         indexes = [
-            # A unit's months of a year, with their counts (a dashboard's projections): an
-            # index-only scan per commune on PostgreSQL, not a scan of the whole year's rows.
-            models.Index(fields=["unit", "-month"], include=["enrolled"], name="enrollment_unit_month_idx"),
+            # A unit's months of a year, with their counts and synthetic flags (a dashboard's
+            # comparisons and projections): an index-only scan per commune on PostgreSQL, not a
+            # scan of the whole year's rows nor a visit to each row.
+            models.Index(
+                fields=["unit", "-month"], include=["enrolled", "is_synthetic"], name="enrollment_unit_month_idx"
+            ),
             models.Index(fields=["month"], name="enrollment_month_idx"),
             # A year's last month per unit for every commune at once (national rankings): an
             # index-only range scan on PostgreSQL (INCLUDE is ignored elsewhere).

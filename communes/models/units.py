@@ -134,7 +134,6 @@ class UnitQuerySet(models.QuerySet):
         ).order_by("-month")
         return self.annotate(
             population_value=Subquery(population.values("population")[:1]),
-            population_source=Subquery(population.values("source")[:1]),
             enrolled_value=Subquery(last.values("enrolled")[:1]),
             enrolled_month=Subquery(last.values("month")[:1]),
         )
@@ -147,7 +146,6 @@ class UnitQuerySet(models.QuerySet):
         enrolled = Enrollment.objects.filter(unit=OuterRef("pk"), month=month)
         return self.annotate(
             population_value=Subquery(population.values("population")[:1]),
-            population_source=Subquery(population.values("source")[:1]),
             enrolled_value=Subquery(enrolled.values("enrolled")[:1]),
             enrolled_month=Subquery(enrolled.values("month")[:1]),
         )

@@ -122,7 +122,7 @@ def area_dashboard(unit: Unit, year: int, *, as_of: dt.date | None = None) -> Da
     (the monthly report); targets stay the year's latest."""
     if as_of is not None and as_of.year != year:
         raise ValueError("area_dashboard: as_of must be a month of the year")
-    table = year_table(unit, year, level=Level.COMMUNE, until=as_of)
+    table = year_table(unit, year, level=Level.COMMUNE, until=as_of, year_before=True)
     start = dt.date(year - CHART_YEARS + 1, 1, 1)
     sums = series.area_sums([unit], start=start, end=as_of or dt.date(year, 12, 1)).get(unit.pk, {})
     headline = _headline(table, sums, year)
@@ -220,7 +220,10 @@ def _compare_rows(
     district-wide rate applies to every commune)."""
     months = {add_months(r.as_of, shift) for r in rows if r.as_of for shift in (-1, -12)}
     populations = {row.unit.pk: row.population for row in rows}
-    read = series.unit_year(units, year=year, populations=populations, until=until, months=months)
+    before = {row.unit.pk: row.unit.population_before for row in rows}
+    read = series.unit_year(
+        units, year=year, populations=populations, populations_before=before, until=until, months=months
+    )
     figures, pairs = read.figures, read.pairs
     for row in rows:
         if row.target is None and parent_target is not None:

@@ -102,28 +102,26 @@ class UnitYear:
 
 
 def unit_year(
-    units, *, year: int, populations: dict[int, int | None], until: dt.date | None = None, months=()
+    units,
+    *,
+    year: int,
+    populations: dict[int, int | None],
+    populations_before: dict[int, int | None],
+    until: dt.date | None = None,
+    months=(),
 ) -> UnitYear:
     """`unit_months` and `unit_month_figures` in one read of the counts: the year's months (up to
-    `until`) and the other `months` (the month a year before, the December before a January), with
-    `populations` (unit id → population of the year, already read) for the year's months and one
-    query of populations for the other years. Two queries where the two functions took two, and no
-    population subquery per count. The counts are read as one range of months, from the earliest
-    asked for (a year and a few months: the index of a unit's months answers it alone), and the
-    months between kept out here."""
+    `until`) and the other `months` of the year before (the same month a year before, the December
+    before a January), with the populations already read (unit id → population of the year, and
+    of the year before): one query, no population subquery per count. The counts are read as one
+    range of months, from the earliest asked for (a year and a few months: the index of a unit's
+    months answers it alone), and the months between kept out here."""
     end = until or dt.date(year, 12, 1)
     others = {month for month in months if month.year != year}
+    if any(month.year != year - 1 for month in others):
+        raise ValueError("unit_year: the other months are of the year before")
     start = min(others, default=dt.date(year, 1, 1))
     counts = Enrollment.objects.filter(unit__in=units, month__gte=start, month__lte=end)
-    earlier = {}
-    if others:
-        years = {month.year for month in others}
-        earlier = {
-            (unit_id, y): population
-            for unit_id, y, population in Population.objects.filter(unit__in=units, year__in=years).values_list(
-                "unit_id", "year", "population"
-            )
-        }
     pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
     figures: dict[tuple[int, dt.date], tuple[int, int | None, bool]] = {}
     # In the index's own order (latest month first): no sort; each unit's pairs are turned round below.
@@ -133,7 +131,7 @@ def unit_year(
             pairs[unit_id].append((month.month, enrolled))
             figures[unit_id, month] = (enrolled, populations.get(unit_id), synthetic)
         elif month in others:
-            figures[unit_id, month] = (enrolled, earlier.get((unit_id, month.year)), synthetic)
+            figures[unit_id, month] = (enrolled, populations_before.get(unit_id), synthetic)
     for months_of_unit in pairs.values():
         months_of_unit.reverse()
     return UnitYear(pairs=pairs, figures=figures)

@@ -198,11 +198,15 @@ def child_units(parent: Unit, year: int, level: str | None = None, *, until: dt.
     return units.filter(level=level) if level else units
 
 
-def year_table(parent: Unit, year: int, *, level: str | None = None, until: dt.date | None = None) -> CoverageTable:
+def year_table(
+    parent: Unit, year: int, *, level: str | None = None, until: dt.date | None = None, year_before: bool = False
+) -> CoverageTable:
     """The units directly under `parent` (a district's communes, or a province's since 7/2025) for a
-    year, ranked, with totals; with `until` (a month of the year), the year as it stood then."""
+    year, ranked, with totals; with `until` (a month of the year), the year as it stood then. With
+    `year_before`, each row's unit also carries its population of the year before
+    (`UnitQuerySet.with_year_figures`)."""
     children = child_units(parent, year, level, until=until)
-    units = list(children.with_year_figures(year, until=until).order_by("code"))
+    units = list(children.with_year_figures(year, until=until, year_before=year_before).order_by("code"))
     # The ids already read: an IN list is one index probe per unit, where the OR of the parent and
     # a subquery of its children made PostgreSQL scan the year's targets.
     targets = latest_targets([parent.pk, *(unit.pk for unit in units)], year)

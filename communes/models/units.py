@@ -122,21 +122,29 @@ class UnitQuerySet(models.QuerySet):
 
         return Scope.of(user).filter_editable(self)
 
-    def with_year_figures(self, year: int, *, until: dt.date | None = None) -> "UnitQuerySet":
+    def with_year_figures(
+        self, year: int, *, until: dt.date | None = None, year_before: bool = False
+    ) -> "UnitQuerySet":
         """Annotate each unit with its population for the year and its enrolled count at the last
         month of the year that has one (enrolled is a stock: the year's value is its last month's),
-        or the last one up to `until` (a month of the year: the year as it stood then)."""
+        or the last one up to `until` (a month of the year: the year as it stood then). With
+        `year_before`, also its population of the year before (`population_before`), which a
+        dashboard's comparison with the same month a year before divides by."""
         from .counts import Enrollment, Population
 
         population = Population.objects.filter(unit=OuterRef("pk"), year=year)
         last = Enrollment.objects.filter(
             unit=OuterRef("pk"), month__gte=dt.date(year, 1, 1), month__lte=until or dt.date(year, 12, 1)
         ).order_by("-month")
-        return self.annotate(
+        annotated = self.annotate(
             population_value=Subquery(population.values("population")[:1]),
             enrolled_value=Subquery(last.values("enrolled")[:1]),
             enrolled_month=Subquery(last.values("month")[:1]),
         )
+        if year_before:
+            before = Population.objects.filter(unit=OuterRef("pk"), year=year - 1)
+            annotated = annotated.annotate(population_before=Subquery(before.values("population")[:1]))
+        return annotated
 
     def with_month_figures(self, month: dt.date) -> "UnitQuerySet":
         """Annotate each unit with the population of the month's year and the month's enrolled count."""

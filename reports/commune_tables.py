@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.periods import day_in_year
 
-from .tables import CoverageRankingTable
+from .tables import CoverageRankingTable, TotalColumn
 
 
 class ProvinceCommunesTable(CoverageRankingTable):
     district = tables.Column(_("Huyện (khi đó)"), accessor="extra__district", orderable=True)
-    note = tables.Column(
+    note = TotalColumn(
         _("Ghi chú"),
         accessor="extra__caveats",
         orderable=False,

@@ -3,10 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 from functools import cached_property
-from html import escape
 
 import django_tables2 as tables
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
@@ -15,6 +14,7 @@ from django_tables2.utils import Accessor, OrderBy
 from .coverage import Status
 from .formatting import fmt_decimal, fmt_int, fmt_month, fmt_rate
 from .links import UnitLinks
+from .markup import escaped
 
 STATUS_LABELS = {
     Status.ON_TRACK: _("Đúng hướng"),
@@ -27,12 +27,6 @@ ANOMALY_NOTE = _("Số người tham gia nhiều hơn dân số: kiểm tra lạ
 
 def _num(value) -> str:
     return fmt_int(value)
-
-
-def _escaped(text) -> str:
-    """conditional_escape, with a plain str escaped directly (its lazy-string wrapper costs more
-    than the escaping, once per row of a ranking)."""
-    return escape(text) if text.__class__ is str else conditional_escape(text)
 
 
 def _sortable(value):
@@ -65,9 +59,29 @@ class NoneLastListData(TableListData):
         self.data[:] = rows
 
 
+class TotalColumn(tables.Column):
+    """A column whose footer is a function of the table (the ranking's total row), called with it
+    directly: django-tables2 looks up a footer function's signature on every call, which costs more
+    than writing the footer."""
+
+    def footer(self, bound_column, table):
+        return self._footer(table) if callable(self._footer) else super().footer(bound_column, table)
+
+
 def _num_attrs(extra: str = ""):
     classes = f"num {extra}".strip()
     return {"td": {"class": classes}, "tf": {"class": classes}, "th": {"class": classes}}
+
+
+def _row_class(record) -> str:
+    """Met or behind its target, its status, small: what the page's styles and scripts pick rows by."""
+    met, status = record.met, record.status
+    classes = ["met"] if met else (["behind"] if met is False else [])
+    if status:
+        classes.append(f"status-{status}")
+    if record.small:
+        classes.append("small")
+    return " ".join(classes)
 
 
 # Columns a printed page leaves out (static/css/print.css): the headline and Excel carry them.
@@ -77,47 +91,45 @@ SCREEN_ONLY = "screen-only"
 class CoverageRankingTable(tables.Table):
     """Units ranked by coverage for a year: what a leader reads first."""
 
-    rank = tables.Column(_("Hạng"), attrs={"td": {"class": "num"}})
-    label = tables.Column(
+    rank = TotalColumn(_("Hạng"), attrs={"td": {"class": "num"}})
+    label = TotalColumn(
         _("Đơn vị"), order_by=("label",), attrs={"td": {"class": "unit-name"}}, footer=lambda table: table.total.label
     )
-    population = tables.Column(_("Dân số"), attrs=_num_attrs(), footer=lambda table: _num(table.total.population))
-    enrolled = tables.Column(
+    population = TotalColumn(_("Dân số"), attrs=_num_attrs(), footer=lambda table: _num(table.total.population))
+    enrolled = TotalColumn(
         _("Số người tham gia BHYT"), attrs=_num_attrs(), footer=lambda table: _num(table.total.enrolled)
     )
-    as_of = tables.Column(
+    as_of = TotalColumn(
         _("Số liệu tháng"),
         attrs={"td": {"class": f"num {SCREEN_ONLY}"}, "th": {"class": SCREEN_ONLY}, "tf": {"class": SCREEN_ONLY}},
         footer=lambda table: fmt_month(table.total.as_of),
     )
-    rate = tables.Column(_("Tỷ lệ bao phủ"), attrs=_num_attrs(), footer=lambda table: fmt_rate(table.total.rate))
-    target_rate = tables.Column(
-        _("Chỉ tiêu"), attrs=_num_attrs(), footer=lambda table: fmt_rate(table.total.target_rate)
-    )
-    gap_points = tables.Column(
+    rate = TotalColumn(_("Tỷ lệ bao phủ"), attrs=_num_attrs(), footer=lambda table: fmt_rate(table.total.rate))
+    target_rate = TotalColumn(_("Chỉ tiêu"), attrs=_num_attrs(), footer=lambda table: fmt_rate(table.total.target_rate))
+    gap_points = TotalColumn(
         _("Chênh lệch (điểm %)"),
         attrs=_num_attrs(),
         footer=lambda table: fmt_decimal(table.total.gap_points, signed=True),
     )
     # Most people short first on the first click: the question is who is furthest behind.
-    gap_people = tables.Column(
+    gap_people = TotalColumn(
         _("Còn thiếu (người)"),
         attrs=_num_attrs("descending-first"),
         order_by=("-gap_people",),
         footer=lambda table: _num(table.total.gap_people),
     )
-    change_month = tables.Column(
+    change_month = TotalColumn(
         _("So tháng trước (điểm %)"),
         attrs=_num_attrs(),
         footer=lambda table: fmt_decimal(table.total.change_month, signed=True),
     )
-    change_year = tables.Column(
+    change_year = TotalColumn(
         _("So cùng kỳ năm trước (điểm %)"),
         attrs=_num_attrs(SCREEN_ONLY),
         footer=lambda table: fmt_decimal(table.total.change_year, signed=True),
     )
-    status = tables.Column(_("Tình trạng"), footer=lambda table: STATUS_LABELS.get(table.total.status, ""))
-    document = tables.Column(
+    status = TotalColumn(_("Tình trạng"), footer=lambda table: STATUS_LABELS.get(table.total.status, ""))
+    document = TotalColumn(
         _("Theo văn bản"),
         accessor="target__document",
         attrs={"td": {"class": SCREEN_ONLY}, "th": {"class": SCREEN_ONLY}, "tf": {"class": SCREEN_ONLY}},
@@ -130,15 +142,7 @@ class CoverageRankingTable(tables.Table):
         # The stock template with its body rows written in Python (reports/templatetags/table_rows.py).
         template_name = "reports/partials/ranking_table.html"
         row_attrs = {
-            "class": lambda record: " ".join(
-                c
-                for c in (
-                    "met" if record.met else ("behind" if record.met is False else ""),
-                    f"status-{record.status}" if record.status else "",
-                    "small" if record.small else "",
-                )
-                if c
-            ),
+            "class": lambda record: _row_class(record),
             "data-code": lambda record: record.unit.code if record.unit else "",
         }
 
@@ -184,11 +188,11 @@ class CoverageRankingTable(tables.Table):
             if record.small
             else ""
         )
-        label = _escaped(record.label)
+        label = escaped(record.label)
         if getattr(self, "can_link", None) is not None and not self.can_link(record.unit):
             return SafeString(f"{label}{small}")  # a page this user may not open
         # format_html's output, written out: this runs once per row of a 168-commune ranking.
-        return SafeString(f'<a href="{_escaped(self._links(record.unit))}">{label}</a>{small}')
+        return SafeString(f'<a href="{escaped(self._links(record.unit))}">{label}</a>{small}')
 
     @cached_property
     def _links(self) -> UnitLinks:

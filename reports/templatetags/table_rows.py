@@ -23,6 +23,7 @@ from django.utils.safestring import SafeData, mark_safe
 from django_tables2.utils import Accessor, AttributeDict
 
 from reports.formatting import separators_fixed
+from reports.markup import escaped
 
 register = template.Library()
 
@@ -63,6 +64,11 @@ class _Column:
         wanted = None if self.render.takes_any else frozenset(self.render.wanted)
         self.asks = wanted if wanted is not None and wanted <= {"value", "record"} else None
         self.function = self.render.function
+        # The ranking's columns but the document's: one attribute, the default empty values and a
+        # render method taking the value (and the record), written by `plain_html` without the
+        # general path's questions.
+        self.plain = self.attribute is not None and self.default_empty and self.asks in (_VALUE, _BOTH)
+        self.with_record = self.asks == _BOTH
 
     def _is_empty(self, value) -> bool:
         # tables2's `value in empty_values`; with its default (None, "") a Decimal is not compared
@@ -125,6 +131,28 @@ class _Column:
         """`<td …>{{ cell }}</td>`."""
         return f"{self.open}{_html(self.content(row), context)}</td>"
 
+    def plain_html(self, record, context) -> str:
+        """`html` for a column that is `plain`, of a record that is not indexable: what `content`
+        does on that path, in one call."""
+        try:
+            value = getattr(record, self.attribute)
+            if callable(value):
+                value = self.value(record)
+        except Exception:  # the column's default, as tables2 gives for a missing attribute
+            value = None
+        return self.html_of_value(value, record, context)
+
+    def html_of_value(self, value, record, context) -> str:
+        if value is None or (value.__class__ is str and value == ""):
+            content = self.default
+        elif self.with_record:
+            content = self.function(value=value, record=record)
+        else:
+            content = self.function(value=value)
+        if content.__class__ is str and context.autoescape:
+            return f"{self.open}{escape(content)}</td>"
+        return f"{self.open}{_html(content, context)}</td>"
+
 
 class _RowAttributes:
     """What django-tables2's `BoundRow.attrs` gives (the table's `row_attrs`, computed for the
@@ -146,7 +174,7 @@ class _RowAttributes:
         # AttributeDict.as_html's output (format_html_join of key="value", None left out), without
         # a format_html per attribute.
         return " ".join(
-            f'{_escaped(key)}="{_escaped(value)}"'
+            f'{escaped(key)}="{escaped(value)}"'
             for key, value in attrs.items()
             if value is not None and key not in AttributeDict.blacklist
         )
@@ -159,11 +187,6 @@ def _of_record(function, table):
     if not call.takes_any and call.wanted == ("record",):
         return lambda record: function(record=record)
     return lambda record: call({"table": table, "record": record})
-
-
-def _escaped(value) -> str:
-    """conditional_escape without its lazy-string wrapper: the text of what is safe, else escaped."""
-    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
 
 
 def _html(content, context) -> str:
@@ -189,6 +212,15 @@ def table_rows(context, table) -> str:
     rows = []
     with separators_fixed():
         for row in table.paginated_rows:
-            cells = "".join([column.html(row, context) for column in columns])
+            record = row.record
+            if hasattr(type(record), "__getitem__"):  # a dict, list or model-like record
+                cells = "".join([column.html(row, context) for column in columns])
+            else:
+                cells = "".join(
+                    [
+                        column.plain_html(record, context) if column.plain else column.html(row, context)
+                        for column in columns
+                    ]
+                )
             rows.append(f"<tr {row_attributes.html(row)}>{cells}</tr>")
     return mark_safe("\n".join(rows))

@@ -155,6 +155,17 @@ def _unskippable(r: Result) -> str:
     )
 
 
+def _speed(run: dict) -> str:
+    """The machine's speed at the run, for comparing runs across machines (bench/calibration.py)."""
+    if "python_loop_ms" not in run:
+        return ""
+    before, after = run["python_loop_ms"]
+    return (
+        f" The machine's speed: a fixed piece of page-like Python work (`bench/calibration.py`) took "
+        f"{number(before)} ms before the cases and {number(after)} ms after."
+    )
+
+
 def render_run(run: dict) -> list[str]:
     results = [Result.from_dict(data) for data in run["results"]]
     (b1, b5, b15), (a1, a5, a15) = run["load"]
@@ -163,7 +174,7 @@ def render_run(run: dict) -> list[str]:
         "",
         f"Measured {run['measured_at']}, {run['requests']} timed requests per case after one warm-up. "
         f"Data: {run['data']}. Cases on: {run['context']}. Load average (1/5/15 min) before "
-        f"{b1:.2f}/{b5:.2f}/{b15:.2f}, after {a1:.2f}/{a5:.2f}/{a15:.2f}.",
+        f"{b1:.2f}/{b5:.2f}/{b15:.2f}, after {a1:.2f}/{a5:.2f}/{a15:.2f}.{_speed(run)}",
         "",
         *table(results),
         "",

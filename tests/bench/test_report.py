@@ -96,3 +96,10 @@ def test_the_command_line_assembles_several_runs(tmp_path, capsys):
     assert report.main([str(out), *map(str, runs)]) == 0
     assert "`coverage_today`" in out.read_text() and "`coverage_history`" in out.read_text()
     assert report.main([]) == 2
+
+
+def test_a_run_says_how_fast_the_machine_ran_python_before_and_after_its_cases():
+    timed = {**_run(), "python_loop_ms": [5.47, 9.29]}
+    text = report.render([timed, _run(database="coverage_bench_history")])
+    assert "took 5,5 ms before the cases and 9,3 ms after" in text
+    assert text.count("page-like Python work") == 1  # a run without the figure says nothing of it

@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from bench import cases_history, cases_today
+from bench.calibration import python_loop_ms
 from bench.country import has_synthetic_country
 from bench.harness import Runner
 from bench.safety import BENCH_USER_PREFIX, history_refusal, today_refusal
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         )
         client = Client(raise_request_exception=False)
         client.force_login(user)
-        load_before = os.getloadavg()
+        load_before, speed_before = os.getloadavg(), python_loop_ms()
         results = []
         with bench_settings():
             context = {**cases.context(), "user": user}
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             "context": _context_line(context),
             "machine": _machine(),
             "load": [load_before, os.getloadavg()],
+            "python_loop_ms": [speed_before, python_loop_ms()],
             "results": results,
         }
         Path(output).parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,13 @@ class CommunesConfig(AppConfig):
     verbose_name = _("Đơn vị hành chính và số liệu")
 
     def ready(self):
+        from django.db.models import Field, ForeignObject
+
+        from .lookups import Among
+
+        # A relation's lookups are its own (ForeignObject leaves out Field's): both, then.
+        Field.register_lookup(Among)
+        ForeignObject.register_lookup(Among)
         pre_migrate.connect(_remove_triggers_on_sqlite, sender=self)
         post_migrate.connect(_ensure_triggers, sender=self)
 

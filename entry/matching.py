@@ -34,7 +34,7 @@ class Matcher:
         for unit in self.units.values():
             self._add(name_key(unit.name), unit.pk)
             self._add(name_key(unit.full_name), unit.pk)
-        for alias in UnitAlias.objects.filter(unit__in=self.units.keys()):
+        for alias in UnitAlias.objects.filter(unit__among=self.units.keys()):
             self._add(alias.key, alias.unit_id)
 
     def _add(self, key: str, pk: int) -> None:

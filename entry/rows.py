@@ -205,7 +205,7 @@ def _attach_counts(rows: list[Row], month: dt.date) -> None:
             row.previous_population = StoredPopulation(*earlier[-1]) if earlier else None
     current = {r.enrollment.pk: (r, True) for r in rows if r.enrollment}
     current.update({r.previous.pk: (r, False) for r in rows if r.previous})
-    for enrollment_id, code, enrolled in EnrollmentByGroup.objects.filter(enrollment__in=current).values_list(
+    for enrollment_id, code, enrolled in EnrollmentByGroup.objects.filter(enrollment__among=current).values_list(
         "enrollment_id", "group__code", "enrolled"
     ):
         row, this_month = current[enrollment_id]
@@ -219,7 +219,7 @@ def _populations(rows: list[Row], year: int) -> dict[int, list[tuple]]:
     has nothing there, or nothing as old as its previous month, is read whole."""
 
     def read(unit_ids, since: int | None = None) -> dict[int, list[tuple]]:
-        populations = Population.objects.filter(unit__in=unit_ids, year__lte=year)
+        populations = Population.objects.filter(unit__among=unit_ids, year__lte=year)
         if since is not None:
             populations = populations.filter(year__gte=since)
         out: dict[int, list[tuple]] = {}
@@ -245,7 +245,7 @@ def _this_and_previous_months(unit_ids: list[int], month: dt.date) -> list[tuple
     look further back, for their latest earlier month (a window over their two years)."""
     before = add_months(month, -1)
     recent = list(
-        Enrollment.objects.filter(unit__in=unit_ids, month__in=[before, month]).values_list(*_ENROLLMENT_FIELDS)
+        Enrollment.objects.filter(unit__among=unit_ids, month__in=[before, month]).values_list(*_ENROLLMENT_FIELDS)
     )
     has_before = {row[1] for row in recent if row[2] == before}
     missing = [unit_id for unit_id in unit_ids if unit_id not in has_before]
@@ -253,7 +253,7 @@ def _this_and_previous_months(unit_ids: list[int], month: dt.date) -> list[tuple
     if missing:
         latest_first = Window(RowNumber(), partition_by=[F("unit_id")], order_by=F("month").desc())
         older = list(
-            Enrollment.objects.filter(unit__in=missing, month__gte=add_months(month, -24), month__lt=before)
+            Enrollment.objects.filter(unit__among=missing, month__gte=add_months(month, -24), month__lt=before)
             .annotate(recency=latest_first)
             .filter(recency=1)
             .values_list(*_ENROLLMENT_FIELDS)
@@ -263,11 +263,13 @@ def _this_and_previous_months(unit_ids: list[int], month: dt.date) -> list[tuple
 
 def _attach_cohorts(rows: list[Row], month: dt.date) -> None:
     by_unit = {row.unit.pk: row for row in rows}
-    members = CohortCommune.objects.filter(unit__in=by_unit, cohort__since__lte=month_end(month)).order_by("cohort_id")
+    members = CohortCommune.objects.filter(unit__among=by_unit, cohort__since__lte=month_end(month)).order_by(
+        "cohort_id"
+    )
     for member in members.select_related("cohort"):
         by_unit[member.unit_id].member = by_unit[member.unit_id].member or member
     by_member = {row.member.pk: row for row in rows if row.member}
-    for progress in CohortProgress.objects.filter(member__in=by_member, month__lte=month).order_by("month"):
+    for progress in CohortProgress.objects.filter(member__among=by_member, month__lte=month).order_by("month"):
         row = by_member[progress.member_id]
         if progress.month == month:
             row.progress = progress

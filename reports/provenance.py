@@ -31,7 +31,7 @@ def month_provenance(unit: Unit, month: dt.date | None, *, communes: list[int] |
         return Provenance(month=None)
     counts = Enrollment.objects.filter(month=month)
     if communes is not None:
-        counts = counts.filter(unit__in=communes)
+        counts = counts.filter(unit__among=communes)
     elif unit.level == Level.COUNTRY:
         counts = counts.filter(unit__level=Level.COMMUNE)
     else:

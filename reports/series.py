@@ -121,7 +121,7 @@ def unit_year(
     if any(month.year != year - 1 for month in others):
         raise ValueError("unit_year: the other months are of the year before")
     start = min(others, default=dt.date(year, 1, 1))
-    counts = Enrollment.objects.filter(unit__in=units, month__gte=start, month__lte=end)
+    counts = Enrollment.objects.filter(unit__among=units, month__gte=start, month__lte=end)
     pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
     figures: dict[tuple[int, dt.date], tuple[int, int | None, bool]] = {}
     # In the index's own order (latest month first): no sort; each unit's pairs are turned round below.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from communes.models import Enrollment, Level, Population, Unit
@@ -175,7 +176,7 @@ def latest_targets(units, year: int) -> dict[int, Target]:
     documents: dict[int, TargetDocument] = {}
     rows = (
         Target.objects.for_year(year)
-        .filter(unit__in=units)
+        .filter(**({"unit__in": units} if isinstance(units, QuerySet) else {"unit__among": units}))
         .order_by("unit_id", "-document__issued_on", "-document_id")
         .values_list(*_TARGET_FIELDS, *(f"document__{name}" for name in _DOCUMENT_FIELDS))
     )

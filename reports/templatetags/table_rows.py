@@ -14,6 +14,7 @@ tests/reports/test_table_rows.py compares both outputs.
 """
 
 import inspect
+from functools import lru_cache
 from html import escape
 
 from django import template
@@ -33,10 +34,12 @@ class _Call:
     called with what it asks for among `available`, or not at all (None) when it asks for more."""
 
     def __init__(self, function) -> None:
-        parameters = inspect.signature(function).parameters.values()
         self.function = function
-        self.takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters)
-        self.wanted = tuple(p.name for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL))
+        underlying = getattr(function, "__func__", None)  # a method of this request's table
+        if underlying is None:
+            self.takes_any, self.wanted = _parameters(function, bound=False)
+        else:
+            self.takes_any, self.wanted = _parameters(underlying, bound=True)
 
     def __call__(self, available: dict):
         if self.takes_any:
@@ -46,7 +49,17 @@ class _Call:
         return self.function(**{name: available[name] for name in self.wanted})
 
 
-_VALUE, _BOTH = frozenset({"value"}), frozenset({"value", "record"})
+@lru_cache(maxsize=1024)
+def _parameters(function, *, bound: bool) -> tuple[bool, tuple[str, ...]]:
+    """Whether the function takes any keyword, and the parameters it names (less `self` when it is
+    called bound): worked out once per function (a table's methods, its row attributes' lambdas),
+    not once per table."""
+    parameters = list(inspect.signature(function).parameters.values())[1 if bound else 0 :]
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters)
+    return takes_any, tuple(p.name for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL))
+
+
+_VALUE, _BOTH, _RECORD = frozenset({"value"}), frozenset({"value", "record"}), frozenset({"record"})
 
 
 class _Column:
@@ -62,13 +75,14 @@ class _Column:
         self.attribute = self.bits[0] if len(self.bits) == 1 else None
         # The render methods of the ranking take the value, the record or both: called directly.
         wanted = None if self.render.takes_any else frozenset(self.render.wanted)
-        self.asks = wanted if wanted is not None and wanted <= {"value", "record"} else None
+        asks = wanted if wanted is not None and wanted <= {"value", "record"} else None
+        # The shared sets themselves, so that a cell asks which by identity.
+        self.asks = next((known for known in (_VALUE, _BOTH, _RECORD) if known == asks), asks)
         self.function = self.render.function
         # The ranking's columns but the document's: one attribute, the default empty values and a
-        # render method taking the value (and the record), written by `plain_html` without the
+        # render method taking the value, the record or both, written by `plain_html` without the
         # general path's questions.
-        self.plain = self.attribute is not None and self.default_empty and self.asks in (_VALUE, _BOTH)
-        self.with_record = self.asks == _BOTH
+        self.plain = self.attribute is not None and self.default_empty and self.asks in (_VALUE, _BOTH, _RECORD)
 
     def _is_empty(self, value) -> bool:
         # tables2's `value in empty_values`; with its default (None, "") a Decimal is not compared
@@ -143,12 +157,15 @@ class _Column:
         return self.html_of_value(value, record, context)
 
     def html_of_value(self, value, record, context) -> str:
+        asks = self.asks
         if value is None or (value.__class__ is str and value == ""):
             content = self.default
-        elif self.with_record:
+        elif asks is _VALUE:
+            content = self.function(value=value)
+        elif asks is _BOTH:
             content = self.function(value=value, record=record)
         else:
-            content = self.function(value=value)
+            content = self.function(record=record)
         if content.__class__ is str and context.autoescape:
             return f"{self.open}{escape(content)}</td>"
         return f"{self.open}{_html(content, context)}</td>"

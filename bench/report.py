@@ -124,7 +124,7 @@ def missed_lines(results: list[Result]) -> list[str]:
             f"{_goals(r)}. Median {number(r.median)} ms; its {r.queries} queries took {number(r.page_sql_ms)} ms "
             f"(one request, as Django timed them); this process's CPU time per request {number(r.cpu_median)} ms "
             f"(Python: views, templates, workbook, the driver's side of the queries). Floor: SQL "
-            f"{number(r.sql_floor_ms)} ms + bare page {number(r.bare_floor_ms)} ms." + _unskippable(r),
+            f"{number(r.sql_floor_ms)} ms + bare page {number(r.bare_floor_ms)} ms." + _unskippable(r) + _case_speed(r),
         ]
         if r.slowest_queries:
             lines += ["", "Its slowest queries (ms, as Django timed them):", ""]
@@ -153,6 +153,12 @@ def _unskippable(r: Result) -> str:
         f" Left out of that floor, timed alone: {r.unskippable}, {number(r.unskippable_ms)} ms; counted in, the "
         f"floor would be {number(with_it)} ms and this case {ratio(r.median / with_it)} of it."
     )
+
+
+def _case_speed(r: Result) -> str:
+    if r.python_loop_ms is None:
+        return ""
+    return f" The machine's speed just before this case: the fixed Python work took {number(r.python_loop_ms)} ms."
 
 
 def _speed(run: dict) -> str:

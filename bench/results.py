@@ -73,6 +73,7 @@ class Result:
     unskippable_ms: float | None = None
     failures: int = 0
     profile: str = ""  # the top of a profile, for a case that missed a goal
+    python_loop_ms: float | None = None  # the machine's speed just before the case (bench/calibration.py)
 
     @classmethod
     def of(cls, case: Case, status: str) -> "Result":

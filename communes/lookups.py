@@ -16,11 +16,11 @@ class Among(Lookup):
         return [value if value.__class__ is int else _id(value) for value in self.rhs]
 
     def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet  # as an empty IN list: no row, and no query sent
         lhs, params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*params, self.rhs]
-        if not self.rhs:
-            raise EmptyResultSet  # as an empty IN list: no row
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
 
 

@@ -103,23 +103,23 @@ class _Fresh:
         enrollments = {
             e.unit_id: e
             for e in Enrollment.objects.select_for_update(of=("self",))
-            .filter(unit__in=units, month=month)
+            .filter(unit__among=units, month=month)
             .select_related("entered_by")
         }
         groups: dict[int, dict[str, EnrollmentByGroup]] = {}
         for item in (
             EnrollmentByGroup.objects.select_for_update(of=("self",))
-            .filter(enrollment__in=list(enrollments.values()))
+            .filter(enrollment__among=enrollments.values())
             .select_related("group")
         ):
             groups.setdefault(item.enrollment_id, {})[item.group.code] = item
-        members = {m.pk: m for m in CohortCommune.objects.select_for_update(of=("self",)).filter(unit__in=units)}
+        members = {m.pk: m for m in CohortCommune.objects.select_for_update(of=("self",)).filter(unit__among=units)}
         return cls(
             enrollments=enrollments,
             populations={
                 p.unit_id: p
                 for p in Population.objects.select_for_update(of=("self",))
-                .filter(unit__in=units, year=month.year)
+                .filter(unit__among=units, year=month.year)
                 .select_related("entered_by")
             },
             groups=groups,
@@ -127,7 +127,7 @@ class _Fresh:
             progress={
                 p.member_id: p
                 for p in CohortProgress.objects.select_for_update(of=("self",))
-                .filter(member__in=list(members.values()), month=month)
+                .filter(member__among=members.values(), month=month)
                 .select_related("entered_by")
             },
         )

@@ -103,3 +103,9 @@ def test_a_run_says_how_fast_the_machine_ran_python_before_and_after_its_cases()
     text = report.render([timed, _run(database="coverage_bench_history")])
     assert "took 5,5 ms before the cases and 9,3 ms after" in text
     assert text.count("page-like Python work") == 1  # a run without the figure says nothing of it
+
+
+def test_a_missed_case_says_how_fast_the_machine_ran_just_before_it():
+    missed = _page("Trang xã", 30.0, goal_ms=25, python_loop_ms=8.14)
+    text = report.render([_run(missed)])
+    assert "just before this case: the fixed Python work took 8,1 ms" in text

@@ -42,3 +42,8 @@ def test_no_ids_match_nothing_and_excluding_none_keeps_everything():
 def test_what_is_not_an_id_is_refused():
     with pytest.raises((TypeError, ValueError)):
         list(Enrollment.objects.filter(unit__among=["mười"], month=dt.date(2021, 1, 1)))
+
+
+def test_no_ids_send_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert list(Enrollment.objects.filter(unit__among=[])) == []

@@ -84,7 +84,9 @@ class Command(BaseCommand):
                 if only and only.lower() not in case.name.lower():
                     continue
                 self.stdout.write(f"… {case.name}")
+                speed = python_loop_ms()
                 result = runner.run(case)
+                result.python_loop_ms = speed
                 self.stdout.write(f"  {result.status} {result.median or 0:.1f} ms, {result.queries} truy vấn")
                 results.append(result.to_dict())
         run = {

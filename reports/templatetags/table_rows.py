@@ -111,25 +111,17 @@ class _Column:
     def content(self, row):
         """What django-tables2's `BoundRow.get_cell` gives for a record that is not a model."""
         record = row.record
-        try:
-            if self.attribute is not None and not hasattr(type(record), "__getitem__"):
-                # One attribute of a plain record (every column of the ranking but the document's).
-                value = getattr(record, self.attribute)
-                if callable(value):
-                    value = self.value(record)
-            else:
+        if self.attribute is not None and not hasattr(type(record), "__getitem__"):
+            value = self._attribute_of(record)  # every column of the ranking but the document's
+        else:
+            try:
                 value = self.value(record)
-        except Exception:  # no such attribute on this record: the column's default, as tables2 does
-            value = None
+            except Exception:  # no such attribute on this record: the column's default, as tables2 does
+                value = None
         if self._is_empty(value):
             return self.default
-        asks = self.asks
-        if asks is not None:
-            if asks == _VALUE:
-                return self.function(value=value)
-            if asks == _BOTH:
-                return self.function(value=value, record=record)
-            return self.function(record=record) if asks else self.function()
+        if self.asks is not None:
+            return self._rendered(value, record)
         return self.render(
             {
                 "value": value,
@@ -141,33 +133,33 @@ class _Column:
             }
         )
 
+    def _attribute_of(self, record):
+        """The one attribute the column reads of a plain record; None when it has none."""
+        try:
+            value = getattr(record, self.attribute)
+            return self.value(record) if callable(value) else value
+        except Exception:  # the column's default, as tables2 gives for a missing attribute
+            return None
+
+    def _rendered(self, value, record):
+        """The render method called with what it asks for (`asks`: the value, the record, both or nothing)."""
+        asks = self.asks
+        if asks is _VALUE:
+            return self.function(value=value)
+        if asks is _BOTH:
+            return self.function(value=value, record=record)
+        return self.function(record=record) if asks else self.function()
+
     def html(self, row, context) -> str:
         """`<td …>{{ cell }}</td>`."""
         return f"{self.open}{_html(self.content(row), context)}</td>"
 
     def plain_html(self, record, context) -> str:
         """`html` for a column that is `plain`, of a record that is not indexable: what `content`
-        does on that path, in one call."""
-        try:
-            value = getattr(record, self.attribute)
-            if callable(value):
-                value = self.value(record)
-        except Exception:  # the column's default, as tables2 gives for a missing attribute
-            value = None
-        return self.html_of_value(value, record, context)
-
-    def html_of_value(self, value, record, context) -> str:
-        asks = self.asks
-        if value is None or (value.__class__ is str and value == ""):
-            content = self.default
-        elif asks is _VALUE:
-            content = self.function(value=value)
-        elif asks is _BOTH:
-            content = self.function(value=value, record=record)
-        else:
-            content = self.function(record=record)
-        if content.__class__ is str and context.autoescape:
-            return f"{self.open}{escape(content)}</td>"
+        does on that path, without its questions about the column."""
+        value = self._attribute_of(record)
+        empty = value is None or (value.__class__ is str and value == "")
+        content = self.default if empty else self._rendered(value, record)
         return f"{self.open}{_html(content, context)}</td>"
 
 

@@ -65,11 +65,14 @@ class Behind:
             return SafeString(
                 "".join(
                     f'\n      <tr class="{escape(line["row_class"])}" data-behind="{escape(line["code"])}">'
-                    f'<td><a href="{escape(line["url"])}">{escape(line["label"])}</a></td>'
+                    f'<td><a href="{escape(line["url"])}">{escape(line["label"])}</a>'
+                    # A phone shows the status under the name, where its own column has no room.
+                    f'<span class="status {escape(str(line["status"]))} under-name">'
+                    f"{escape(str(line['status_label']))}</span></td>"
                     '<td class="num gap-bar"><span class="bar-track" aria-hidden="true">'
                     f'<span class="bar" style="width:{line["bar"]:d}%"></span></span> '
                     f'<strong>{escape(line["gap"])}</strong></td><td class="num">{escape(line["rate"])}</td>'
-                    f'<td class="num">{escape(line["target"])}</td><td class="screen-only">'
+                    f'<td class="num">{escape(line["target"])}</td><td class="screen-only status-column">'
                     f'<span class="status {escape(str(line["status"]))}">{escape(str(line["status_label"]))}</span>'
                     "</td></tr>"
                     for line in self.lines

@@ -91,9 +91,14 @@ SCREEN_ONLY = "screen-only"
 class CoverageRankingTable(tables.Table):
     """Units ranked by coverage for a year: what a leader reads first."""
 
-    rank = TotalColumn(_("Hạng"), attrs={"td": {"class": "num"}})
+    # The rank and the name carry classes of their own: on a phone they stay in view while the
+    # figures scroll sideways under them (static/css/portal.css).
+    rank = TotalColumn(_("Hạng"), attrs={"th": {"class": "rank"}, "td": {"class": "num rank"}, "tf": {"class": "rank"}})
     label = TotalColumn(
-        _("Đơn vị"), order_by=("label",), attrs={"td": {"class": "unit-name"}}, footer=lambda table: table.total.label
+        _("Đơn vị"),
+        order_by=("label",),
+        attrs={"th": {"class": "unit-name"}, "td": {"class": "unit-name"}, "tf": {"class": "unit-name"}},
+        footer=lambda table: table.total.label,
     )
     population = TotalColumn(_("Dân số"), attrs=_num_attrs(), footer=lambda table: _num(table.total.population))
     enrolled = TotalColumn(
@@ -142,7 +147,7 @@ class CoverageRankingTable(tables.Table):
         # The stock template with its body rows written in Python (reports/templatetags/table_rows.py).
         template_name = "reports/partials/ranking_table.html"
         row_attrs = {
-            "class": lambda record: _row_class(record),
+            "class": _row_class,
             "data-code": lambda record: record.unit.code if record.unit else "",
         }
 

@@ -107,6 +107,23 @@ def test_the_dashboard_is_legible_at_375_px(demo, live_server, page):
     page.goto(f"{live_server.url}/provinces/12/")
     # Nothing widens the page: wide tables scroll inside their own boxes.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # The communes behind: each status is on screen, under its name, and the bars give way.
+    statuses = page.locator(".behind-table tbody .status.under-name")
+    assert statuses.count() == page.locator(".behind-table tbody tr").count() > 0
+    for box in statuses.evaluate_all("spans => spans.map(s => s.getBoundingClientRect().toJSON())"):
+        assert box["width"] > 0 and box["right"] <= 375
+    assert page.locator(".behind-table .status-column").first.is_hidden()
+    # The ranking scrolls sideways under its rank and name: both stay where they were.
+    first_row = page.locator("table.ranking tbody tr").first
+    rank, name = first_row.locator("td.rank"), first_row.locator("td.unit-name")
+    before = (rank.bounding_box()["x"], name.bounding_box()["x"])
+    box = page.locator("div.scroll:has(table.ranking)")
+    box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    assert box.evaluate("box => box.scrollLeft") > 300
+    # (within the table's own 1 px left border, which scrolls away)
+    assert abs(rank.bounding_box()["x"] - before[0]) <= 1 and abs(name.bounding_box()["x"] - before[1]) <= 1
+    status = first_row.locator("td").last
+    assert status.bounding_box()["x"] > name.bounding_box()["x"] + name.bounding_box()["width"]
     screenshot(page, "meeting-province-12-375")
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Cast, ExtractYear
 
 from communes.models import Enrollment, Level, MonthlyRollup, Population, Unit
 
@@ -163,28 +163,8 @@ def children_sums(parent_ids, *, start: dt.date, end: dt.date) -> dict[int, dict
 
 def children_total(parent_ids, *, start: dt.date, end: dt.date) -> dict[dt.date, MonthSum]:
     """Per month: Σ over all children of all these parents (the roll-up summed by the database)."""
-    rows = (
-        _rolled_up(parent_ids, start=start, end=end)
-        .values("month")
-        .annotate(
-            enrolled_sum=Sum("enrolled"),
-            population_sum=Sum("population"),
-            reported_sum=Sum("reported"),
-            synthetic_sum=Sum("synthetic"),
-        )
-        .order_by("month")
-    )
-    # int(): PostgreSQL sums bigints as numeric.
-    return {
-        row["month"]: MonthSum(
-            row["month"],
-            int(row["enrolled_sum"]),
-            int(row["population_sum"]),
-            int(row["reported_sum"]),
-            int(row["synthetic_sum"]),
-        )
-        for row in rows
-    }
+    rows = _rolled_up(parent_ids, start=start, end=end).values("month").annotate(**_SUMS).order_by("month")
+    return {row[0]: MonthSum(*row) for row in rows.values_list("month", *_SUMS)}
 
 
 def area_sums(areas: list[Unit], *, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, MonthSum]]:
@@ -208,27 +188,19 @@ def area_sums(areas: list[Unit], *, start: dt.date, end: dt.date) -> dict[int, d
         rows = rows.annotate(area=models.Value(ids[0], output_field=IntegerField()))
     else:
         rows = rows.filter(parent__in=ids).annotate(area=F("parent"))
-    rows = (
-        rows.values("area", "month")
-        .annotate(
-            enrolled_sum=Sum("enrolled"),
-            population_sum=Sum("population"),
-            reported_sum=Sum("reported"),
-            synthetic_sum=Sum("synthetic"),
-        )
-        .order_by("area", "month")
-    )
+    rows = rows.values("area", "month").annotate(**_SUMS).order_by("area", "month")
     out: dict[int, dict[dt.date, MonthSum]] = defaultdict(dict)
-    for row in rows:
-        # int(): PostgreSQL sums bigints as numeric.
-        out[row["area"]][row["month"]] = MonthSum(
-            row["month"],
-            int(row["enrolled_sum"]),
-            int(row["population_sum"]),
-            int(row["reported_sum"]),
-            int(row["synthetic_sum"]),
-        )
+    for area, *figures in rows.values_list("area", "month", *_SUMS):
+        out[area][figures[0]] = MonthSum(*figures)
     return out
+
+
+# The roll-up's columns summed, in MonthSum's order. PostgreSQL sums bigints as numeric: cast back
+# to bigint in the query, so that rows arrive as whole numbers rather than as Decimals to convert.
+_SUMS = {
+    f"{name}_sum": Cast(Sum(name), output_field=models.BigIntegerField())
+    for name in ("enrolled", "population", "reported", "synthetic")
+}
 
 
 def _rolled_up(parent_ids, *, start: dt.date, end: dt.date):

@@ -102,7 +102,16 @@ class TargetDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number} ({self.issued_on:%d/%m/%Y})"
+        return f"{self.kind_label} {self.number} ({self.issued_on:%d/%m/%Y})"
+
+    @property
+    def kind_label(self) -> str:
+        """get_kind_display's answer, without its dict of every choice built anew on each call: a
+        national ranking names a document on each of its 34 rows."""
+        try:
+            return str(DocumentKind(self.kind).label)
+        except ValueError:
+            return str(self.kind)
 
     @property
     def years(self) -> list[int]:

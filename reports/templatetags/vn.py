@@ -74,3 +74,14 @@ def when(value):
 def person(user):
     """The full name, else the username."""
     return formatting.person(user)
+
+
+# The most ranking rows that print on one A4 sheet beside the headline (static/css/print.css; a
+# 38-commune province is printed on one sheet in tests/browser/test_meeting_pack.py, a 99-commune
+# one on three): a longer ranking continues on the next sheets, and the print button says so.
+ONE_SHEET_ROWS = 38
+
+
+@register.filter
+def fits_one_sheet(rows) -> bool:
+    return len(rows) <= ONE_SHEET_ROWS

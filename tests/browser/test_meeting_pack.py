@@ -54,6 +54,7 @@ def test_the_province_dashboard_maps_its_communes_and_its_chart_labels_never_ove
     # The behind list and its summary stand above the ranking.
     assert page.locator("#behind .behind-summary").is_visible()
     screenshot(page, "meeting-province-12-1366")
+    assert page.locator(".print-button").inner_text() == "In 1 trang A4"
 
     page.emulate_media(media="print")
     overlaps = page.evaluate(OVERLAPS, "#coverage-chart svg text")
@@ -81,6 +82,7 @@ def test_the_national_page_maps_the_34_provinces_and_prints_on_one_page(demo, li
     assert page.locator("#coverage-map svg a > path").count() == 34
     assert page.evaluate(OVERLAPS, "#coverage-chart svg text")["hits"] == []
     screenshot(page, "meeting-country-1366")
+    assert page.locator(".print-button").inner_text() == "In 1 trang A4"
     assert _pages(_print(page)) == 1
 
 
@@ -98,6 +100,11 @@ def test_a_99_commune_ranking_keeps_every_column_inside_the_printed_sheet(demo, 
     assert widths[0] <= widths[1] + 0.5  # the status column is not cut at the sheet's edge
     names = page.locator("table.ranking tbody td.unit-name")
     assert max(names.evaluate_all("cells => cells.map(c => c.getClientRects().length && c.offsetHeight)")) < 20
+    # Its ranking continues on the next sheets: the button does not promise one.
+    page.emulate_media(media="screen")
+    button = page.locator(".print-button")
+    assert button.inner_text() == "In khổ A4" and "99 dòng" in button.get_attribute("title")
+    assert _pages(_print(page)) > 1
 
 
 def test_the_dashboard_is_legible_at_375_px(demo, live_server, page):

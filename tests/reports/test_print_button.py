@@ -20,6 +20,8 @@ def test_a_ranking_of_one_sheet_is_printed_on_one_a4_page():
 def test_a_longer_ranking_says_it_continues_on_the_next_pages():
     html = _button(ONE_SHEET_ROWS + 1)
     assert "In 1 trang" not in html and ">In khổ A4</button>" in html
-    assert f'title="Bảng xếp hạng {ONE_SHEET_ROWS + 1} dòng tiếp sang các trang sau; trang đầu có phần tóm tắt."' in html
+    assert (
+        f'title="Bảng xếp hạng {ONE_SHEET_ROWS + 1} dòng tiếp sang các trang sau; trang đầu có phần tóm tắt."' in html
+    )
     english = _button(99, "en")
     assert ">Print on A4</button>" in english and "A ranking of 99 rows continues" in english

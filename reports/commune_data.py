@@ -4,10 +4,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.safestring import SafeString
+
 from communes.models import Enrollment, EnrollmentByGroup, Unit, UnitSuccession
 from targets.models import Comparison, Target
 
 from . import coverage
+from .commune_rows import month_rows
 from .lineage import Figure, Lineage, lineage_of, monthly_series, own_lineage, unit_year_results, yearly_series
 
 
@@ -71,6 +74,10 @@ class CommunePage:
     groups: list[GroupShare] = field(default_factory=list)
     groups_total: int | None = None
     last_counted: dt.date | None = None  # the unit's own latest month with a count
+
+    @property
+    def month_rows(self) -> SafeString:
+        return month_rows(self.months, todays_units=self.todays_units)
 
     @property
     def caveats(self) -> list[str]:

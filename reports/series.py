@@ -161,6 +161,14 @@ def children_sums(parent_ids, *, start: dt.date, end: dt.date) -> dict[int, dict
     return out
 
 
+# The roll-up's columns summed, in MonthSum's order. PostgreSQL sums bigints as numeric: cast back
+# to bigint in the query, so that rows arrive as whole numbers rather than as Decimals to convert.
+_SUMS = {
+    f"{name}_sum": Cast(Sum(name), output_field=models.BigIntegerField())
+    for name in ("enrolled", "population", "reported", "synthetic")
+}
+
+
 def children_total(parent_ids, *, start: dt.date, end: dt.date) -> dict[dt.date, MonthSum]:
     """Per month: Σ over all children of all these parents (the roll-up summed by the database)."""
     rows = _rolled_up(parent_ids, start=start, end=end).values("month").annotate(**_SUMS).order_by("month")
@@ -193,14 +201,6 @@ def area_sums(areas: list[Unit], *, start: dt.date, end: dt.date) -> dict[int, d
     for area, *figures in rows.values_list("area", "month", *_SUMS):
         out[area][figures[0]] = MonthSum(*figures)
     return out
-
-
-# The roll-up's columns summed, in MonthSum's order. PostgreSQL sums bigints as numeric: cast back
-# to bigint in the query, so that rows arrive as whole numbers rather than as Decimals to convert.
-_SUMS = {
-    f"{name}_sum": Cast(Sum(name), output_field=models.BigIntegerField())
-    for name in ("enrolled", "population", "reported", "synthetic")
-}
 
 
 def _rolled_up(parent_ids, *, start: dt.date, end: dt.date):

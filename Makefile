@@ -92,7 +92,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --no-obsolete -e html,txt,py
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete -e html,txt,py
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 ci:

@@ -149,8 +149,10 @@ def _province_figures(year: int, month: dt.date | None):
 def _dashboard_total(document: TargetDocument, year: int, sums: dict) -> dict:
     """The year's total as the scope's dashboard shows it: its communes' Σ at the scope's latest
     complete month of the year (Σ of each commune's own last month where the scope has no page
-    that ranks its communes, a province before 7/2025)."""
+    that ranks its communes, a province before 7/2025); the country's as its national page shows it."""
     scope = document.scope
+    if scope.level == Level.COUNTRY:
+        return _province_figures(year, None)[1]
     if (
         not Unit.objects.communes()
         .filter(parent=scope)
@@ -162,29 +164,38 @@ def _dashboard_total(document: TargetDocument, year: int, sums: dict) -> dict:
     return {"population": total.population, "enrolled": total.enrolled}
 
 
+def lists_communes(annex: Annex) -> bool:
+    """Whether the annex's lines are communes: always under a province or district; a national
+    document's annex lists provinces, or every commune of the country."""
+    return annex.document.scope.level != Level.COUNTRY or any(row.unit.level == Level.COMMUNE for row in annex.rows)
+
+
 def units_of_scope(document: TargetDocument):
-    """Every unit the document's scope ever held at the annex's level."""
+    """Every commune the document's scope ever held."""
     if document.scope.level == Level.COUNTRY:
-        return Unit.objects.provinces()
+        return Unit.objects.communes()
     return Unit.objects.communes().within(document.scope)
 
 
 def units_of_year(document: TargetDocument, year: int):
-    """The units a year's figures are read on: those under the document's scope in that year, as
+    """The communes a year's figures are read on: those under the document's scope in that year, as
     the scope's dashboard ranks them (never the units of the document's date, which may have ended):
     a province's own communes once it has them (2025 ranks the communes of 7/2025), else those of
-    its districts."""
+    its districts; for the country, the provinces' own communes once there are any, else all."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    own = Unit.objects.communes().filter(parent=document.scope).in_force_during(first, last)
-    if document.scope.level != Level.COUNTRY and own.exists():
+    communes = Unit.objects.communes()
+    if document.scope.level == Level.COUNTRY:
+        own = communes.filter(parent__level=Level.PROVINCE).in_force_during(first, last)
+    else:
+        own = communes.filter(parent=document.scope).in_force_during(first, last)
+    if own.exists():
         return own
     return units_of_scope(document).in_force_during(first, last)
 
 
 def _actual_groups(annex: Annex) -> list[tuple[str, int, dt.date | None]]:
     groups = [(_("Năm %(year)s") % {"year": y}, y, None) for y in [annex.result_year, *annex.plan_years]]
-    scope = Unit.objects.communes() if annex.document.scope.level == Level.COUNTRY else None
-    month = latest_month(scope if scope is not None else units_of_scope(annex.document))
+    month = latest_month(units_of_scope(annex.document))
     if month is not None:
         groups.append((_("Tháng %(month)s (mới nhất)") % {"month": f"{month:%m/%Y}"}, month.year, month))
     return groups
@@ -216,12 +227,13 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
     targets = {(t.unit_id, t.year): t for t in document.targets.all()}
     computed = []
     inherited = False
+    communes = lists_communes(annex)
     for index, (label, year, month) in enumerate(groups):
         column = 3 + width * index
         write_header(sheet, 4, column, label, columns=width)
         for offset, (_kind, text) in enumerate(ACTUAL_HEADERS):
             write_header(sheet, 5, column + offset, _(text))
-        if document.scope.level == Level.COUNTRY:
+        if not communes:
             computed.append(_province_figures(year, month))
             continue
         units = units_of_year(document, year)
@@ -281,7 +293,7 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
     sheet.row_dimensions[line].height = 30
     if inherited:
         line += 1
-        write_note(sheet, line, _(INHERITED_NOTE), last_column)
+        write_note(sheet, line, _(INHERITED_NOTES[document.scope.level]), last_column)
         sheet.row_dimensions[line].height = 30
     sheet.freeze_panes = "C6"
     sheet.print_title_rows = "4:5"
@@ -292,10 +304,17 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
     print_landscape(sheet)
 
 
-INHERITED_NOTE = gettext_noop(
-    "* Xã không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của huyện (UBND tỉnh giao), như trên trang theo "
-    "dõi của huyện."
-)
+# What a line without its own target is measured against, said for the document's scope.
+INHERITED_NOTES = {
+    Level.DISTRICT: gettext_noop(
+        "* Xã không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của huyện (UBND tỉnh giao), như trên trang "
+        "theo dõi của huyện."
+    ),
+    Level.PROVINCE: gettext_noop(
+        "* Xã không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của tỉnh, như trên trang theo dõi của tỉnh."
+    ),
+    Level.COUNTRY: gettext_noop("* Đơn vị không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của cả nước."),
+}
 
 
 def _write_actual(sheet: Worksheet, row: int, column: int, actual: Actual, *, bold: bool = False) -> None:

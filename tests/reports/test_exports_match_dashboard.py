@@ -1,6 +1,7 @@
 """Every export of a year uses the units of that year, and says what the dashboard says; a document's
 annex says what the document stores. (The ranking pages' Excel: test_rankings_match_excel.py.)"""
 
+import datetime as dt
 import io
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,7 +12,7 @@ from communes.models import Level, Role, Unit
 from reports.annex_actuals import annex_actuals_workbook
 from reports.dashboard import area_dashboard, area_ranking
 from reports.excel_annex import read_annex
-from targets.models import FigureKind, TargetDocument
+from targets.models import FigureKind, Target, TargetDocument
 from tests.conftest import make_user
 
 
@@ -150,3 +151,76 @@ def test_every_documents_annex_xlsx_totals_are_the_sums_of_its_stored_rows(demo,
             assert [rate for _, _, rate in totals[1:]] == [Decimal("96.05"), Decimal("96.11"), Decimal("96.15")]
     # Directive 05-CT/HU has no annex; the plan, the national decision and the three provincial plans do.
     assert checked == {"231/KH-UBND", "2215/QĐ-TTg", "08/KH-UBND", "21/KH-UBND", "112/QĐ-UBND"}
+
+
+def _national_commune_plan(year: int) -> TargetDocument:
+    """A national plan whose annex lists communes (today's of every province that has them), each with its
+    own rate, and the country's rate."""
+    country = Unit.objects.country()
+    document = TargetDocument.objects.create(
+        kind="plan",
+        number=f"{year}/KH-TQ",
+        issued_on=dt.date(year, 1, 10),
+        issuer="Thủ tướng Chính phủ",
+        title="Kế hoạch thử giao chỉ tiêu cho từng xã",
+        scope=country,
+    )
+    communes = Unit.objects.communes().filter(parent__level=Level.PROVINCE).in_force(document.issued_on)
+    Target.objects.create(document=document, unit=country, year=year, rate=Decimal("95.20"))
+    Target.objects.bulk_create(
+        Target(
+            document=document,
+            unit=commune,
+            year=year,
+            rate=Decimal("96.00"),
+            planned_population=1000,
+            planned_enrolled=960,
+            row_number=n,
+            printed_name=commune.full_name,
+        )
+        for n, commune in enumerate(communes.order_by("code"), start=1)
+    )
+    return document
+
+
+def test_a_national_plan_listing_communes_gets_each_communes_actuals_as_its_provinces_dashboard(demo):
+    plan = _national_commune_plan(2026)
+    sheet = load_workbook(io.BytesIO(annex_actuals_workbook(plan))).worksheets[0]
+    column = next(c for c, label in _groups(sheet) if label == "Năm 2026")
+    numbered = dict(plan.targets.exclude(unit=plan.scope).values_list("unit_id", "row_number"))
+    lines = {sheet.cell(row=r, column=1).value: r for r in range(6, sheet.max_row + 1)}
+    expected = {}
+    for province in Unit.objects.provinces().in_force(dt.date(2026, 1, 1)):
+        dashboard = area_dashboard(province, 2026)
+        expected.update({row.unit.pk: row for row in dashboard.table.rows if row.population is not None})
+    assert len(expected) > 100  # Lai Châu's and Bắc Ninh's communes
+    assert _lines(sheet, column) == len(expected)
+    for unit_id, row in expected.items():
+        line = lines[numbered[unit_id]]
+        assert (sheet.cell(row=line, column=column + 1).value, sheet.cell(row=line, column=column + 2).value) == (
+            row.population,
+            row.enrolled,
+        ), row.unit.full_name
+        assert sheet.cell(row=line, column=column).value == 0.96  # the commune's own rate, not the country's
+    # Its lines are the annex's communes: no province is added as a line of its own.
+    names = {sheet.cell(row=r, column=2).value for r in range(6, sheet.max_row + 1)}
+    assert "Tỉnh Lai Châu" not in names and "Tỉnh Bắc Ninh" not in names
+    total, _rows = _dashboard(plan, 2026)
+    assert _total(sheet, column) == (total.population, total.enrolled)
+
+
+def test_a_provinces_commune_without_its_own_target_is_measured_against_the_provinces_and_the_note_says_so(demo):
+    plan = TargetDocument.objects.get(number="08/KH-UBND")  # Lai Châu's 2026 plan
+    province_rate = plan.targets.get(unit=plan.scope, year=2026).rate
+    dropped = plan.targets.exclude(unit=plan.scope).order_by("row_number").first()
+    name = dropped.unit.full_name  # now a line the annex does not name: its full name
+    dropped.delete()
+    sheet = load_workbook(io.BytesIO(annex_actuals_workbook(plan))).worksheets[0]
+    column = next(c for c, label in _groups(sheet) if label == "Năm 2026")
+    line = next(r for r in range(6, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == name)
+    target = sheet.cell(row=line, column=column)
+    assert Decimal(str(target.value)) * 100 == province_rate and target.number_format.endswith('"*"')
+    notes = [c.value for c in sheet["A"] if isinstance(c.value, str) and c.value.startswith("* ")]
+    assert notes == [
+        "* Xã không có chỉ tiêu riêng trong năm: dùng chỉ tiêu chung của tỉnh, như trên trang theo dõi của tỉnh."
+    ]

@@ -30,8 +30,11 @@ def make_district(code: str, communes: int, *, months: int = 12, year: int = 202
     return district
 
 
-def make_document(scope: Unit, *, year: int = 2023, rate: str = "95.00", annex: bool = True) -> TargetDocument:
-    """A plan for the district with a target for it and, with annex=True, a row per commune."""
+def make_document(
+    scope: Unit, *, year: int = 2023, rate: str = "95.00", annex: bool = True, units=None
+) -> TargetDocument:
+    """A plan for the district with a target for it and, with annex=True, a row per commune (or per
+    unit of `units`: a national plan that lists communes)."""
     document = TargetDocument.objects.create(
         kind="plan",
         number=f"{scope.code}/KH",
@@ -53,6 +56,6 @@ def make_document(scope: Unit, *, year: int = 2023, rate: str = "95.00", annex: 
                 row_number=n,
                 printed_name=u.name,
             )
-            for n, u in enumerate(scope.children.order_by("code"), start=1)
+            for n, u in enumerate((scope.children if units is None else units).order_by("code"), start=1)
         )
     return document

@@ -12,8 +12,9 @@ from communes.models import Level, Role, Unit
 from reports.annex_actuals import annex_actuals_workbook
 from reports.dashboard import area_dashboard, area_ranking
 from reports.excel_annex import read_annex
-from targets.models import FigureKind, Target, TargetDocument
+from targets.models import FigureKind, TargetDocument
 from tests.conftest import make_user
+from tests.reports.factories import make_document
 
 
 def _groups(sheet) -> list[tuple[int, str]]:
@@ -153,38 +154,9 @@ def test_every_documents_annex_xlsx_totals_are_the_sums_of_its_stored_rows(demo,
     assert checked == {"231/KH-UBND", "2215/QĐ-TTg", "08/KH-UBND", "21/KH-UBND", "112/QĐ-UBND"}
 
 
-def _national_commune_plan(year: int) -> TargetDocument:
-    """A national plan whose annex lists communes (today's of every province that has them), each with its
-    own rate, and the country's rate."""
-    country = Unit.objects.country()
-    document = TargetDocument.objects.create(
-        kind="plan",
-        number=f"{year}/KH-TQ",
-        issued_on=dt.date(year, 1, 10),
-        issuer="Thủ tướng Chính phủ",
-        title="Kế hoạch thử giao chỉ tiêu cho từng xã",
-        scope=country,
-    )
-    communes = Unit.objects.communes().filter(parent__level=Level.PROVINCE).in_force(document.issued_on)
-    Target.objects.create(document=document, unit=country, year=year, rate=Decimal("95.20"))
-    Target.objects.bulk_create(
-        Target(
-            document=document,
-            unit=commune,
-            year=year,
-            rate=Decimal("96.00"),
-            planned_population=1000,
-            planned_enrolled=960,
-            row_number=n,
-            printed_name=commune.full_name,
-        )
-        for n, commune in enumerate(communes.order_by("code"), start=1)
-    )
-    return document
-
-
 def test_a_national_plan_listing_communes_gets_each_communes_actuals_as_its_provinces_dashboard(demo):
-    plan = _national_commune_plan(2026)
+    communes = Unit.objects.communes().filter(parent__level=Level.PROVINCE).in_force(dt.date(2026, 1, 5))
+    plan = make_document(Unit.objects.country(), year=2026, units=communes)  # each commune's 90,00%
     sheet = load_workbook(io.BytesIO(annex_actuals_workbook(plan))).worksheets[0]
     column = next(c for c, label in _groups(sheet) if label == "Năm 2026")
     numbered = dict(plan.targets.exclude(unit=plan.scope).values_list("unit_id", "row_number"))
@@ -201,7 +173,7 @@ def test_a_national_plan_listing_communes_gets_each_communes_actuals_as_its_prov
             row.population,
             row.enrolled,
         ), row.unit.full_name
-        assert sheet.cell(row=line, column=column).value == 0.96  # the commune's own rate, not the country's
+        assert sheet.cell(row=line, column=column).value == 0.9  # the commune's own rate, not the country's
     # Its lines are the annex's communes: no province is added as a line of its own.
     names = {sheet.cell(row=r, column=2).value for r in range(6, sheet.max_row + 1)}
     assert "Tỉnh Lai Châu" not in names and "Tỉnh Bắc Ninh" not in names

@@ -297,10 +297,12 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
         sheet.row_dimensions[line].height = 30
     sheet.freeze_panes = "C6"
     sheet.print_title_rows = "4:5"
+    sheet.row_dimensions[5].height = 45  # "Số người tham gia BHYT" on three lines, under its group's label
     sheet.column_dimensions["A"].width = 5
     sheet.column_dimensions["B"].width = 24
     for column in range(3, last_column + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = (9, 10, 11, 9, 10, 11)[(column - 3) % width]
+        # The last of a group is the verdict: "Không có chỉ tiêu" whole, not cut by the next cell.
+        sheet.column_dimensions[get_column_letter(column)].width = (9, 10, 11, 9, 10, 17)[(column - 3) % width]
     print_landscape(sheet)
 
 

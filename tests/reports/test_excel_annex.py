@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from openpyxl.utils import get_column_letter
 
 from communes.models import Level, Unit
 from reports.annex_actuals import annex_actuals_workbook
@@ -128,6 +129,19 @@ def test_the_actuals_workbook_reports_the_gap_in_people(plan):
     )
     # ceil(84,50% × 3.966) = 3.352 → 352 people short
     assert values[12:14] == [352, "Chưa đạt"]
+
+
+def test_the_actuals_verdicts_fit_their_column_and_the_headings_their_row(plan):
+    sheet = open_sheet(annex_actuals_workbook(plan))
+    verdict_columns = [c.column for c in sheet[5] if c.value == "Đánh giá"]
+    verdicts = {sheet.cell(row=r, column=c).value for c in verdict_columns for r in range(6, sheet.max_row + 1)}
+    assert {"Không có chỉ tiêu", "Chưa có số liệu"} <= verdicts  # the longest: no target, no figures
+    for column in verdict_columns:
+        # A character of the default font is about one unit of width: none of them cut off in print.
+        width = sheet.column_dimensions[get_column_letter(column)].width
+        assert width >= max(len(v) for v in verdicts if v), get_column_letter(column)
+    # "Số người tham gia BHYT" wraps to three lines under its group's label: the row holds them.
+    assert sheet.row_dimensions[5].height >= 3 * 15
 
 
 def test_the_actuals_workbook_also_carries_the_annex_sheet(plan):

@@ -203,8 +203,12 @@ def _actual_groups(annex: Annex) -> list[tuple[str, int, dt.date | None]]:
 
 def _lines(annex: Annex, computed) -> list[tuple[str, str, str]]:
     """(code, TT, name) of every line: the annex's rows, then units some year has that the annex
-    does not name (a town formed later, a commune that joined the scope)."""
+    does not name (a town formed later, a commune that joined the scope). Not in a national annex
+    of communes: one that names some provinces' communes would gain every other commune of the
+    country as a line; its total is the country's either way."""
     lines = [(row.unit.code, row.number, row.name) for row in annex.rows]
+    if annex.document.scope.level == Level.COUNTRY and lists_communes(annex):
+        return lines
     named = {code for code, _number, _name in lines}
     extra = {}
     for by_code, _sums in computed:

@@ -181,6 +181,19 @@ def test_a_national_plan_listing_communes_gets_each_communes_actuals_as_its_prov
     assert _total(sheet, column) == (total.population, total.enrolled)
 
 
+def test_a_national_plan_naming_one_provinces_communes_has_their_lines_only(demo):
+    lai_chau = Unit.objects.for_url(Level.PROVINCE, "12", year=2026)
+    communes = Unit.objects.communes().filter(parent=lai_chau).in_force(dt.date(2026, 1, 5))
+    plan = make_document(Unit.objects.country(), year=2026, units=communes)
+    sheet = load_workbook(io.BytesIO(annex_actuals_workbook(plan))).worksheets[0]
+    column = next(c for c, label in _groups(sheet) if label == "Năm 2026")
+    end = next(r for r in range(6, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == "Tổng cộng")
+    # Not the country's other 3.283 communes as lines of their own: the 38 it names.
+    assert end - 6 == communes.count() == 38
+    dashboard = area_dashboard(lai_chau, 2026)
+    assert _lines(sheet, column) == len([r for r in dashboard.table.rows if r.population is not None])
+
+
 def test_a_provinces_commune_without_its_own_target_is_measured_against_the_provinces_and_the_note_says_so(demo):
     plan = TargetDocument.objects.get(number="08/KH-UBND")  # Lai Châu's 2026 plan
     province_rate = plan.targets.get(unit=plan.scope, year=2026).rate

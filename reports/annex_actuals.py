@@ -166,7 +166,7 @@ def _dashboard_total(document: TargetDocument, year: int, sums: dict) -> dict:
 
 def lists_communes(annex: Annex) -> bool:
     """Whether the annex's lines are communes: always under a province or district; a national
-    document's annex lists provinces, or every commune of the country."""
+    document's annex lists provinces, or communes (every commune, or some provinces')."""
     return annex.document.scope.level != Level.COUNTRY or any(row.unit.level == Level.COMMUNE for row in annex.rows)
 
 

@@ -6,7 +6,7 @@ from django.db.models import Count
 from communes.models import Level, Unit
 from targets.models import TargetDocument
 
-from . import floors
+from . import floors, workbook_alone
 from .history_documents import NATIONAL_PLAN_NUMBER
 from .results import Case
 
@@ -63,6 +63,7 @@ CASES = [
         "Xuất phụ lục kế hoạch toàn quốc (~10.600 xã)",
         lambda ctx: f"/documents/{ctx['national_plan'].pk}/annex.xlsx" if ctx.get("national_plan") else None,
         floors.annex("national_plan"),
+        unskippable=workbook_alone.writing(),
         note="the synthetic national plan TQ/KH-MP of the old country: every commune's plan for 2022–2025",
     ),
 ]

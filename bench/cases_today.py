@@ -11,7 +11,7 @@ from communes.calendar import reporting_month
 from communes.models import Level
 from targets.models import TargetDocument
 
-from . import edits, floors
+from . import edits, floors, workbook_alone
 from .results import Case
 from .today import FIRST_MONTH, todays
 from .today_documents import national_decision_number, national_plan_number, province_plan_number
@@ -94,6 +94,7 @@ CASES = [
         "Xuất phụ lục kế hoạch toàn quốc theo xã (3.321 dòng)",
         _document_url(_ANNEX, "national_plan"),
         floors.annex("national_plan"),
+        unskippable=workbook_alone.writing(),
         goal_ms=2_000,
         goal_mb=150,
         note="the synthetic national plan of every commune (make_synthetic_country --today): 3.321 annex rows",
@@ -102,6 +103,7 @@ CASES = [
         "Xuất phụ lục và thực hiện, kế hoạch toàn quốc theo xã (3.321 dòng)",
         _document_url(_ACTUALS, "national_plan"),
         floors.annex_actuals("national_plan"),
+        unskippable=workbook_alone.writing(),
         goal_ms=2_000,
         goal_mb=150,
         note="the same plan beside the actuals; a national document's actuals are read per province "
@@ -111,11 +113,13 @@ CASES = [
         "Xuất phụ lục quyết định toàn quốc (34 tỉnh)",
         _document_url(_ACTUALS, "national_decision"),
         floors.annex_actuals("national_decision"),
+        unskippable=workbook_alone.writing(),
     ),
     Case(
         "Xuất phụ lục và thực hiện của tỉnh lớn nhất (168 xã)",
         _document_url(_ACTUALS, "big_plan"),
         floors.annex_actuals("big_plan"),
+        unskippable=workbook_alone.writing(),
         small_url=_document_url(_ACTUALS, "small_plan"),
     ),
     Case(

@@ -109,3 +109,17 @@ def test_a_missed_case_says_how_fast_the_machine_ran_just_before_it():
     missed = _page("Trang xã", 30.0, goal_ms=25, python_loop_ms=8.14)
     text = report.render([_run(missed)])
     assert "just before this case: the fixed Python work took 8,1 ms" in text
+
+
+def test_an_export_over_its_floor_shows_its_ratio_with_the_library_alone_counted_in():
+    export = _page(
+        "Xuất phụ lục",
+        460.0,
+        unskippable="openpyxl alone writing the same workbook (its cells, styles and layout) and saving it",
+        unskippable_ms=418.0,
+    )
+    text = report.render([_run(export)])
+    # 460 ms against a floor of 2 ms (230×); against 2 + 418 ms, 1,1×.
+    assert "over: Xuất phụ lục (230,0×; 1,1× with openpyxl alone writing the same workbook counted in)." in text
+    assert "Left out of that floor, timed alone: openpyxl alone writing the same workbook" in text
+    assert "the floor would be 420,0 ms and this case 1,1× of it." in text

@@ -4,14 +4,12 @@ Every write ends where it began (a count one lower then one higher, a workbook e
 original), so the data measured stays the data loaded, run after run.
 """
 
-import gc
 import io
 import itertools
-import statistics
-import time
 
 import openpyxl
 
+from .harness import response_body
 from .officer import ENROLLED_SUFFIX, parse_count
 
 
@@ -42,8 +40,7 @@ def annex_workbook(key: str):
         response = client.get(f"/documents/{document.pk}/annex.xlsx")
         if response.status_code != 200:
             return None
-        content = b"".join(response.streaming_content) if response.streaming else response.content
-        return f"annex-{document.pk}.xlsx", content
+        return f"annex-{document.pk}.xlsx", response_body(response)
 
     return export
 
@@ -145,13 +142,7 @@ def workbook_read():
         workbook = runner.workbook(case)
         if workbook is None:
             return None
-        timings = []
-        for _ in range(5):
-            gc.collect()  # as before every timed request
-            started = time.perf_counter()
-            openpyxl.load_workbook(io.BytesIO(workbook[1]), data_only=True)
-            timings.append((time.perf_counter() - started) * 1000)
-        return statistics.median(timings)
+        return runner.median_ms(lambda: openpyxl.load_workbook(io.BytesIO(workbook[1]), data_only=True))
 
     return "openpyxl reading the workbook", timed
 

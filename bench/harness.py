@@ -88,7 +88,7 @@ def peak_rss_mb() -> float | None:
     return None
 
 
-def _body(response) -> bytes:
+def response_body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
@@ -210,7 +210,7 @@ class Runner:
             # A re-rendered form (errors, unconfirmed warnings, a closed month) saved nothing.
             return Result.of(case, f"error: answered {first.status_code}, not a redirect (nothing saved)")
         result = Result.of(case, "ok")
-        result.size = len(_body(first))
+        result.size = len(response_body(first))
         self._time(case, url, result)
         if result.failures:
             result.status = f"error: {result.failures} of {self.requests} requests failed"
@@ -326,6 +326,18 @@ class Runner:
                 transaction.set_rollback(True)
             timings.append(total)
         return statistics.median(timings[1:])
+
+    @staticmethod
+    def median_ms(work: Callable[[], object], runs: int = 5) -> float:
+        """The median time of `work` alone, each run after a garbage collection, as before every
+        timed request: the work a case cannot skip, timed apart from its request."""
+        timings = []
+        for _ in range(runs):
+            gc.collect()
+            started = time.perf_counter()
+            work()
+            timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)
 
     def bare_floor(self, size: int) -> float:
         """A bare Django view returning as many bytes, through the same middleware and client."""

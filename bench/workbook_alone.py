@@ -9,14 +9,13 @@ way openpyxl offers (each kind of style set once through its API, its indices co
 cells of that kind, as `reports/xlsx.py` does), and saved. No query, no figure, no portal module.
 """
 
-import gc
 import io
-import statistics
-import time
 from copy import copy
 from dataclasses import dataclass, field
 
 import openpyxl
+
+from .harness import response_body
 
 
 @dataclass
@@ -105,14 +104,7 @@ def writing(runs: int = 5):
         response = runner.client.get(runner.resolve(case.url))
         if response.status_code != 200:
             return None
-        content = b"".join(response.streaming_content) if response.streaming else response.content
-        copied = read(content)
-        timings = []
-        for _ in range(runs):
-            gc.collect()  # as before every timed request
-            started = time.perf_counter()
-            write(copied)
-            timings.append((time.perf_counter() - started) * 1000)
-        return statistics.median(timings)
+        copied = read(response_body(response))
+        return runner.median_ms(lambda: write(copied), runs=runs)
 
     return "openpyxl alone writing the same workbook (its cells, styles and layout) and saving it", timed

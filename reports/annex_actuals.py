@@ -201,13 +201,13 @@ def _actual_groups(annex: Annex) -> list[tuple[str, int, dt.date | None]]:
     return groups
 
 
-def _lines(annex: Annex, computed) -> list[tuple[str, str, str]]:
+def _lines(annex: Annex, computed, *, of_communes: bool) -> list[tuple[str, str, str]]:
     """(code, TT, name) of every line: the annex's rows, then units some year has that the annex
     does not name (a town formed later, a commune that joined the scope). Not in a national annex
     of communes: one that names some provinces' communes would gain every other commune of the
     country as a line; its total is the country's either way."""
     lines = [(row.unit.code, row.number, row.name) for row in annex.rows]
-    if annex.document.scope.level == Level.COUNTRY and lists_communes(annex):
+    if annex.document.scope.level == Level.COUNTRY and of_communes:
         return lines
     named = {code for code, _number, _name in lines}
     extra = {}
@@ -246,7 +246,7 @@ def actuals_sheet(sheet: Worksheet, annex: Annex) -> None:
         by_code, sums = _figures(units, year=year, month=month)
         computed.append((by_code, sums if month is not None else _dashboard_total(document, year, sums)))
     line = 5
-    for number, (code, printed_number, name) in enumerate(_lines(annex, computed), start=1):
+    for number, (code, printed_number, name) in enumerate(_lines(annex, computed, of_communes=communes), start=1):
         line += 1
         write_cell(sheet, line, 1, printed_number or number, "count")
         write_cell(sheet, line, 2, name)
